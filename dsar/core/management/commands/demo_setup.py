@@ -1,0 +1,44 @@
+"""Prepare a demo installation: seed data and a staff login. Safe to run twice."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+DEMO_USERNAME = "demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the seed organizations and demo requests and (re)create the demo staff login, "
+        "printing its password. Refuses to run unless DEBUG is on or --force is given, because "
+        "it resets a staff password."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+
+    @transaction.atomic
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
+        if not (settings.DEBUG or force):
+            raise CommandError("demo_setup resets the demo staff password; use it with DEBUG=true.")
+        # A fresh random password each run, unless the developer chose one: a fixed demo
+        # password would be a known credential on any demo left running on a network.
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        user.is_staff = True
+        user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nDemo staff login (open http://127.0.0.1:8000/staff/):\n"
+                f"  username: {DEMO_USERNAME}\n  password: {password}\n"
+            )
+        )
