@@ -21,10 +21,7 @@ demo: $(VENV)/.installed-app
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_setup
 	@echo "Serving on http://$(HOST):$(PORT)/ with the django-q2 cluster; Ctrl-C stops both."
-	@trap 'kill 0' INT TERM; \
-	  $(PY) manage.py qcluster & \
-	  $(PY) manage.py runserver --noreload $(HOST):$(PORT); \
-	  kill 0
+	$(PY) manage.py rundemo $(HOST):$(PORT)
 
 ## test: the whole suite; SQLite unless DATABASE_URL is set (CI sets PostgreSQL).
 test: $(VENV)/.installed-test
