@@ -1,0 +1,294 @@
+"""Which statutory deadline rules the law attaches to a request. Pure, like `dsar.deadlines`.
+
+Two facts decide it: where the requester lives (an ISO 3166 code, or a coarse choice of the
+public form) and the kind of right used. These are rules of thumb by residence. A controller
+established in the EU owes the GDPR to everyone (GDPR Art. 3(1)); that, and any law the
+organization adopts, belongs to the policy, which the caller combines with these rules through
+`dsar.deadlines.earliest`. A right with no statutory deadline gets no rule: the caller then relies
+on the policy's promise or an internal target, never an invented legal deadline.
+
+Sources: [Sn] are the sources listed in legal-rules.md §6.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from dsar.deadlines import Rule, calendar_name
+
+
+class Law(StrEnum):
+    """A law that sets response deadlines, with its name and citation."""
+
+    label: str
+    citation: str
+
+    def __new__(cls, code: str, label: str, citation: str) -> Law:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label, member.citation = label, citation
+        return member
+
+    # fmt: off
+    EU_GDPR = "eu_gdpr", "EU GDPR", "Regulation (EU) 2016/679 Art. 12(3)"  # [S1]
+    UK_GDPR = "uk_gdpr", "UK GDPR", "UK GDPR Art. 12(3) and 12A; DPA 2018 s.54"  # [S8-S12]
+    CCPA = "ccpa", "CCPA", "Cal. Civ. Code §1798.130; Cal. Code Regs. tit. 11 §7021"  # [S13, S14]
+    CAL_1798_83 = "cal_1798_83", "California Shine the Light", "Cal. Civ. Code §1798.83"  # [S19]
+    CAL_22581 = "cal_22581", "California minor eraser law", "Cal. Bus. & Prof. Code §22581"  # [S20]
+    CAN_SPAM = "can_spam", "CAN-SPAM Act", "15 U.S.C. §7704(a)(4)"  # [S21]
+    US_STATE_PRIVACY = "us_state_privacy", "US state consumer privacy law", "see US_STATE_LAWS"
+    LGPD = "lgpd", "LGPD", "Lei 13.709/2018 Art. 19(II)"  # [S27]
+    PIPEDA = "pipeda", "PIPEDA", "PIPEDA s.8(3)"  # [S28]
+    # fmt: on
+
+
+class Right(StrEnum):
+    """The kinds of right a request can use, as the policies and the intake form name them."""
+
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    RESTRICTION = "restriction"
+    OBJECTION = "objection"
+    PORTABILITY = "portability"
+    WITHDRAW_CONSENT = "withdraw_consent"
+    MARKETING_OPT_OUT = "marketing_opt_out"
+    SHINE_THE_LIGHT = "shine_the_light"
+    MINOR_CONTENT_REMOVAL = "minor_content_removal"
+    PUBLIC_CONTENT_REMOVAL = "public_content_removal"
+    ACCOUNT_CLOSURE = "account_closure"
+    RETENTION_INFO = "retention_info"
+    COMPLAINT = "complaint"
+
+    @classmethod
+    def parse(cls, code: str) -> Right:
+        """The right for `code`, or a ValueError that lists the known kinds."""
+        try:
+            return cls(code)
+        except ValueError:
+            known = ", ".join(cls)
+            raise ValueError(f"unknown right {code!r}; known rights: {known}") from None
+
+
+# GDPR Arts 15-22 and 7(3); a marketing opt-out is an Art. 21(3) objection [S1].
+GDPR_RIGHTS = frozenset(
+    {
+        Right.ACCESS, Right.RECTIFICATION, Right.ERASURE, Right.RESTRICTION, Right.OBJECTION,
+        Right.PORTABILITY, Right.WITHDRAW_CONSENT, Right.MARKETING_OPT_OUT,
+    }
+)  # fmt: skip
+# CCPA requests to know, delete and correct (§7021) [S13].
+CCPA_RIGHTS = frozenset({Right.ACCESS, Right.ERASURE, Right.RECTIFICATION})
+STATE_RIGHTS = CCPA_RIGHTS | {Right.PORTABILITY}
+
+EU_MEMBERS: Mapping[str, str] = {
+    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "HR": "Croatia", "CY": "Cyprus",
+    "CZ": "Czechia", "DK": "Denmark", "EE": "Estonia", "FI": "Finland", "FR": "France",
+    "DE": "Germany", "GR": "Greece", "HU": "Hungary", "IE": "Ireland", "IT": "Italy",
+    "LV": "Latvia", "LT": "Lithuania", "LU": "Luxembourg", "MT": "Malta", "NL": "the Netherlands",
+    "PL": "Poland", "PT": "Portugal", "RO": "Romania", "SK": "Slovakia", "SI": "Slovenia",
+    "ES": "Spain", "SE": "Sweden",
+}  # fmt: skip
+# The GDPR applies in Iceland, Liechtenstein and Norway through the EEA Agreement.
+EEA_MEMBERS: Mapping[str, str] = {
+    **EU_MEMBERS, "IS": "Iceland", "LI": "Liechtenstein", "NO": "Norway"
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StateLaw:
+    """A US state's comprehensive privacy law: 45 days to respond, +45 once (`Rule.US_STATE`)."""
+
+    name: str
+    citation: str
+    in_force: date
+    rights: frozenset[Right] = STATE_RIGHTS
+    note: str = ""
+
+
+_NO_CORRECTION = STATE_RIGHTS - {Right.RECTIFICATION}
+
+# In force by 1 Jan 2026. VA, CT, CO, UT are sourced in legal-rules.md [S23-S26]; the others
+# follow the same 45 + 45 model by secondary sources and must be re-checked against the statute.
+# Florida's Digital Bill of Rights is left out: it covers only businesses with $1bn turnover.
+US_STATE_LAWS: Mapping[str, StateLaw] = {
+    "VA": StateLaw("Virginia Consumer Data Protection Act", "Va. Code §59.1-577(B)",
+                   date(2023, 1, 1)),
+    "CO": StateLaw("Colorado Privacy Act", "Colo. Rev. Stat. §6-1-1306", date(2023, 7, 1)),
+    "CT": StateLaw("Connecticut Data Privacy Act", "Conn. Gen. Stat. §42-520(c)", date(2023, 7, 1)),
+    "UT": StateLaw("Utah Consumer Privacy Act", "Utah Code §13-61-203", date(2023, 12, 31),
+                   rights=_NO_CORRECTION),
+    "TX": StateLaw("Texas Data Privacy and Security Act", "Tex. Bus. & Com. Code ch. 541",
+                   date(2024, 7, 1)),
+    "OR": StateLaw("Oregon Consumer Privacy Act", "Or. Rev. Stat. §646A.570 et seq.",
+                   date(2024, 7, 1)),
+    "MT": StateLaw("Montana Consumer Data Privacy Act", "Mont. Code Ann. §30-14-2801 et seq.",
+                   date(2024, 10, 1)),
+    "IA": StateLaw("Iowa Consumer Data Protection Act", "Iowa Code §715D.3", date(2025, 1, 1),
+                   rights=_NO_CORRECTION,
+                   note="its own limit is 90 days (+45); the earlier 45-day rule is used"),
+    "DE": StateLaw("Delaware Personal Data Privacy Act", "Del. Code tit. 6 ch. 12D",
+                   date(2025, 1, 1)),
+    "NE": StateLaw("Nebraska Data Privacy Act", "Neb. Rev. Stat. §87-1101 et seq.",
+                   date(2025, 1, 1)),
+    "NH": StateLaw("New Hampshire privacy law", "N.H. Rev. Stat. ch. 507-H", date(2025, 1, 1)),
+    "NJ": StateLaw("New Jersey Data Privacy Act", "N.J. Stat. §56:8-166.4 et seq.",
+                   date(2025, 1, 15)),
+    "TN": StateLaw("Tennessee Information Protection Act", "Tenn. Code §47-18-3201 et seq.",
+                   date(2025, 7, 1)),
+    "MN": StateLaw("Minnesota Consumer Data Privacy Act", "Minn. Stat. ch. 325M",
+                   date(2025, 7, 31)),
+    "MD": StateLaw("Maryland Online Data Privacy Act", "Md. Code Com. Law §14-4601 et seq.",
+                   date(2025, 10, 1)),
+    "IN": StateLaw("Indiana Consumer Data Protection Act", "Ind. Code art. 24-15",
+                   date(2026, 1, 1)),
+    "KY": StateLaw("Kentucky Consumer Data Protection Act", "Ky. Rev. Stat. §367.3611 et seq.",
+                   date(2026, 1, 1)),
+    "RI": StateLaw("Rhode Island Data Transparency and Privacy Protection Act",
+                   "R.I. Gen. Laws ch. 6-48.1", date(2026, 1, 1)),
+}  # fmt: skip
+
+# ISO 3166-1 alpha-2, the officially assigned codes.
+_COUNTRY_CODES = """
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
+BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
+DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
+GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
+KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
+MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
+PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
+SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
+VN VU WF WS YE YT ZA ZM ZW
+"""
+# ISO 3166-2:US: the 50 states, the District of Columbia and the outlying areas.
+_US_STATE_CODES = """
+AK AL AR AS AZ CA CO CT DC DE FL GA GU HI IA ID IL IN KS KY LA MA MD ME MI MN MO MP MS MT NC
+ND NE NH NJ NM NV NY OH OK OR PA PR RI SC SD TN TX UM UT VA VI VT WA WI WV WY
+"""
+_COUNTRIES = frozenset(_COUNTRY_CODES.split())
+_US_SUBDIVISIONS = frozenset(_US_STATE_CODES.split())
+# The coarse choices of the public form.
+_COARSE = {
+    "EU": "the EU/EEA",
+    "GB": "the United Kingdom",
+    "US": "the United States (state not given)",
+    "OTHER": "another country",
+}
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Where a requester lives: "FR", "GB", "US-CA", "US" (state unknown), "EU" or "OTHER"."""
+
+    code: str
+    name: str  # in words, for reasons: "France", "California", "the EU/EEA"
+
+    @classmethod
+    def parse(cls, code: str) -> Jurisdiction:
+        """Validate and normalise a code ("us-ca" → "US-CA"); ValueError for anything else."""
+        norm = code.strip().upper() if isinstance(code, str) else ""
+        country, _, state = norm.partition("-")
+        if norm in _COARSE:
+            return cls(norm, _COARSE[norm])
+        if country == "US" and state in _US_SUBDIVISIONS:
+            return cls(norm, calendar_name(norm))
+        if not state and norm in _COUNTRIES:
+            return cls(norm, EEA_MEMBERS.get(norm) or calendar_name(norm))
+        raise ValueError(
+            f"unknown jurisdiction {code!r}: use an ISO 3166 country code (FR, GB, BR, …), "
+            "a US state (US-CA, US-TX, …), US, EU or OTHER"
+        )
+
+    @property
+    def in_eea(self) -> bool:
+        return self.code == "EU" or self.code in EEA_MEMBERS
+
+    @property
+    def in_us(self) -> bool:
+        return self.code.partition("-")[0] == "US"
+
+    @property
+    def us_state(self) -> str | None:
+        """The state of a US resident ("CA" for "US-CA"); None when not given or not in the US."""
+        country, _, state = self.code.partition("-")
+        return state if country == "US" and state else None
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """A deadline rule the law attaches to a request, and why, in words for the request's log."""
+
+    law: Law
+    rule: Rule
+    reason: str
+
+
+def applicable_rules(
+    *, right: str, jurisdiction: str, designated: bool = True, on: date | None = None
+) -> list[LegalBasis]:
+    """The statutory deadline rules for a right used by a resident of `jurisdiction`.
+
+    `designated` matters only for Shine the Light: False when the request did not come through
+    the designated address or manner (or lacked a label the policy demands) [S19].
+    `on` is the day the request arrived: a state law not yet in force that day does not apply
+    (None: every law in `US_STATE_LAWS`). The clock is never read here.
+    An empty list means no statutory deadline (e.g. minor_content_removal, §22581 [S20]).
+    """
+    kind = Right.parse(right)
+    where = Jurisdiction.parse(jurisdiction)
+    resident = f"a resident of {where.name}"
+    marketing = kind is Right.MARKETING_OPT_OUT
+    why = " (an objection to direct marketing, Art. 21(3))" if marketing else ""
+    bases = []
+    if kind in GDPR_RIGHTS and where.in_eea:
+        reason = f"EU GDPR Art. 12(3) applies to {resident}{why}"
+        bases.append(LegalBasis(Law.EU_GDPR, Rule.GDPR, reason))
+    if kind in GDPR_RIGHTS and where.code == "GB":
+        reason = f"UK GDPR Art. 12(3) applies to {resident}{why}"
+        bases.append(LegalBasis(Law.UK_GDPR, Rule.GDPR, reason))
+    if marketing and where.in_us:
+        reason = f"CAN-SPAM (15 U.S.C. §7704(a)(4)) applies to an email opt-out from {resident}"
+        bases.append(LegalBasis(Law.CAN_SPAM, Rule.CAN_SPAM, reason))
+    if kind in CCPA_RIGHTS and where.us_state == "CA":
+        reason = f"CCPA (Cal. Code Regs. tit. 11 §7021(b)) applies to {resident}"
+        bases.append(LegalBasis(Law.CCPA, Rule.CCPA, reason))
+    if kind is Right.SHINE_THE_LIGHT and where.us_state == "CA":
+        reason = f"Cal. Civ. Code §1798.83 applies to {resident}; " + (
+            "received at a designated address or in the designated manner: 30 days"
+            if designated
+            else "not received at a designated address or in the designated manner: 150 days"
+        )
+        rule = Rule.SHINE_THE_LIGHT if designated else Rule.SHINE_THE_LIGHT_UNDESIGNATED
+        bases.append(LegalBasis(Law.CAL_1798_83, rule, reason))
+    state_law = US_STATE_LAWS.get(where.us_state or "")
+    if state_law and kind in state_law.rights and (on is None or on >= state_law.in_force):
+        reason = f"the {state_law.name} ({state_law.citation}) applies to {resident}"
+        reason += f"; {state_law.note}" if state_law.note else ""
+        bases.append(LegalBasis(Law.US_STATE_PRIVACY, Rule.US_STATE, reason))
+    if kind is Right.ACCESS and where.code == "BR":
+        reason = f"LGPD Art. 19(II) applies to {resident}"
+        bases.append(LegalBasis(Law.LGPD, Rule.LGPD, reason))
+    if kind in {Right.ACCESS, Right.RECTIFICATION} and where.code == "CA":
+        reason = f"PIPEDA s.8(3) applies to {resident}"
+        bases.append(LegalBasis(Law.PIPEDA, Rule.PIPEDA, reason))
+    return bases
+
+
+def acknowledgement_rule(*, right: str, jurisdiction: str) -> LegalBasis | None:
+    """The duty to confirm receipt, separate from the response: CCPA, 10 business days [S13].
+
+    Returns a basis whose rule is `Rule.CCPA_ACK` for a California resident's request to know,
+    delete or correct, else None.
+    """
+    kind = Right.parse(right)
+    where = Jurisdiction.parse(jurisdiction)
+    if kind not in CCPA_RIGHTS or where.us_state != "CA":
+        return None
+    reason = (
+        f"CCPA (Cal. Code Regs. tit. 11 §7021(a)): confirm receipt of a request from a resident "
+        f"of {where.name} within 10 business days"
+    )
+    return LegalBasis(Law.CCPA, Rule.CCPA_ACK, reason)
