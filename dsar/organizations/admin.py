@@ -1,0 +1,176 @@
+"""Staff workspace for organizations and their 1798.83 disclosure register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from dsar.organizations.models import (
+    MarketingDisclosure,
+    Membership,
+    Organization,
+    OrganizationAddress,
+    OrganizationContact,
+    Role,
+)
+
+
+class OrganizationAddressInline(admin.TabularInline):
+    model = OrganizationAddress
+    extra = 0
+    fields = ("position", "label", "address", "quote")
+
+
+def sync_role_groups(user: Any) -> None:
+    """Put ``user`` in the group of each role they hold somewhere, and in no other role group.
+
+    The group carries the model permissions the admin checks; the membership says where. The
+    staff workspace checks both, so a handler of one organization stays read-only in another
+    where they are an auditor.
+    """
+    with translation.override(None):  # group names are the untranslated labels
+        names = {str(Role(role).group_name) for role in Role.values}
+        wanted = {
+            str(Role(role).group_name)
+            for role in Membership.objects.filter(user=user).values_list("role", flat=True)
+        }
+    role_groups = {group.name: group for group in Group.objects.filter(name__in=names)}
+    user.groups.remove(*[g for name, g in role_groups.items() if name not in wanted])
+    user.groups.add(*[g for name, g in role_groups.items() if name in wanted])
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    def save(self, commit: bool = True) -> Any:
+        saved = super().save(commit)
+        users = {form.instance.user_id for form in self.forms if form.instance.user_id}
+        for user in get_user_model().objects.filter(pk__in=users):
+            sync_role_groups(user)
+        return saved
+
+
+class MembershipInline(admin.TabularInline):
+    """Who works on the organization's requests, and in which role."""
+
+    model = Membership
+    formset = MembershipFormSet
+    extra = 0
+    fields = ("user", "role", "receives_digests")
+    autocomplete_fields = ("user",)
+
+
+class OrganizationContactInline(admin.TabularInline):
+    model = OrganizationContact
+    extra = 0
+    fields = ("position", "role", "name", "email", "phone")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "reference_prefix",
+        "time_zone",
+        "holiday_calendar",
+        "version_in_force",
+    )
+    list_filter = ("time_zone", "holiday_calendar")
+    search_fields = ("name", "legal_name", "slug", "reference_prefix")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (OrganizationAddressInline, OrganizationContactInline, MembershipInline)
+    fieldsets = (
+        (None, {"fields": ("name", "legal_name", "slug", "reference_prefix")}),
+        (
+            _("Where and when"),
+            {"fields": ("time_zone", "holiday_calendar", "jurisdictions", "websites")},
+        ),
+        (_("Public request form"), {"fields": ("primary_colour", "logo")}),
+        (_("Record"), {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("version in force"))
+    def version_in_force(self, obj: Organization) -> str:
+        version = obj.policy_in_force()
+        return str(version.number) if version else "—"
+
+
+@admin.register(OrganizationAddress)
+class OrganizationAddressAdmin(admin.ModelAdmin):
+    list_display = ("organization", "label", "address")
+    list_filter = ("organization",)
+    search_fields = ("label", "address", "organization__name")
+    list_select_related = ("organization",)
+
+
+@admin.register(OrganizationContact)
+class OrganizationContactAdmin(admin.ModelAdmin):
+    list_display = ("organization", "role", "name", "email", "phone")
+    list_filter = ("organization",)
+    search_fields = ("role", "name", "email", "phone", "organization__name")
+    list_select_related = ("organization",)
+
+
+@admin.register(MarketingDisclosure)
+class MarketingDisclosureAdmin(admin.ModelAdmin):
+    """The register a 1798.83 answer is read from: kept by staff, not part of policy files."""
+
+    list_display = ("organization", "year", "third_party_name", "category_count")
+    list_filter = ("organization", "year")
+    search_fields = ("third_party_name", "third_party_address", "categories")
+    list_select_related = ("organization",)
+    ordering = ("organization", "-year", "third_party_name")
+    readonly_fields = ("created_at", "updated_at")
+
+    @admin.display(description=_("categories"))
+    def category_count(self, obj: MarketingDisclosure) -> int:
+        return len(obj.category_list)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Staff roles per organization. Saving one also sets the user's role groups."""
+
+    list_display = ("user", "organization", "role", "receives_digests")
+    # Only the organizations of the memberships listed: never another tenant's name.
+    list_filter = ("role", ("organization", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("user__username", "user__email", "organization__name")
+    list_select_related = ("user", "organization")
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        # Tenancy: the memberships of the user's own organizations only.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            organization__in=Membership.objects.filter(user=request.user).values("organization")
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organization" and not request.user.is_superuser:
+            kwargs["queryset"] = Organization.objects.filter(memberships__user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        sync_role_groups(obj.user)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        user = obj.user
+        super().delete_model(request, obj)
+        sync_role_groups(user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        users = list(get_user_model().objects.filter(memberships__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for user in users:
+            sync_role_groups(user)

@@ -1,0 +1,301 @@
+"""The controllers: organizations, where to reach them, and whom they disclosed data to.
+
+An organization's identity (name, addresses, contacts, time zone) is updated in place: it is who
+the controller *is* today. What its privacy policy *promises* is versioned in ``dsar.policies``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from dsar.organizations.validators import (
+    COLOUR_REGEX,
+    REFERENCE_PREFIX_REGEX,
+    SLUG_REGEX,
+    validate_holiday_calendar,
+    validate_jurisdictions,
+    validate_time_zone,
+    validate_websites,
+)
+
+if TYPE_CHECKING:
+    from dsar.policies.models import PolicyVersion
+
+
+class Organization(models.Model):
+    """A controller whose privacy policy promises rights to data subjects."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=50,
+        unique=True,
+        help_text=_("Lowercase letters, digits and hyphens; the key of its policy file and URLs."),
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("The name people know."))
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the policy gives it; blank when the policy gives none."),
+    )
+    reference_prefix = models.CharField(
+        _("reference prefix"),
+        max_length=12,
+        help_text=_("Upper-case prefix of request references, e.g. IMG in IMG-2026-00042."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("IANA zone in which a request's day of receipt and reminders are counted."),
+    )
+    holiday_calendar = models.CharField(
+        _("holiday calendar"),
+        max_length=16,
+        blank=True,
+        validators=[validate_holiday_calendar],
+        help_text=_(
+            "Code of the holidays package (US, US-FL, GB-ENG) whose holidays are not business "
+            "days; blank uses each legal rule's own default calendar."
+        ),
+    )
+    jurisdictions = models.JSONField(
+        _("jurisdictions"),
+        default=list,
+        blank=True,
+        validators=[validate_jurisdictions],
+        help_text=_(
+            "ISO 3166 codes (US, US-CA, GB) or EU, whose residents it serves or whose law its "
+            "policy names: they decide which statutory deadlines bind it."
+        ),
+    )
+    websites = models.JSONField(
+        _("websites"), default=list, blank=True, validators=[validate_websites]
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        blank=True,
+        help_text=_("#rrggbb, for the public request form; blank for the installation's colour."),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="organizations/logos/",
+        blank=True,
+        help_text=_("Shown on the public request form and letters."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(slug__regex=SLUG_REGEX),
+                name="organizations_slug_lowercase_words",
+                violation_error_message=_("Use lowercase letters, digits and single hyphens."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reference_prefix__regex=REFERENCE_PREFIX_REGEX),
+                name="organizations_reference_prefix_upper",
+                violation_error_message=_(
+                    "Use 1 to 12 upper-case letters and digits, starting with a letter."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(primary_colour="")
+                | models.Q(primary_colour__regex=COLOUR_REGEX),
+                name="organizations_primary_colour_hex",
+                violation_error_message=_("Use #rrggbb, or leave blank."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def policy_in_force(self) -> PolicyVersion | None:
+        """The policy version that binds requests received now, or None before the first load."""
+        return self.policy_versions.in_force().first()
+
+    def policy_in_force_on(self, when: datetime.datetime) -> PolicyVersion | None:
+        """The policy version that bound requests received at ``when`` (an aware datetime)."""
+        return self.policy_versions.in_force_on(when).first()
+
+
+class OrganizationAddress(models.Model):
+    """A postal address the policy gives for the organization (not a request channel by itself)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="addresses",
+        verbose_name=_("organization"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    address = models.TextField(_("address"))
+    quote = models.TextField(
+        _("quote"), blank=True, help_text=_("Verbatim words of the policy that give the address.")
+    )
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["organization", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label or self.address
+
+
+class OrganizationContact(models.Model):
+    """A person or team the policy names as a contact."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organization"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    role = models.CharField(_("role"), max_length=100)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact people")
+        ordering = ["organization", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.name or self.email or self.phone}"
+
+
+class MarketingDisclosureQuerySet(models.QuerySet["MarketingDisclosure"]):
+    def for_year(self, organization: Organization, year: int) -> MarketingDisclosureQuerySet:
+        """Disclosures made in calendar ``year``: what a 1798.83 request of year+1 covers."""
+        return self.filter(organization=organization, year=year).order_by("third_party_name")
+
+
+class MarketingDisclosure(models.Model):
+    """One third party that received personal information for its own direct marketing in a year.
+
+    Cal. Civ. Code 1798.83(a) entitles a California customer to the categories of personal
+    information disclosed, and the names and addresses of the third parties that received it for
+    their direct marketing, during the *immediately preceding calendar year*. The policy file does
+    not hold this: staff keep the register here, and the answer to a request is read from it.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="marketing_disclosures",
+        verbose_name=_("organization"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("calendar year"),
+        help_text=_(
+            "The calendar year of the disclosures. A 1798.83 request received in year Y is "
+            "answered with the register of year Y-1."
+        ),
+    )
+    third_party_name = models.CharField(_("third party name"), max_length=200)
+    third_party_address = models.TextField(
+        _("third party address"), help_text=_("1798.83(a) requires names and addresses.")
+    )
+    categories = models.TextField(
+        _("categories of personal information"),
+        help_text=_("One category per line, e.g. name, postal address, email address."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MarketingDisclosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("direct-marketing disclosure")
+        verbose_name_plural = _("direct-marketing disclosures (1798.83 register)")
+        ordering = ["organization", "-year", "third_party_name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                "year",
+                Lower("third_party_name"),
+                name="organizations_disclosure_one_row_per_party_and_year",
+                violation_error_message=_(
+                    "This third party is already in the register for this organization and year."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2999),
+                name="organizations_disclosure_year_four_digits",
+                violation_error_message=_("Give a four-digit calendar year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}: {self.third_party_name}"
+
+    @property
+    def category_list(self) -> list[str]:
+        """The categories, one per non-blank line."""
+        return [line.strip() for line in self.categories.splitlines() if line.strip()]
+
+
+def disclosures_for_year(organization: Organization, year: int) -> MarketingDisclosureQuerySet:
+    """The register of ``year`` for ``organization``, by third-party name."""
+    return MarketingDisclosure.objects.for_year(organization, year)
+
+
+class Role(models.TextChoices):
+    """What a staff member may do in an organization. Each role is also a Django group
+    (migration ``0002_roles``) carrying the model permissions the admin checks."""
+
+    PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
+    HANDLER = "handler", _("request handler")
+    AUDITOR = "auditor", _("auditor (read only)")
+
+    @property
+    def group_name(self) -> str:
+        return str(self.label).capitalize()
+
+
+class Membership(models.Model):
+    """A staff member's place in an organization: what they see (tenancy) and may do (role)."""
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    receives_digests = models.BooleanField(
+        _("receives reminders"),
+        default=True,
+        help_text=_("Deadline reminders and digests for the organization's requests."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="organizations_one_membership_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"

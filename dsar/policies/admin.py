@@ -1,0 +1,446 @@
+"""Staff workspace for policies: edit drafts, read published versions, put a draft in force.
+
+A published version is shown read-only with its rows; "Create a new draft from this version"
+copies it into an editable draft, and "Put in force" publishes the draft and retires the version
+in force. Each version has a lint page listing what a privacy officer must fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from dsar.policies.lint import Severity, lint_version
+from dsar.policies.models import (
+    Channel,
+    DataCategory,
+    DataSource,
+    Exemption,
+    LabelRule,
+    PolicyContent,
+    PolicyGap,
+    PolicyVersion,
+    PolicyVersionStatus,
+    Purpose,
+    Recipient,
+    RetentionStatement,
+    Right,
+)
+from dsar.policies.services import policy_version_draft_from, policy_version_publish
+
+
+def _version_of(obj: models.Model | None) -> PolicyVersion | None:
+    """The policy version an admin object is, or belongs to."""
+    if obj is None or isinstance(obj, PolicyVersion):
+        return obj
+    if isinstance(obj, LabelRule):
+        return obj.channel.version
+    if isinstance(obj, Exemption):
+        return obj.right.version
+    return getattr(obj, "version", None)
+
+
+def _editable(obj: models.Model | None) -> bool:
+    version = _version_of(obj)
+    return version is None or version.is_draft
+
+
+# -- Inlines on a version: editable while it is a draft, read-only after ---------------------------
+
+
+class DraftOnlyInline(admin.TabularInline):
+    """An inline whose rows can be added, changed or deleted only on a draft."""
+
+    extra = 0
+    show_change_link = True
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # Inline instances live for one request: the parent is read by the formfield hooks.
+        self.parent_obj = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A right's channels, and a channel's designated rights, come from the same version.
+        version = _version_of(getattr(self, "parent_obj", None))
+        kwargs["queryset"] = db_field.related_model.objects.filter(version=version)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ChannelInline(DraftOnlyInline):
+    model = Channel
+    fields = ("position", "key", "kind", "address", "gap", "designated_for")
+
+
+class RightInline(DraftOnlyInline):
+    model = Right
+    fields = ("position", "kind", "channels", "deadline_promise", "promise_rule", "deadline_rule")
+
+
+class DataCategoryInline(DraftOnlyInline):
+    model = DataCategory
+    fields = ("position", "name", "clause")
+
+
+class PurposeInline(DraftOnlyInline):
+    model = Purpose
+    fields = ("position", "name", "clause")
+
+
+class RecipientInline(DraftOnlyInline):
+    model = Recipient
+    fields = ("position", "name", "clause")
+
+
+class RetentionStatementInline(DraftOnlyInline):
+    model = RetentionStatement
+    fields = ("position", "statement", "clause")
+
+
+class DataSourceInline(DraftOnlyInline):
+    model = DataSource
+    fields = ("position", "name", "clause")
+
+
+class PolicyGapInline(DraftOnlyInline):
+    model = PolicyGap
+    fields = ("position", "text")
+
+
+# -- Versions --------------------------------------------------------------------------------------
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    list_display = (
+        "organization",
+        "number",
+        "status",
+        "title",
+        "effective_date",
+        "in_force_from",
+        "in_force_until",
+    )
+    list_filter = ("status", "organization")
+    search_fields = ("organization__name", "organization__slug", "title", "text")
+    list_select_related = ("organization",)
+    ordering = ("organization__name", "-number")
+    readonly_fields = (
+        "number",
+        "status",
+        "based_on",
+        "in_force_from",
+        "in_force_until",
+        "created_at",
+        "created_by",
+        "published_by",
+        "content_hash",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("organization", "number", "status", "title", "effective_date", "source")},
+        ),
+        (_("Text"), {"fields": ("text", "minimum_age", "minimum_age_clause")}),
+        (
+            _("Record"),
+            {
+                "fields": (
+                    "based_on",
+                    "in_force_from",
+                    "in_force_until",
+                    "created_at",
+                    "created_by",
+                    "published_by",
+                    "content_hash",
+                )
+            },
+        ),
+    )
+    inlines = (
+        ChannelInline,
+        RightInline,
+        DataCategoryInline,
+        PurposeInline,
+        RecipientInline,
+        RetentionStatementInline,
+        DataSourceInline,
+        PolicyGapInline,
+    )
+    change_form_template = "admin/policies/policyversion/change_form.html"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The organization of an existing version never changes: its requests are bound to it.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "organization") if obj is not None else fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: PolicyVersion, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<path:object_id>/lint/", wrap(self.lint_view), name=f"{prefix}_lint"),
+            path(
+                "<path:object_id>/new-draft/",
+                wrap(self.new_draft_view),
+                name=f"{prefix}_new_draft",
+            ),
+            path(
+                "<path:object_id>/put-in-force/",
+                wrap(self.put_in_force_view),
+                name=f"{prefix}_put_in_force",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        version = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_new_draft": self.has_add_permission(request),
+            "can_put_in_force": bool(version and version.is_draft and self._can_publish(request)),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _can_publish(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.publish_policyversion")
+
+    def _get_version(self, request: HttpRequest, object_id: str) -> PolicyVersion:
+        version = self.get_object(request, object_id)
+        if version is None or not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version
+
+    def _context(self, request: HttpRequest, version: PolicyVersion, title: str) -> dict[str, Any]:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": version,
+            "title": title,
+            "change_url": reverse("admin:policies_policyversion_change", args=[version.pk]),
+        }
+
+    def lint_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The lint findings of a version, as ``lint_policy`` prints them."""
+        version = self._get_version(request, object_id)
+        findings = lint_version(version)
+        context = {
+            **self._context(request, version, _t("Lint findings for %s") % version),
+            "findings": findings,
+            "errors": sum(f.severity == Severity.ERROR for f in findings),
+        }
+        return TemplateResponse(request, "admin/policies/policyversion/lint.html", context)
+
+    def new_draft_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Confirm (GET), then copy the version into a new editable draft (POST)."""
+        version = self._get_version(request, object_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            draft = policy_version_draft_from(version=version, actor=request.user)
+            self.log_addition(
+                request, draft, [{"added": {}}, _t("Draft from version %d") % version.number]
+            )
+            self.message_user(
+                request,
+                _t(
+                    "Version %(draft)d is a draft copy of version %(version)d: edit it, then "
+                    "put it in force."
+                )
+                % {"draft": draft.number, "version": version.number},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:policies_policyversion_change", args=[draft.pk])
+            )
+        context = {
+            **self._context(request, version, _t("Create a new draft from %s") % version),
+            "action": "new_draft",
+        }
+        return TemplateResponse(request, "admin/policies/policyversion/confirm.html", context)
+
+    def put_in_force_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Confirm with the lint findings (GET), then publish the draft (POST)."""
+        version = self._get_version(request, object_id)
+        if not self._can_publish(request):
+            raise PermissionDenied
+        change_url = reverse("admin:policies_policyversion_change", args=[version.pk])
+        if not version.is_draft:
+            self.message_user(request, _t("Only a draft can be put in force."), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        if request.method == "POST":
+            previous = version.organization.policy_in_force()
+            try:
+                policy_version_publish(version=version, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            self.log_change(request, version, _t("Put in force"))
+            text = _t("Version %d is in force.") % version.number
+            if previous is not None:
+                self.log_change(request, previous, _t("Retired by version %d") % version.number)
+                text += " " + _t("Version %d is retired.") % previous.number
+            self.message_user(request, text, messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        findings = lint_version(version)
+        context = {
+            **self._context(request, version, _t("Put %s in force") % version),
+            "action": "put_in_force",
+            "in_force": version.organization.policy_in_force(),
+            "findings": findings,
+            "errors": sum(f.severity == Severity.ERROR for f in findings),
+        }
+        return TemplateResponse(request, "admin/policies/policyversion/confirm.html", context)
+
+
+# -- The rows, one by one (label rules and exemptions are edited here) ----------------------------
+
+
+class SameVersionForm(forms.ModelForm):
+    """Refuses links to rows of another version, before the database guard would."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        version = data.get("version") or _version_of(self.instance if self.instance.pk else None)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelMultipleChoiceField) or version is None:
+                continue
+            if any(obj.version_id != version.pk for obj in data.get(name) or ()):
+                self.add_error(name, _("Choose only rows of the same policy version."))
+        return data
+
+
+class PolicyContentAdmin(admin.ModelAdmin):
+    """A row of a version's content: editable on drafts, view-only once published."""
+
+    form = SameVersionForm
+    list_select_related = True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # New rows go to drafts only.
+        if db_field.related_model is PolicyVersion:
+            kwargs["queryset"] = PolicyVersion.objects.drafts()
+        elif issubclass(db_field.related_model, PolicyContent):
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                version__status=PolicyVersionStatus.DRAFT
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class LabelRuleInline(DraftOnlyInline):
+    model = LabelRule
+    fk_name = "channel"
+    fields = ("position", "right", "words", "where", "quote")
+    show_change_link = False
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "right":
+            kwargs["queryset"] = Right.objects.filter(
+                version=_version_of(getattr(self, "parent_obj", None))
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ExemptionInline(DraftOnlyInline):
+    model = Exemption
+    fields = ("position", "name", "clause")
+    show_change_link = False
+
+
+@admin.register(Channel)
+class ChannelAdmin(PolicyContentAdmin):
+    list_display = ("version", "key", "kind", "address", "has_gap")
+    list_filter = ("kind", "version__status", "version__organization")
+    search_fields = ("key", "address", "quote", "gap", "version__organization__name")
+    inlines = (LabelRuleInline,)
+
+    @admin.display(boolean=True, description=_("gap"))
+    def has_gap(self, obj: Channel) -> bool:
+        return bool(obj.gap)
+
+
+@admin.register(Right)
+class RightAdmin(PolicyContentAdmin):
+    list_display = ("version", "kind", "deadline_promise", "promise_rule", "deadline_rule", "fee")
+    list_filter = ("kind", "fee", "deadline_rule", "version__status", "version__organization")
+    search_fields = ("clause", "deadline_clause", "notes", "version__organization__name")
+    inlines = (ExemptionInline,)
+
+
+@admin.register(LabelRule)
+class LabelRuleAdmin(PolicyContentAdmin):
+    list_display = ("channel", "right", "words", "where")
+    list_filter = ("where", "channel__version__status", "channel__version__organization")
+    search_fields = ("words", "quote")
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(PolicyContentAdmin):
+    list_display = ("right", "name")
+    list_filter = ("right__kind", "right__version__status", "right__version__organization")
+    search_fields = ("name", "clause")
+
+
+class NamedClauseAdmin(PolicyContentAdmin):
+    list_display = ("version", "position", "name")
+    list_filter = ("version__status", "version__organization")
+    search_fields = ("name", "clause")
+
+
+admin.site.register(DataCategory, NamedClauseAdmin)
+admin.site.register(Purpose, NamedClauseAdmin)
+admin.site.register(Recipient, NamedClauseAdmin)
+admin.site.register(DataSource, NamedClauseAdmin)
+
+
+@admin.register(RetentionStatement)
+class RetentionStatementAdmin(PolicyContentAdmin):
+    list_display = ("version", "position", "statement")
+    list_filter = ("version__status", "version__organization")
+    search_fields = ("statement", "clause")
+
+
+@admin.register(PolicyGap)
+class PolicyGapAdmin(PolicyContentAdmin):
+    list_display = ("version", "position", "text")
+    list_filter = ("version__status", "version__organization")
+    search_fields = ("text",)
