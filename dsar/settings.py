@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dsar.core",
     "dsar.organizations",
     "dsar.policies",
+    "dsar.requests",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,9 @@ STORAGES = {
         )
     },
 }
+# Organization logos (public by nature); served by the web server or a CDN in production.
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Letters, uploads and data packages hold personal data: they live outside any public path and are
 # only ever served through views that check who is asking.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
@@ -166,7 +170,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Security: on by default whenever DEBUG is off, so that `check --deploy` passes as shipped.
@@ -182,3 +191,8 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
+
+# -- dsar -------------------------------------------------------------------------------------------
+# Days after receipt for the internal target of a request that no law and no numeric promise gives a
+# legal deadline ("promptly", "as soon as reasonably possible"): a target, never a legal deadline.
+DSAR_DEFAULT_TARGET_DAYS = env.int("DSAR_DEFAULT_TARGET_DAYS", default=14)

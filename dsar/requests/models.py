@@ -1,0 +1,509 @@
+"""Privacy requests and their append-only audit trail.
+
+A request is logged once, whatever channel it came through, bound to the policy version in force
+when it was received, and given its legal deadline at intake. Every change goes through a service
+in ``dsar.requests.services`` that writes exactly one ``RequestEvent`` in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dsar.policies.models import ChannelKind, RightKind
+
+
+class Status(models.TextChoices):
+    """Where a request stands. The allowed moves are ``TRANSITIONS`` below."""
+
+    RECEIVED = "received", _("received")
+    AWAITING_VERIFICATION = "awaiting_verification", _("awaiting identity verification")
+    IN_PROGRESS = "in_progress", _("in progress")
+    WAITING_REQUESTER = "waiting_requester", _("waiting for the requester")
+    FULFILLED = "fulfilled", _("fulfilled")
+    PARTIALLY_FULFILLED = "partially_fulfilled", _("partially fulfilled")
+    DENIED = "denied", _("denied")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    CLOSED_UNVERIFIABLE = "closed_unverifiable", _("closed: identity not verified")
+    CLOSED_DUPLICATE = "closed_duplicate", _("closed: duplicate")
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        return [s.value for s in cls if not s.is_closed]
+
+    @classmethod
+    def closed_values(cls) -> list[str]:
+        return [s.value for s in cls if s.is_closed]
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED
+
+    @property
+    def answered(self) -> bool:
+        """Closed with an answer on the merits: what CCPA §7102 counts as complied or denied."""
+        return self in (Status.FULFILLED, Status.PARTIALLY_FULFILLED, Status.DENIED)
+
+    def can_move_to(self, target: Status) -> bool:
+        return target in TRANSITIONS[self]
+
+
+CLOSED = frozenset(
+    {
+        Status.FULFILLED,
+        Status.PARTIALLY_FULFILLED,
+        Status.DENIED,
+        Status.WITHDRAWN,
+        Status.CLOSED_UNVERIFIABLE,
+        Status.CLOSED_DUPLICATE,
+    }
+)
+_ENDINGS = {Status.WITHDRAWN, Status.CLOSED_DUPLICATE}
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.RECEIVED: frozenset(
+        {Status.AWAITING_VERIFICATION, Status.IN_PROGRESS, Status.DENIED, *_ENDINGS}
+    ),
+    # Asking the requester for identity information moves a request on to waiting for them.
+    Status.AWAITING_VERIFICATION: frozenset(
+        {
+            Status.IN_PROGRESS,
+            Status.WAITING_REQUESTER,
+            Status.CLOSED_UNVERIFIABLE,
+            Status.DENIED,
+            *_ENDINGS,
+        }
+    ),
+    Status.IN_PROGRESS: frozenset(
+        {
+            Status.WAITING_REQUESTER,
+            Status.FULFILLED,
+            Status.PARTIALLY_FULFILLED,
+            Status.DENIED,
+            *_ENDINGS,
+        }
+    ),
+    Status.WAITING_REQUESTER: frozenset(
+        {Status.IN_PROGRESS, Status.CLOSED_UNVERIFIABLE, Status.DENIED, *_ENDINGS}
+    ),
+    **{closed: frozenset() for closed in CLOSED},
+}
+
+
+class IdentityStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", _("not required")
+    PENDING = "pending", _("not yet verified")
+    VERIFIED = "verified", _("verified")
+    FAILED = "failed", _("could not be verified")
+
+
+class WaitingFor(models.TextChoices):
+    """What the organization asked the requester for. The effect on the clock differs by law."""
+
+    IDENTITY = "identity", _("identity information")
+    CLARIFICATION = "clarification", _("clarification")
+    FEE = "fee", _("a fee")
+
+
+class Flag(models.TextChoices):
+    """Why a request needs a second look. Flagged requests are accepted, never dropped."""
+
+    CHANNEL_NOT_OFFERED = "channel_not_offered", _("channel not offered for this right")
+    LABEL_MISSING = "label_missing", _("required label missing")
+    RIGHT_NOT_PROMISED = "right_not_promised", _("right not promised by the policy")
+    BEYOND_FREQUENCY = "beyond_frequency", _("beyond the policy's frequency limit")
+    DUPLICATE = "duplicate", _("possible duplicate of an open request")
+    NO_LEGAL_DEADLINE = "no_legal_deadline", _("no legal deadline: internal target only")
+
+
+class PrivacyRequestQuerySet(models.QuerySet["PrivacyRequest"]):
+    def open(self) -> PrivacyRequestQuerySet:
+        return self.filter(status__in=Status.open_values())
+
+    def closed(self) -> PrivacyRequestQuerySet:
+        return self.filter(status__in=Status.closed_values())
+
+    def due_before(self, day: datetime.date) -> PrivacyRequestQuerySet:
+        """Open requests whose legal deadline falls before ``day``."""
+        return self.open().filter(due_date__lt=day)
+
+    def overdue(self, today: datetime.date) -> PrivacyRequestQuerySet:
+        return self.due_before(today)
+
+    def due_within(self, today: datetime.date, days: int) -> PrivacyRequestQuerySet:
+        return self.open().filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days)
+        )
+
+    def unassigned(self) -> PrivacyRequestQuerySet:
+        return self.open().filter(assignee__isnull=True)
+
+    def for_user(self, user: Any) -> PrivacyRequestQuerySet:
+        """The requests of the organizations ``user`` is a member of (tenancy)."""
+        if user.is_superuser:
+            return self
+        return self.filter(organization__memberships__user=user)
+
+    def same_requester(self, request: PrivacyRequest) -> PrivacyRequestQuerySet:
+        """Other requests to the same organization from the same email address."""
+        if not request.requester_email:
+            return self.none()
+        return self.filter(
+            organization_id=request.organization_id,
+            requester_email__iexact=request.requester_email,
+        ).exclude(pk=request.pk)
+
+
+class PrivacyRequest(models.Model):
+    """A data subject's request to exercise a right, from intake to closure."""
+
+    reference = models.CharField(
+        _("reference"),
+        max_length=32,
+        unique=True,
+        editable=False,
+        help_text=_("Human reference, e.g. IMG-2026-00042: prefix, year of receipt, number."),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("organization"),
+    )
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("policy version"),
+        help_text=_("The version in force when the request was received: it stays bound to it."),
+    )
+    right_kind = models.CharField(_("right"), max_length=32, choices=RightKind)
+    right = models.ForeignKey(
+        "policies.Right",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("promise"),
+        help_text=_("The policy's promise of this right; empty when the policy does not make it."),
+    )
+    channel_kind = models.CharField(_("channel"), max_length=20, choices=ChannelKind)
+    channel = models.ForeignKey(
+        "policies.Channel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("policy channel"),
+        help_text=_("The channel of the policy it came through; empty when it came otherwise."),
+    )
+    designated = models.BooleanField(
+        _("designated channel"),
+        default=False,
+        help_text=_(
+            "Received through a channel the policy designates for this right, with every label "
+            "it demands. A Shine the Light request is due in 30 days only then, otherwise in up "
+            "to 150 (Cal. Civ. Code 1798.83(b)(1)(C))."
+        ),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    received_on = models.DateField(
+        _("received on"),
+        help_text=_("The day of receipt in the organization's time zone: day zero of the clock."),
+    )
+    clock_started_on = models.DateField(
+        _("clock started on"),
+        help_text=_(
+            "Day the current deadline counts from: the day of receipt, or under GDPR the day the "
+            "requested identity information or fee arrived (ICO; UK DPA 2018 s.54)."
+        ),
+    )
+
+    requester_name = models.CharField(_("requester name"), max_length=200)
+    requester_email = models.EmailField(_("requester email"), blank=True)
+    requester_phone = models.CharField(_("requester phone"), max_length=40, blank=True)
+    requester_address = models.TextField(_("requester postal address"), blank=True)
+    jurisdiction = models.CharField(
+        _("jurisdiction of residence"),
+        max_length=8,
+        blank=True,
+        help_text=_("ISO 3166: a country (FR, GB) or US state (US-CA); EU for the EU/EEA."),
+    )
+    language = models.CharField(_("language"), max_length=8, default="en")
+    is_agent = models.BooleanField(
+        _("authorized agent"), default=False, help_text=_("Someone acts for the data subject.")
+    )
+    agent_name = models.CharField(_("agent name"), max_length=200, blank=True)
+    subject_line = models.CharField(_("subject line as received"), max_length=500, blank=True)
+    message = models.TextField(_("message as received"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status, default=Status.RECEIVED, db_index=True
+    )
+    waiting_for = models.CharField(_("waiting for"), max_length=16, choices=WaitingFor, blank=True)
+    waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
+    identity_status = models.CharField(
+        _("identity"), max_length=16, choices=IdentityStatus, default=IdentityStatus.PENDING
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assignee"),
+    )
+
+    due_date = models.DateField(
+        _("legal deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when no law and no numeric promise sets one: see the internal target."),
+    )
+    deadline_rule = models.CharField(_("deadline rule"), max_length=40, blank=True)
+    deadline_basis = models.TextField(
+        _("deadline basis"), blank=True, help_text=_("Why this deadline: the arithmetic in words.")
+    )
+    paused_days = models.JSONField(
+        _("paused periods"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "[asked, answered] ISO dates of clarifications: under UK GDPR Art. 12A (DPA 2018 "
+            "s.54(3C) model) these days do not count."
+        ),
+    )
+    extended = models.BooleanField(_("extended"), default=False)
+    internal_target = models.DateField(
+        _("internal target"),
+        null=True,
+        blank=True,
+        help_text=_("The team's own target, before the legal deadline. Not a legal deadline."),
+    )
+    acknowledge_by = models.DateField(
+        _("acknowledge by"),
+        null=True,
+        blank=True,
+        help_text=_("CCPA: confirm receipt within 10 business days (Cal. Code Regs. §7021(a))."),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    flags = models.JSONField(
+        _("flags"),
+        default=list,
+        blank=True,
+        help_text=_("[{code, message}]: why this request needs a second look."),
+    )
+    fee_amount = models.DecimalField(
+        _("fee"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The fee asked for a manifestly unfounded or excessive request (GDPR Art. 12(5)); "
+            "empty when none was asked."
+        ),
+    )
+    outcome_reason = models.TextField(
+        _("outcome and reasons"),
+        blank=True,
+        help_text=_("Required when a request is denied or only partly fulfilled."),
+    )
+    exemptions = models.ManyToManyField(
+        "policies.Exemption",
+        blank=True,
+        related_name="requests",
+        verbose_name=_("exemptions relied on"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PrivacyRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            # The staff list: newest first within an organization.
+            models.Index(fields=["organization", "-received_at"], name="requests_org_received"),
+            # The dashboard's queues and the reminder sweep: open requests by deadline.
+            models.Index(
+                fields=["due_date"],
+                name="requests_open_due",
+                condition=~Q(status__in=Status.closed_values()),
+            ),
+            # Duplicate detection and the per-requester repeat counter.
+            models.Index(fields=["organization", "requester_email"], name="requests_requester"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.DENIED) | ~Q(outcome_reason=""),
+                name="requests_denial_has_reason",
+                violation_error_message=_("A denial needs its reasons."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PARTIALLY_FULFILLED) | ~Q(outcome_reason=""),
+                name="requests_partial_fulfilment_has_reason",
+                violation_error_message=_("A partial fulfilment needs its reasons."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.open_values()) | Q(closed_at__isnull=False),
+                name="requests_closed_has_closed_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(fee_amount__isnull=True) | Q(fee_amount__gt=0),
+                name="requests_fee_positive",
+                violation_error_message=_("A fee is a positive amount; leave it empty for none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(extended=False) | Q(due_date__isnull=False),
+                name="requests_extended_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(waiting_for="") | Q(status=Status.WAITING_REQUESTER),
+                name="requests_waiting_only_when_waiting",
+            ),
+            models.CheckConstraint(
+                condition=Q(clock_started_on__gte=models.F("received_on")),
+                name="requests_clock_not_before_receipt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return not self.status_enum.is_closed
+
+    def days_left(self, today: datetime.date | None = None) -> int | None:
+        """Days until the legal deadline; negative when overdue, None when there is none."""
+        if self.due_date is None:
+            return None
+        today = today or timezone.localdate()
+        return (self.due_date - today).days
+
+    def has_flag(self, code: Flag) -> bool:
+        return any(flag["code"] == code for flag in self.flags)
+
+    @property
+    def off_channel(self) -> bool:
+        """Not sent as the policy asks (channel or label): its promise does not cover it."""
+        return self.has_flag(Flag.CHANNEL_NOT_OFFERED) or self.has_flag(Flag.LABEL_MISSING)
+
+    def deadline_history(self) -> list[RequestEvent]:
+        """The events that set or moved the legal deadline, oldest first.
+
+        Each carries ``data["due"] == {"old": iso | None, "new": iso | None}`` and the basis.
+        """
+        return [event for event in self.events.all() if "due" in event.data]
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out per organization and year; locked while a reference is made."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="requests_one_counter_per_org_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.year}: {self.last}"
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", _("received")
+    FLAGGED = "flagged", _("flagged")
+    STATUS_CHANGED = "status_changed", _("status changed")
+    ASSIGNED = "assigned", _("assigned")
+    IDENTITY_VERIFIED = "identity_verified", _("identity verified")
+    ASKED_REQUESTER = "asked_requester", _("asked the requester")
+    REQUESTER_ANSWERED = "requester_answered", _("requester answered")
+    DEADLINE_SET = "deadline_set", _("deadline set")
+    EXTENDED = "extended", _("deadline extended")
+    TARGET_SET = "target_set", _("internal target set")
+    ACKNOWLEDGED = "acknowledged", _("receipt acknowledged")
+    NOTE = "note", _("note")
+    EXPORTED = "exported", _("exported")
+
+
+class AppendOnlyError(Exception):
+    """Events are evidence: once written they are never changed or deleted."""
+
+
+class RequestEventQuerySet(models.QuerySet["RequestEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("request events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("request events are append-only")
+
+
+class RequestEvent(models.Model):
+    """One entry of a request's audit trail: who did what, when, with old and new values.
+
+    Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger (migration
+    0002) refuses them in the database too, so not even a raw SQL statement can rewrite history.
+    Events never carry the requester's personal data, so purging it later leaves the trail whole.
+    """
+
+    request = models.ForeignKey(
+        PrivacyRequest, on_delete=models.PROTECT, related_name="events", verbose_name=_("request")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("The staff member; empty for the system or the requester (see actor label)."),
+    )
+    actor_label = models.CharField(
+        _("actor label"),
+        max_length=150,
+        default="system",
+        help_text=_("The staff member's username at the time, 'system' or 'requester'."),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=EventKind)
+    from_status = models.CharField(_("from"), max_length=24, choices=Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=24, choices=Status, blank=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = RequestEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("request events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("request events are append-only")

@@ -1,0 +1,766 @@
+"""Every write to a request: each service is one transaction that writes exactly one event.
+
+Names read ``request_<verb>`` (style rule 3). Arguments are keyword-only. A refused action raises
+``TransitionError`` with a message a staff member can act on, and changes nothing. Services lock
+the request row and return the fresh instance: use the returned request, not the one passed in.
+A call that would change nothing (assigning the current assignee) writes nothing and returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dsar import jurisdictions
+from dsar.deadlines import Rule
+from dsar.organizations.models import Organization, Role
+from dsar.policies.models import (
+    ChannelKind,
+    Exemption,
+    FrequencyLimit,
+    IdentityVerification,
+    RightKind,
+)
+from dsar.requests import channel_rules, clock
+from dsar.requests.models import (
+    EventKind,
+    Flag,
+    IdentityStatus,
+    PrivacyRequest,
+    ReferenceCounter,
+    RequestEvent,
+    Status,
+    WaitingFor,
+)
+
+Actor = AbstractBaseUser | None
+
+# What intake may set besides its named arguments: the rest of the requester as received.
+REQUESTER_FIELDS = frozenset(
+    {"requester_phone", "requester_address", "language", "is_agent", "agent_name"}
+)
+
+
+class TransitionError(Exception):
+    """An action the request's state, the law or the policy does not allow."""
+
+
+# -- Helpers ---------------------------------------------------------------------------------------
+
+
+def _record(
+    request: PrivacyRequest,
+    *,
+    kind: EventKind,
+    summary: str,
+    actor: Actor,
+    actor_label: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    **data: Any,
+) -> RequestEvent:
+    """Append the one event of a service call (style rule 4: nothing else inserts events)."""
+    label = actor_label or (actor.get_username() if actor is not None else "system")
+    return RequestEvent.objects.create(
+        request=request,
+        kind=kind,
+        summary=summary[:500],
+        actor=actor,
+        actor_label=label,
+        from_status=from_status,
+        to_status=to_status,
+        data=data,
+    )
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _today(request: PrivacyRequest) -> datetime.date:
+    """Today in the organization's time zone, where its days of receipt are counted."""
+    return timezone.localdate(timezone=ZoneInfo(request.organization.time_zone))
+
+
+def _next_reference(organization: Organization, year: int) -> str:
+    """PREFIX-YEAR-NNNNN, numbered per organization and year under a row lock (no gaps, no race).
+
+    The lock is held until the intake transaction commits, so two requests logged at once queue
+    on it; if the intake fails, the number goes back with the rollback.
+    """
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        organization=organization, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{organization.reference_prefix}-{year}-{counter.last:05d}"
+
+
+def _locked(request: PrivacyRequest) -> PrivacyRequest:
+    return (
+        PrivacyRequest.objects.select_for_update(of=("self",))
+        .select_related("organization", "right")
+        .get(pk=request.pk)
+    )
+
+
+def _refusal(current: Status, target: Status) -> TransitionError:
+    return TransitionError(
+        _("A request that is %(current)s cannot become %(target)s.")
+        % {"current": current.label, "target": target.label}
+    )
+
+
+def _set_status(request: PrivacyRequest, target: Status) -> Status:
+    """Move along ``TRANSITIONS`` (or refuse), keeping the dependent fields consistent."""
+    current = request.status_enum
+    if not current.can_move_to(target):
+        raise _refusal(current, target)
+    request.status = target
+    if target.is_closed:
+        request.closed_at = timezone.now()
+    if target is not Status.WAITING_REQUESTER:
+        request.waiting_for = ""
+        request.waiting_since = None
+    return current
+
+
+def _require_open(request: PrivacyRequest) -> None:
+    if not request.is_open:
+        raise TransitionError(
+            _("The request is %(status)s: a closed request does not change.")
+            % {"status": request.status_enum.label}
+        )
+
+
+def _clock_args(request: PrivacyRequest) -> dict[str, Any]:
+    """What ``clock.decide`` needs to know about a logged request."""
+    return {
+        "organization": request.organization,
+        "right": request.right,
+        "right_kind": request.right_kind,
+        "jurisdiction": request.jurisdiction,
+        "designated": request.designated,
+        "received_on": request.received_on,
+        "promise_applies": not request.off_channel,
+    }
+
+
+def _decide(request: PrivacyRequest, *, extended: bool | None = None) -> clock.Decision:
+    return clock.decide(
+        **_clock_args(request),
+        clock_started_on=request.clock_started_on,
+        paused=[
+            (datetime.date.fromisoformat(a), datetime.date.fromisoformat(b))
+            for a, b in request.paused_days
+        ],
+        extended=request.extended if extended is None else extended,
+    )
+
+
+def _apply_deadline(request: PrivacyRequest, decision: clock.Decision) -> None:
+    """Set the legal deadline; the internal target is the team's, so it is left alone."""
+    request.due_date = decision.deadline.due if decision.deadline else None
+    request.deadline_rule = decision.deadline.rule.value if decision.deadline else ""
+    request.deadline_basis = decision.basis
+
+
+def _check_choice(value: str, choices: type[Any], name: str) -> None:
+    if value not in choices.values:
+        raise ValidationError({name: _("Unknown value %(value)r.") % {"value": value}})
+
+
+def _normalized_jurisdiction(code: str) -> str:
+    if not code:
+        return ""
+    try:
+        return jurisdictions.Jurisdiction.parse(code).code
+    except ValueError as error:
+        raise ValidationError({"jurisdiction": str(error)}) from None
+
+
+def _exemptions(request: PrivacyRequest, exemptions: Iterable[Exemption] | None) -> list[Exemption]:
+    """The exemptions relied on, which must be grounds of the request's own policy version."""
+    found = list(exemptions or [])
+    foreign = [e for e in found if e.right.version_id != request.policy_version_id]
+    if foreign:
+        raise TransitionError(
+            _("%(names)s is not a ground of the policy version this request is bound to.")
+            % {"names": ", ".join(e.name for e in foreign)}
+        )
+    return found
+
+
+# -- Intake ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_log(
+    *,
+    organization: Organization,
+    right_kind: str,
+    channel_kind: str,
+    received_at: datetime.datetime,
+    requester_name: str,
+    requester_email: str = "",
+    jurisdiction: str = "",
+    subject_line: str = "",
+    message: str = "",
+    actor: Actor = None,
+    actor_label: str = "",
+    **details: Any,
+) -> PrivacyRequest:
+    """Log a request received through any channel, check it against the policy and give it its
+    deadline. Nothing is refused at intake: what breaks a rule is flagged (``channel_rules``).
+
+    ``details`` takes the rest of the requester as received (``REQUESTER_FIELDS``). Raises
+    ValidationError for an unknown right, channel or jurisdiction, TransitionError when the
+    organization had no policy in force at ``received_at``.
+    """
+    if unknown := set(details) - REQUESTER_FIELDS:
+        raise TypeError(f"request_log() got unexpected arguments: {', '.join(sorted(unknown))}")
+    if timezone.is_naive(received_at):
+        raise ValueError("received_at must be time-zone aware")
+    _check_choice(right_kind, RightKind, "right_kind")
+    _check_choice(channel_kind, ChannelKind, "channel_kind")
+    jurisdiction = _normalized_jurisdiction(jurisdiction)
+    version = organization.policy_in_force_on(received_at)
+    if version is None:
+        raise TransitionError(
+            _("%(org)s had no policy in force on %(when)s.")
+            % {"org": organization.name, "when": received_at.isoformat()}
+        )
+    received_on = timezone.localtime(received_at, ZoneInfo(organization.time_zone)).date()
+    assessment = channel_rules.assess(
+        version=version,
+        right_kind=right_kind,
+        channel_kind=channel_kind,
+        subject_line=subject_line,
+        message=message,
+    )
+    right = assessment.right
+    identity_required = (
+        right is not None and right.identity_verification == IdentityVerification.REQUIRED
+    )
+    request = PrivacyRequest(
+        organization=organization,
+        policy_version=version,
+        right_kind=right_kind,
+        right=right,
+        channel_kind=channel_kind,
+        channel=assessment.channel,
+        designated=assessment.designated,
+        received_at=received_at,
+        received_on=received_on,
+        clock_started_on=received_on,
+        requester_name=requester_name,
+        requester_email=requester_email,
+        jurisdiction=jurisdiction,
+        subject_line=subject_line,
+        message=message,
+        identity_status=(
+            IdentityStatus.PENDING if identity_required else IdentityStatus.NOT_REQUIRED
+        ),
+        **details,
+    )
+    request.flags = [*assessment.flags, *_repeat_flags(request)]
+    decision = clock.decide(**_clock_args(request))
+    _apply_deadline(request, decision)
+    request.internal_target = decision.internal_target
+    if decision.deadline is None:
+        request.flags.append({"code": Flag.NO_LEGAL_DEADLINE.value, "message": decision.reason})
+    request.acknowledge_by = clock.acknowledge_by(
+        organization=organization,
+        right_kind=right_kind,
+        jurisdiction=jurisdiction,
+        received_on=received_on,
+    )
+    request.full_clean(exclude=["reference", "organization", "policy_version", "right", "channel"])
+    request.reference = _next_reference(organization, received_on.year)
+    request.save()
+    if request.due_date:
+        when = _("due %(due)s") % {"due": request.due_date.isoformat()}
+    else:
+        when = _("no legal deadline, internal target %(t)s") % {"t": _iso(request.internal_target)}
+    _record(
+        request,
+        kind=EventKind.RECEIVED,
+        summary=_("Received by %(channel)s; %(when)s")
+        % {"channel": request.get_channel_kind_display(), "when": when},
+        actor=actor,
+        actor_label=actor_label,
+        to_status=request.status,
+        due={"old": None, "new": _iso(request.due_date)},
+        rule=request.deadline_rule,
+        basis=request.deadline_basis,
+        internal_target=_iso(request.internal_target),
+        flags=[flag["code"] for flag in request.flags],
+    )
+    return request
+
+
+def _repeat_flags(request: PrivacyRequest) -> list[dict[str, str]]:
+    """A possible duplicate, and a request beyond a once-a-calendar-year limit.
+
+    The limit is the policy's (``Right.frequency_limit``) or, for Shine the Light, the statute's:
+    a customer may ask once per calendar year (Cal. Civ. Code 1798.83(b)). It counts requests
+    from the same email address answered (fulfilled, partly fulfilled or denied) in the calendar
+    year of receipt, in the organization's time zone.
+    """
+    flags = []
+    same = PrivacyRequest.objects.same_requester(request).filter(right_kind=request.right_kind)
+    duplicate = same.open().order_by("received_at").values_list("reference", flat=True).first()
+    if duplicate:
+        flags.append(
+            {
+                "code": Flag.DUPLICATE.value,
+                "message": _("%(ref)s from the same requester is still open.") % {"ref": duplicate},
+            }
+        )
+    right = request.right
+    by_policy = right is not None and right.frequency_limit == FrequencyLimit.ONCE_PER_CALENDAR_YEAR
+    if not by_policy and request.right_kind != RightKind.SHINE_THE_LIGHT:
+        return flags
+    year = request.received_on.year
+    zone = ZoneInfo(request.organization.time_zone)
+    answered = same.filter(
+        status__in=[s.value for s in Status if s.answered],
+        closed_at__gte=datetime.datetime(year, 1, 1, tzinfo=zone),
+        closed_at__lt=datetime.datetime(year + 1, 1, 1, tzinfo=zone),
+    ).values_list("reference", flat=True)
+    if answered:
+        promise = _("The policy promises") if by_policy else _("Cal. Civ. Code 1798.83 gives")
+        flags.append(
+            {
+                "code": Flag.BEYOND_FREQUENCY.value,
+                "message": _(
+                    "%(promise)s this once per calendar year; %(refs)s was already answered in "
+                    "%(year)s."
+                )
+                % {"promise": promise, "refs": ", ".join(answered), "year": year},
+            }
+        )
+    return flags
+
+
+# -- Lifecycle -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_start(*, request: PrivacyRequest, actor: Actor) -> PrivacyRequest:
+    """Start work on a request just received; one whose policy requires identity verification
+    waits for it first."""
+    request = _locked(request)
+    pending = request.identity_status == IdentityStatus.PENDING
+    target = Status.AWAITING_VERIFICATION if pending else Status.IN_PROGRESS
+    if request.status != Status.RECEIVED:
+        raise _refusal(request.status_enum, target)
+    current = _set_status(request, target)
+    request.save()
+    _record(
+        request,
+        kind=EventKind.STATUS_CHANGED,
+        summary=_("Waiting for identity verification") if pending else _("Work started"),
+        actor=actor,
+        from_status=current,
+        to_status=target,
+    )
+    return request
+
+
+@transaction.atomic
+def request_verify_identity(*, request: PrivacyRequest, actor: Actor, how: str) -> PrivacyRequest:
+    """Record that the requester's identity is verified, and start work on the request."""
+    if not how.strip():
+        raise TransitionError(_("Say how the identity was verified."))
+    request = _locked(request)
+    _require_open(request)
+    if request.identity_status == IdentityStatus.VERIFIED:
+        raise TransitionError(_("The identity is already verified."))
+    if request.waiting_for == WaitingFor.IDENTITY:
+        # The day the information arrives may restart the clock: record it as the answer.
+        raise TransitionError(
+            _("The request waits for the requester's identity information: record their answer.")
+        )
+    request.identity_status = IdentityStatus.VERIFIED
+    current = request.status_enum
+    if current in (Status.RECEIVED, Status.AWAITING_VERIFICATION):
+        _set_status(request, Status.IN_PROGRESS)
+    request.save()
+    _record(
+        request,
+        kind=EventKind.IDENTITY_VERIFIED,
+        summary=_("Identity verified: %(how)s") % {"how": how},
+        actor=actor,
+        from_status=current if request.status != current else "",
+        to_status=request.status if request.status != current else "",
+        how=how,
+    )
+    return request
+
+
+def _clock_effect(request: PrivacyRequest, waiting_for: WaitingFor) -> str:
+    """What waiting does to the clock, in words: it differs by rule (see ``clock``)."""
+    found = clock.candidates(**_clock_args(request))
+    if waiting_for == WaitingFor.CLARIFICATION:
+        stopping = [c for c in found if c.pauses]
+        effect = _("under UK GDPR the days until the answer do not count")
+    else:
+        stopping = [c for c in found if c.restarts]
+        effect = _("the GDPR month starts again on the day it arrives")
+    if not stopping:
+        return _("the clock keeps running")
+    if len(stopping) < len(found):
+        effect += _("; the other rules keep running")
+    return effect
+
+
+@transaction.atomic
+def request_ask_requester(
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    waiting_for: WaitingFor | str,
+    note: str,
+    today: datetime.date | None = None,
+    fee_amount: Decimal | None = None,
+) -> PrivacyRequest:
+    """Ask the requester for identity information, a clarification or a fee (its amount).
+
+    The clock effect depends on the rule and is stated in the event: under GDPR the month starts
+    again when ID or a fee arrives, and UK clarification days do not count; CCPA never stops.
+    ``today`` is the day of asking (default: today in the organization's time zone).
+    """
+    waiting_for = WaitingFor(waiting_for)
+    if not note.strip():
+        raise TransitionError(_("Say what you are asking the requester for."))
+    if waiting_for == WaitingFor.FEE and not (fee_amount and fee_amount > 0):
+        raise TransitionError(_("Say how much the fee is."))
+    request = _locked(request)
+    asked_on = today or _today(request)
+    if asked_on < request.received_on:
+        raise TransitionError(_("A question cannot be asked before the request arrived."))
+    current = _set_status(request, Status.WAITING_REQUESTER)
+    request.waiting_for = waiting_for
+    request.waiting_since = asked_on
+    if waiting_for == WaitingFor.FEE:
+        request.fee_amount = fee_amount
+    request.save()
+    effect = _clock_effect(request, waiting_for)
+    _record(
+        request,
+        kind=EventKind.ASKED_REQUESTER,
+        summary=_("Asked the requester for %(what)s: %(effect)s")
+        % {"what": waiting_for.label, "effect": effect},
+        actor=actor,
+        from_status=current,
+        to_status=Status.WAITING_REQUESTER,
+        waiting_for=waiting_for.value,
+        asked_on=asked_on.isoformat(),
+        note=note,
+        effect=effect,
+        fee=str(fee_amount) if waiting_for == WaitingFor.FEE else None,
+    )
+    return request
+
+
+@transaction.atomic
+def request_requester_answered(
+    *, request: PrivacyRequest, actor: Actor, answered_on: datetime.date | None = None
+) -> PrivacyRequest:
+    """The requester answered: resume work, restarting or pausing the clock where the rule says.
+
+    Identity information or a fee restarts a GDPR month from ``answered_on``; a clarification's
+    days, from asking to answering, do not count under UK GDPR; any other clock keeps running.
+    Identity information, once recorded as the answer, counts as the identity verified.
+    """
+    request = _locked(request)
+    if request.status != Status.WAITING_REQUESTER:
+        raise _refusal(request.status_enum, Status.IN_PROGRESS)
+    answered_on = answered_on or _today(request)
+    waiting_for, since = WaitingFor(request.waiting_for), request.waiting_since
+    assert since is not None  # noqa: S101 - guaranteed by requests_waiting_only_when_waiting
+    if answered_on < since:
+        raise TransitionError(_("The answer cannot arrive before the question was asked."))
+    old_due = request.due_date
+    if waiting_for == WaitingFor.CLARIFICATION:
+        request.paused_days = [*request.paused_days, [since.isoformat(), answered_on.isoformat()]]
+    else:
+        request.clock_started_on = max(request.clock_started_on, answered_on)
+        if waiting_for == WaitingFor.IDENTITY:
+            request.identity_status = IdentityStatus.VERIFIED
+    _apply_deadline(request, _decide(request))
+    current = _set_status(request, Status.IN_PROGRESS)
+    request.save()
+    summary = _("The requester sent %(what)s on %(day)s") % {
+        "what": waiting_for.label,
+        "day": answered_on.isoformat(),
+    }
+    moved: dict[str, Any] = {}
+    if request.due_date != old_due:
+        summary += _("; deadline moved from %(old)s to %(new)s") % {
+            "old": _iso(old_due),
+            "new": _iso(request.due_date),
+        }
+        moved = {"due": {"old": _iso(old_due), "new": _iso(request.due_date)}}
+    _record(
+        request,
+        kind=EventKind.REQUESTER_ANSWERED,
+        summary=summary,
+        actor=actor,
+        from_status=current,
+        to_status=Status.IN_PROGRESS,
+        waiting_for=waiting_for.value,
+        asked_on=since.isoformat(),
+        answered_on=answered_on.isoformat(),
+        basis=request.deadline_basis,
+        **moved,
+    )
+    return request
+
+
+@transaction.atomic
+def request_extend(
+    *, request: PrivacyRequest, actor: Actor, reason: str, today: datetime.date | None = None
+) -> PrivacyRequest:
+    """Extend the deadline: a reason is required, only on or before the current deadline, once,
+    and only within the rule's maximum (GDPR +2 months, CCPA and US states +45 days, PIPEDA +30).
+    A rule without an extension (1798.83, CAN-SPAM, LGPD) refuses it, and so does a request
+    whose other rules leave the earliest deadline where it is."""
+    if not reason.strip():
+        raise TransitionError(_("An extension needs a reason, which the requester is told."))
+    request = _locked(request)
+    _require_open(request)
+    if request.due_date is None:
+        raise TransitionError(_("There is no legal deadline to extend."))
+    if request.extended:
+        raise TransitionError(_("The deadline was already extended to the rule's maximum."))
+    today = today or _today(request)
+    if today > request.due_date:
+        raise TransitionError(
+            _("The deadline of %(due)s has passed: an extension must be notified before it.")
+            % {"due": request.due_date.isoformat()}
+        )
+    decision = _decide(request, extended=True)
+    assert decision.deadline is not None  # noqa: S101 - a due date implies a deadline
+    if decision.deadline.due <= request.due_date:
+        raise TransitionError(
+            _("%(rule)s cannot be extended.") % {"rule": Rule.parse(request.deadline_rule).label}
+        )
+    old_due = request.due_date
+    request.extended = True
+    _apply_deadline(request, decision)
+    request.save()
+    _record(
+        request,
+        kind=EventKind.EXTENDED,
+        summary=_("Deadline extended from %(old)s to %(new)s: %(reason)s")
+        % {"old": old_due.isoformat(), "new": _iso(request.due_date), "reason": reason},
+        actor=actor,
+        due={"old": old_due.isoformat(), "new": _iso(request.due_date)},
+        reason=reason,
+        basis=request.deadline_basis,
+    )
+    return request
+
+
+@transaction.atomic
+def request_set_target(
+    *, request: PrivacyRequest, actor: Actor, target: datetime.date
+) -> PrivacyRequest:
+    """Set the team's internal target, which may not be later than the legal deadline."""
+    request = _locked(request)
+    _require_open(request)
+    if request.due_date is not None and target > request.due_date:
+        raise TransitionError(
+            _("An internal target cannot be later than the legal deadline of %(due)s.")
+            % {"due": request.due_date.isoformat()}
+        )
+    if target < request.received_on:
+        raise TransitionError(_("An internal target cannot be before the day of receipt."))
+    old = request.internal_target
+    if target == old:
+        return request
+    request.internal_target = target
+    request.save(update_fields=["internal_target", "updated_at"])
+    _record(
+        request,
+        kind=EventKind.TARGET_SET,
+        summary=_("Internal target set to %(t)s") % {"t": target.isoformat()},
+        actor=actor,
+        target={"old": _iso(old), "new": target.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def request_assign(
+    *, request: PrivacyRequest, actor: Actor, assignee: AbstractBaseUser | None
+) -> PrivacyRequest:
+    """Assign to a handler or privacy officer of the request's organization (None: unassign)."""
+    request = _locked(request)
+    _require_open(request)
+    if assignee is not None:
+        member = request.organization.memberships.filter(
+            user=assignee, role__in=[Role.HANDLER, Role.PRIVACY_OFFICER]
+        )
+        if not member.exists():
+            raise TransitionError(
+                _("Assign only to a handler or privacy officer of %(org)s.")
+                % {"org": request.organization.name}
+            )
+    if request.assignee_id == (assignee.pk if assignee else None):
+        return request
+    old = request.assignee
+    request.assignee = assignee
+    request.save(update_fields=["assignee", "updated_at"])
+    _record(
+        request,
+        kind=EventKind.ASSIGNED,
+        summary=(
+            _("Assigned to %(who)s") % {"who": assignee.get_username()}
+            if assignee
+            else _("Unassigned")
+        ),
+        actor=actor,
+        assignee={"old": old.pk if old else None, "new": assignee.pk if assignee else None},
+    )
+    return request
+
+
+@transaction.atomic
+def request_acknowledge(
+    *, request: PrivacyRequest, actor: Actor, at: datetime.datetime | None = None
+) -> PrivacyRequest:
+    """Record that receipt was confirmed to the requester (CCPA §7021(a): 10 business days)."""
+    request = _locked(request)
+    if request.acknowledged_at is not None:
+        raise TransitionError(_("Receipt was already acknowledged."))
+    request.acknowledged_at = at or timezone.now()
+    request.save(update_fields=["acknowledged_at", "updated_at"])
+    _record(
+        request,
+        kind=EventKind.ACKNOWLEDGED,
+        summary=_("Receipt acknowledged"),
+        actor=actor,
+        at=request.acknowledged_at.isoformat(),
+    )
+    return request
+
+
+@transaction.atomic
+def request_note(*, request: PrivacyRequest, actor: Actor, text: str) -> PrivacyRequest:
+    """Add a staff note to the trail; it changes nothing else, and works on closed requests."""
+    if not text.strip():
+        raise TransitionError(_("A note needs some text."))
+    request = _locked(request)
+    _record(request, kind=EventKind.NOTE, summary=text, actor=actor, text=text)
+    return request
+
+
+# -- Closing ---------------------------------------------------------------------------------------
+
+
+def _close(
+    request: PrivacyRequest,
+    target: Status,
+    *,
+    actor: Actor,
+    summary: str,
+    reason: str = "",
+    exemptions: Iterable[Exemption] | None = None,
+    **fields: Any,
+) -> PrivacyRequest:
+    request = _locked(request)
+    relied_on = _exemptions(request, exemptions)
+    current = _set_status(request, target)
+    request.outcome_reason = reason
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.save()
+    if relied_on:
+        request.exemptions.set(relied_on)
+    _record(
+        request,
+        kind=EventKind.STATUS_CHANGED,
+        summary=summary,
+        actor=actor,
+        from_status=current,
+        to_status=target,
+        reason=reason,
+        exemptions=[e.name for e in relied_on],
+    )
+    return request
+
+
+@transaction.atomic
+def request_fulfil(
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    partial: bool = False,
+    reason: str = "",
+    exemptions: Iterable[Exemption] | None = None,
+) -> PrivacyRequest:
+    """Close as fulfilled; a partial fulfilment names its reasons and the exemptions relied on."""
+    if partial and not reason.strip():
+        raise TransitionError(_("Say why the request was only partly fulfilled."))
+    target = Status.PARTIALLY_FULFILLED if partial else Status.FULFILLED
+    summary = str(target.label).capitalize() + (f": {reason}" if reason else "")
+    return _close(
+        request, target, actor=actor, summary=summary, reason=reason, exemptions=exemptions
+    )
+
+
+@transaction.atomic
+def request_deny(
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    reason: str,
+    exemptions: Iterable[Exemption] | None = None,
+) -> PrivacyRequest:
+    """Deny the request, with the reasons the requester is told and the exemptions relied on."""
+    if not reason.strip():
+        raise TransitionError(_("A denial needs its reasons, which the requester is told."))
+    return _close(
+        request,
+        Status.DENIED,
+        actor=actor,
+        summary=_("Denied: %(reason)s") % {"reason": reason},
+        reason=reason,
+        exemptions=exemptions,
+    )
+
+
+@transaction.atomic
+def request_withdraw(*, request: PrivacyRequest, actor: Actor, note: str = "") -> PrivacyRequest:
+    """The requester withdrew the request."""
+    summary = _("Withdrawn by the requester") + (f": {note}" if note else "")
+    return _close(request, Status.WITHDRAWN, actor=actor, summary=summary, reason=note)
+
+
+@transaction.atomic
+def request_close(
+    *, request: PrivacyRequest, actor: Actor, as_status: Status | str, note: str = ""
+) -> PrivacyRequest:
+    """Close as unverifiable (the identity could not be verified) or as a duplicate."""
+    as_status = Status(as_status)
+    if as_status not in (Status.CLOSED_UNVERIFIABLE, Status.CLOSED_DUPLICATE):
+        raise TransitionError(_("Close only as unverifiable or duplicate."))
+    fields = (
+        {"identity_status": IdentityStatus.FAILED}
+        if as_status == Status.CLOSED_UNVERIFIABLE
+        else {}
+    )
+    summary = str(as_status.label).capitalize() + (f": {note}" if note else "")
+    return _close(request, as_status, actor=actor, summary=summary, reason=note, **fields)
