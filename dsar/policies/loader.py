@@ -42,10 +42,11 @@ if TYPE_CHECKING:
 # -- Reading ---------------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """PyYAML's safe loader, but dates stay text: the schema parses them, with path and line.
 
-    (PyYAML would raise a bare ValueError, without a line, for 2025-02-30.)
+    (PyYAML would raise a bare ValueError, without a line, for 2025-02-30.) The libyaml-backed
+    loader, where PyYAML ships it, parses ten times faster and gives the same marks.
     """
 
 
