@@ -14,7 +14,8 @@ ALL = ("add", "change", "delete", "view")
 ROLE_PERMISSIONS = {
     "Privacy officer": {
         "requests": ALL,
-        "policies": ("view", "change"),
+        # "publish" is policies.publish_policyversion: putting a new policy version in force.
+        "policies": ("view", "add", "change", "publish"),
     },
     "Request handler": {
         "requests": ("view", "add", "change"),
