@@ -192,7 +192,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 
-# -- dsar -------------------------------------------------------------------------------------------
-# Days after receipt for the internal target of a request that no law and no numeric promise gives a
-# legal deadline ("promptly", "as soon as reasonably possible"): a target, never a legal deadline.
+# -- dsar ------------------------------------------------------------------------------------------
+# Days after receipt for the internal target of a request that no law and no numeric promise
+# gives a legal deadline ("promptly", "as soon as reasonably possible"): never a legal deadline.
 DSAR_DEFAULT_TARGET_DAYS = env.int("DSAR_DEFAULT_TARGET_DAYS", default=14)
