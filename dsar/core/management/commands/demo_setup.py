@@ -8,10 +8,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from dsar.organizations.models import Membership, Organization, Role
+from dsar.requests.demo import SEED_ORGANIZATIONS
+
 DEMO_USERNAME = "demo"
+SEEDS_DIR = settings.BASE_DIR / "dsar" / "policies" / "seeds"
 
 
 class Command(BaseCommand):
@@ -31,11 +37,29 @@ class Command(BaseCommand):
         # A fresh random password each run, unless the developer chose one: a fixed demo
         # password would be a known credential on any demo left running on a network.
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+        # 1. The five seed organizations and their policies (an unchanged file loads nothing).
+        call_command(
+            "load_policy",
+            *[SEEDS_DIR / f"{slug}.yaml" for slug in SEED_ORGANIZATIONS],
+            stdout=self.stdout,
+        )
+        # 2. The login: a superuser, and also a privacy officer of every seed organization, so
+        #    that the demo shows what a member sees, not only what a superuser may do.
         user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
         user.is_staff = True
         user.is_superuser = True
         user.set_password(password)
         user.save()
+        role = Role.PRIVACY_OFFICER
+        for organization in Organization.objects.filter(slug__in=SEED_ORGANIZATIONS):
+            Membership.objects.update_or_create(
+                user=user, organization=organization, defaults={"role": role}
+            )
+        group = Group.objects.filter(name=role.group_name).first()
+        if group is not None:
+            user.groups.add(group)
+        # 3. Demo requests in every status (adds nothing when they exist).
+        call_command("seed_demo_requests", actor=DEMO_USERNAME, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 "\nDemo staff login (open http://127.0.0.1:8000/staff/):\n"

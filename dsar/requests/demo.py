@@ -1,0 +1,388 @@
+"""Demo requests for the five seed organizations, driven through the services.
+
+``seed_demo_requests`` logs requests with made-up requesters (names from the short lists below,
+addresses at example.com, a domain reserved for examples by RFC 2606) and moves each one to a
+planned status through ``dsar.requests.services``, so every request has a real audit trail.
+
+- **Every status**, in every organization that can reach it: awaiting identity verification
+  needs a right whose policy requires verification (imgwg, imservicecenter); elsewhere that slot
+  becomes another open status.
+- **Deterministic**: a fixed random seed picks rights, channels, requesters and ages; dates are
+  counted back from the day it runs.
+- **Idempotent**: when any demo request exists (its "received" event has the actor label
+  ``demo``), it adds nothing.
+
+The services stamp every event and closure with the current time, so closed requests are closed
+"now" and their days to respond are their age. Requests are received over the last
+``HISTORY_DAYS`` days, but never before the organization's first policy version was in force (a
+request binds to the version in force when it was received, and ``load_policy`` puts a version in
+force when it runs): on a fresh install the ages shrink into the time since the policies were
+loaded, and ``Seeded.window`` says so.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from dsar.organizations.models import Organization
+from dsar.policies.models import (
+    ChannelKind,
+    IdentityVerification,
+    Right,
+    RightKind,
+)
+from dsar.requests import services
+from dsar.requests.models import (
+    EventKind,
+    IdentityStatus,
+    PrivacyRequest,
+    RequestEvent,
+    Status,
+    WaitingFor,
+)
+
+DEMO_ACTOR_LABEL = "demo"
+SEED_ORGANIZATIONS = ("imservicecenter", "imgwg", "imt", "ims-consulting", "img")
+RANDOM_SEED = 7102
+HISTORY_DAYS = 90  # the oldest story is 75 days old
+
+FIRST_NAMES = (
+    "Alma", "Bruno", "Chiara", "Dmitri", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas",
+    "Keiko", "Lucas", "Maya", "Nadia", "Omar", "Priya", "Quentin", "Rosa", "Samuel", "Tamsin",
+    "Uma", "Viktor", "Wen", "Yusuf", "Zoe",
+)  # fmt: skip
+LAST_NAMES = (
+    "Abernathy", "Brightwater", "Castellano", "Dunmore", "Eskildsen", "Fairbanks", "Gallardo",
+    "Holloway", "Ivanova", "Jarrett", "Kowalczyk", "Lindqvist", "Moreau", "Nakamura", "Okafor",
+    "Pemberton", "Quinlan", "Rasmussen", "Sandoval", "Thorne", "Underwood", "Valdez",
+)  # fmt: skip
+# Where requesters live, weighted roughly like a US business with European customers.
+JURISDICTIONS = (
+    ("US-CA", 30), ("US-FL", 14), ("US-TX", 10), ("US-VA", 5), ("US-NY", 5), ("GB", 10),
+    ("FR", 8), ("DE", 7), ("IE", 4), ("", 7),
+)  # fmt: skip
+SUBJECTS = {
+    RightKind.ACCESS: ("Subject access request", "What data do you hold about me?"),
+    RightKind.RECTIFICATION: ("Please correct my details", "Wrong address on my account"),
+    RightKind.ERASURE: ("Delete my data", "Right to erasure request"),
+    RightKind.MARKETING_OPT_OUT: ("Unsubscribe", "Stop sending me marketing emails"),
+    RightKind.SHINE_THE_LIGHT: ("Your California Privacy Rights", "Shine the Light request"),
+    RightKind.ACCOUNT_CLOSURE: ("Close my account", "Account closure"),
+    RightKind.COMPLAINT: ("Privacy Policy complaint", "Privacy Policy: complaint"),
+}
+MESSAGES = (
+    "Hello,\n\nI would like to exercise my rights under your privacy policy. My account email "
+    "is the one I am writing from.\n\nThank you.",
+    "Please treat this as a formal request. I expect an answer within the legal time limit.",
+    "Hi, I used your service a few years ago and would like this sorted out. Regards.",
+)
+OPEN_TARGETS = (
+    Status.RECEIVED,
+    Status.AWAITING_VERIFICATION,
+    Status.IN_PROGRESS,
+    Status.WAITING_REQUESTER,
+)
+
+
+class DemoError(Exception):
+    """The demo cannot be seeded (e.g. the seed policies are not loaded)."""
+
+
+@dataclass(frozen=True)
+class Seeded:
+    requests: list[PrivacyRequest]
+    window: datetime.timedelta = datetime.timedelta(days=HISTORY_DAYS)
+
+    @property
+    def by_status(self) -> Counter[str]:
+        return Counter(request.status for request in self.requests)
+
+
+def demo_requests_exist() -> bool:
+    return RequestEvent.objects.filter(
+        kind=EventKind.RECEIVED, actor_label=DEMO_ACTOR_LABEL
+    ).exists()
+
+
+def _window(organizations: Sequence[Organization], now: datetime.datetime) -> datetime.timedelta:
+    """How far back demo requests can be received: ``HISTORY_DAYS``, or less when a seed policy
+    has been in force for less time than that."""
+    starts = []
+    for organization in organizations:
+        first = organization.policy_versions.published().order_by("in_force_from").first()
+        if first is None or first.in_force_from is None:
+            raise DemoError(
+                f"{organization.slug} has no policy in force: run "
+                f"load_policy dsar/policies/seeds/{organization.slug}.yaml first"
+            )
+        starts.append(first.in_force_from)
+    return min(datetime.timedelta(days=HISTORY_DAYS), now - max(starts))
+
+
+@dataclass
+class _Seeder:
+    rng: random.Random
+    now: datetime.datetime
+    window: datetime.timedelta
+    actor: Any
+    made: list[PrivacyRequest]
+
+    def pick_right(self, rights: list[Right], target: Status) -> tuple[str, Right | None]:
+        if target is Status.AWAITING_VERIFICATION:
+            right = self.rng.choice(
+                [r for r in rights if r.identity_verification == IdentityVerification.REQUIRED]
+            )
+            return right.kind, right
+        if not rights or self.rng.random() < 0.08:
+            # Now and then a right the policy does not promise: the request is flagged, not lost.
+            promised = {r.kind for r in rights}
+            kind = self.rng.choice([k for k in RightKind.values if k not in promised])
+            return kind, None
+        right = self.rng.choice(rights)
+        return right.kind, right
+
+    def pick_channel(self, right: Right | None) -> str:
+        offered = [c.kind for c in right.channels.all()] if right is not None else []
+        if offered and self.rng.random() < 0.88:
+            return self.rng.choice(offered)
+        return self.rng.choice(ChannelKind.values)
+
+    def age_days(self, target: Status) -> int:
+        if target is Status.RECEIVED:
+            # Mostly fresh, a few forgotten and overdue.
+            return self.rng.choice((0, 1, 2, 3, 5)) if self.rng.random() < 0.8 else 60
+        if target in OPEN_TARGETS:
+            return int(self.rng.triangular(2, 70, 15))
+        # Closed "now" by the services: the age is the days to respond, mostly within a month.
+        return int(self.rng.triangular(2, 75, 12))
+
+    def received_at(self, organization: Organization, age: int) -> datetime.datetime:
+        """``age`` days ago during office hours, or, when the policies are younger than
+        ``HISTORY_DAYS``, the same fraction of the time they have been in force."""
+        hour, minute = self.rng.randint(7, 19), self.rng.randint(0, 59)
+        if self.window < datetime.timedelta(days=HISTORY_DAYS):
+            return self.now - self.window * (age / HISTORY_DAYS)
+        zone = ZoneInfo(organization.time_zone)
+        day = timezone.localtime(self.now, zone).date() - datetime.timedelta(days=age)
+        at = datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+        return min(at, self.now - datetime.timedelta(minutes=5))
+
+    def log(
+        self,
+        organization: Organization,
+        rights: list[Right],
+        target: Status,
+        requester: tuple[str, str] | None = None,
+        right_kind: str | None = None,
+    ) -> PrivacyRequest:
+        if right_kind is None:
+            right_kind, right = self.pick_right(rights, target)
+        else:
+            right = next((r for r in rights if r.kind == right_kind), None)
+        channel = self.pick_channel(right)
+        if requester is None:
+            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+            number = self.rng.randint(1, 99)
+            requester = (f"{first} {last}", f"{first}.{last}{number}@example.com".lower())
+        jurisdiction = self.rng.choices(
+            [code for code, _w in JURISDICTIONS], [w for _c, w in JURISDICTIONS]
+        )[0]
+        subjects = SUBJECTS.get(RightKind(right_kind), ("Privacy request", "Request"))
+        subject = self.rng.choice(subjects)
+        return services.request_log(
+            organization=organization,
+            right_kind=right_kind,
+            channel_kind=channel,
+            received_at=self.received_at(organization, self.age_days(target)),
+            requester_name=requester[0],
+            requester_email=requester[1],
+            jurisdiction=jurisdiction,
+            subject_line=subject,
+            message=self.rng.choice(MESSAGES),
+            actor_label=DEMO_ACTOR_LABEL,
+        )
+
+    def start(self, request: PrivacyRequest) -> PrivacyRequest:
+        """Start work; verify the identity first where the policy requires it."""
+        request = services.request_start(request=request, actor=self.actor)
+        if request.status == Status.AWAITING_VERIFICATION:
+            request = services.request_verify_identity(
+                request=request,
+                actor=self.actor,
+                how=self.rng.choice(
+                    ("matched the account email", "copy of ID checked and deleted")
+                ),
+            )
+        return request
+
+    def today(self, request: PrivacyRequest) -> datetime.date:
+        return timezone.localtime(self.now, ZoneInfo(request.organization.time_zone)).date()
+
+    def maybe_assign(self, request: PrivacyRequest) -> PrivacyRequest:
+        if self.actor is None or self.rng.random() < 0.4:
+            return request
+        if not request.organization.memberships.filter(user=self.actor).exists():
+            return request
+        return services.request_assign(request=request, actor=self.actor, assignee=self.actor)
+
+    def drive(self, request: PrivacyRequest, target: Status) -> PrivacyRequest:
+        """Move a freshly logged request to ``target`` the way staff would."""
+        actor, rng = self.actor, self.rng
+        if target is Status.RECEIVED:
+            return request
+        if target is Status.DENIED and rng.random() < 0.5:
+            return services.request_deny(
+                request=request,
+                actor=actor,
+                reason="Manifestly unfounded: the requester has no account and no data is held.",
+            )
+        if target is Status.WITHDRAWN and rng.random() < 0.5:
+            return services.request_withdraw(
+                request=request, actor=actor, note="Requester resolved it by self-service."
+            )
+        request = self.maybe_assign(request)
+        if target is Status.AWAITING_VERIFICATION:
+            return services.request_start(request=request, actor=actor)
+        if target is Status.CLOSED_UNVERIFIABLE:
+            request = services.request_start(request=request, actor=actor)
+            if request.status != Status.AWAITING_VERIFICATION:
+                request = self.ask(request, WaitingFor.IDENTITY)
+            return services.request_close(
+                request=request,
+                actor=actor,
+                as_status=Status.CLOSED_UNVERIFIABLE,
+                note="No answer to two requests for proof of identity.",
+            )
+        request = self.start(request)
+        if rng.random() < 0.3:
+            request = self.extend(request)
+        if rng.random() < 0.25 and target is not Status.WAITING_REQUESTER:
+            request = self.ask(request, WaitingFor.CLARIFICATION)
+            request = services.request_requester_answered(
+                request=request, actor=actor, answered_on=self.today(request)
+            )
+        if target is Status.IN_PROGRESS:
+            return request
+        if target is Status.WAITING_REQUESTER:
+            what = rng.choice((WaitingFor.CLARIFICATION, WaitingFor.IDENTITY))
+            if request.identity_status == IdentityStatus.VERIFIED:
+                what = WaitingFor.CLARIFICATION
+            return self.ask(request, what)
+        if target is Status.FULFILLED:
+            return services.request_fulfil(request=request, actor=actor)
+        if target is Status.PARTIALLY_FULFILLED:
+            return services.request_fulfil(
+                request=request,
+                actor=actor,
+                partial=True,
+                reason="Email records and website backups are not searched (policy §Erasure).",
+            )
+        if target is Status.DENIED:
+            return services.request_deny(
+                request=request,
+                actor=actor,
+                reason="The data is required to be retained by law (tax records).",
+            )
+        if target is Status.WITHDRAWN:
+            return services.request_withdraw(request=request, actor=actor)
+        raise AssertionError(f"no path to {target}")
+
+    def ask(self, request: PrivacyRequest, what: WaitingFor) -> PrivacyRequest:
+        notes = {
+            WaitingFor.IDENTITY: "Please send the last four digits of the card on the account.",
+            WaitingFor.CLARIFICATION: "Which of your two accounts does the request concern?",
+            WaitingFor.FEE: "A reasonable fee applies to further copies.",
+        }
+        return services.request_ask_requester(
+            request=request,
+            actor=self.actor,
+            waiting_for=what,
+            note=notes[what],
+            today=self.today(request),
+        )
+
+    def extend(self, request: PrivacyRequest) -> PrivacyRequest:
+        today = self.today(request)
+        if request.due_date is None or request.extended or today > request.due_date:
+            return request
+        try:
+            return services.request_extend(
+                request=request,
+                actor=self.actor,
+                reason="The request is complex: records are kept in three systems.",
+                today=today,
+            )
+        except services.TransitionError:
+            return request  # the rule allows no extension (e.g. a CAN-SPAM opt-out)
+
+
+def _plan(rng: random.Random, size: int, can_await_verification: bool) -> list[Status]:
+    """``size`` target statuses covering every status (when ``size`` allows), shuffled."""
+    statuses = [s for s in Status if can_await_verification or s != Status.AWAITING_VERIFICATION]
+    # More answered requests than anything else, as in a real queue.
+    weighted = [*statuses, Status.FULFILLED, Status.FULFILLED, Status.IN_PROGRESS, Status.RECEIVED]
+    plan = [weighted[i % len(weighted)] for i in range(size)]
+    rng.shuffle(plan)
+    return plan
+
+
+@transaction.atomic
+def seed_demo_requests(*, actor: Any = None, per_organization: int = 30) -> Seeded:
+    """Log and drive ``per_organization`` demo requests in each seed organization; nothing when
+    demo requests exist already. ``actor`` (a staff user, or None for "system") does the work
+    and, where a member of the organization, gets some requests assigned."""
+    if demo_requests_exist():
+        return Seeded([])
+    organizations = list(Organization.objects.filter(slug__in=SEED_ORGANIZATIONS).order_by("slug"))
+    missing = set(SEED_ORGANIZATIONS) - {o.slug for o in organizations}
+    if missing:
+        files = " ".join(f"dsar/policies/seeds/{slug}.yaml" for slug in sorted(missing))
+        raise DemoError(f"seed organizations missing; run: python manage.py load_policy {files}")
+    now = timezone.now()
+    window = _window(organizations, now)
+    # Not for secrets: a fixed seed so that every demo looks the same.
+    seeder = _Seeder(random.Random(RANDOM_SEED), now, window, actor, [])  # noqa: S311
+    for organization in organizations:
+        version = organization.policy_in_force()
+        assert version is not None  # noqa: S101 - checked by _window
+        rights = list(version.rights.prefetch_related("channels").order_by("kind"))
+        can_await = any(r.identity_verification == IdentityVerification.REQUIRED for r in rights)
+        for target in _plan(seeder.rng, per_organization, can_await):
+            if target is Status.CLOSED_DUPLICATE:
+                seeder.made.append(_duplicate(seeder, organization, rights))
+                continue
+            request = seeder.log(organization, rights, target)
+            seeder.made.append(seeder.drive(request, target))
+    return Seeded(seeder.made, window)
+
+
+def _duplicate(seeder: _Seeder, organization: Organization, rights: list[Right]) -> PrivacyRequest:
+    """A second request from someone who already wrote, closed as a duplicate of the first."""
+    earlier = [r for r in seeder.made if r.organization_id == organization.pk]
+    if not earlier:
+        original = seeder.log(organization, rights, Status.RECEIVED)
+        seeder.made.append(original)
+    else:
+        original = seeder.rng.choice(earlier)
+    request = seeder.log(
+        organization,
+        rights,
+        Status.CLOSED_DUPLICATE,
+        requester=(original.requester_name, original.requester_email),
+        right_kind=original.right_kind,
+    )
+    return services.request_close(
+        request=request,
+        actor=seeder.actor,
+        as_status=Status.CLOSED_DUPLICATE,
+        note=f"Same request as {original.reference}.",
+    )

@@ -1,0 +1,318 @@
+"""Reads of the staff workspace: who may act where, the dashboard's queues and chart, the export.
+
+Selectors only (style rule 5): nothing here writes. Every query starts from
+``PrivacyRequest.objects.for_user(user)``, so a staff member only ever counts, lists or exports the
+requests of the organizations they are a member of.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from dsar.organizations.models import Membership, Organization, Role
+from dsar.requests import csv_io
+from dsar.requests.models import PrivacyRequest, Status
+
+# Roles that may change a request; an auditor only reads.
+ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
+# "Due soon" on the dashboard and "due this week" in the list: the same window.
+DUE_SOON_DAYS = 7
+# Largest CSV export from the list: the audit entry names every request exported, and a bigger
+# extract of personal data is a job for ``export_requests`` on the server, not a browser download.
+EXPORT_LIMIT = 50_000
+
+
+# -- Tenancy and roles -----------------------------------------------------------------------------
+
+
+def organizations_for(user: Any) -> QuerySet[Organization]:
+    """The organizations ``user`` is a member of (all of them for a superuser)."""
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user)
+
+
+def acting_organizations_for(user: Any) -> QuerySet[Organization]:
+    """The organizations in which ``user`` may change requests and log new ones."""
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user, memberships__role__in=ACTING_ROLES)
+
+
+def can_act_on(user: Any, request: PrivacyRequest) -> bool:
+    """Whether ``user`` may act on ``request``: the model permission *and* an acting role in the
+    request's organization (a handler of one organization may be an auditor of another)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return user.has_perm("requests.change_privacyrequest") and (
+        Membership.objects.filter(
+            user=user, organization_id=request.organization_id, role__in=ACTING_ROLES
+        ).exists()
+    )
+
+
+def can_log(user: Any) -> bool:
+    """Whether ``user`` may log requests received by email, mail, phone or fax."""
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm("requests.add_privacyrequest")
+        and acting_organizations_for(user).exists()
+    )
+
+
+def today_for(organization: Organization) -> datetime.date:
+    """Today in the organization's time zone, in which its deadlines are counted."""
+    return timezone.localdate(timezone=ZoneInfo(organization.time_zone))
+
+
+# -- Deadline in words and colour ------------------------------------------------------------------
+
+
+class Tone:
+    """The colour class of a deadline; the text always says the same in words."""
+
+    OVERDUE = "overdue"  # red
+    SOON = "soon"  # amber: due within DUE_SOON_DAYS
+    OK = "ok"  # green
+    NONE = "none"  # no legal deadline, or closed
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    tone: str
+    short: str  # "3 days left": for the list
+    text: str  # "3 days left (due 5 March 2026)": for the request page
+    days_left: int | None
+
+
+def deadline_status(request: PrivacyRequest, today: datetime.date) -> DeadlineStatus:
+    """How the legal deadline stands today, in words (never colour alone)."""
+    if request.due_date is None:
+        short = str(_("No legal deadline"))
+        if request.internal_target:
+            target = date_format(request.internal_target, "SHORT_DATE_FORMAT")
+            text = str(_("No legal deadline; internal target %(day)s") % {"day": target})
+        else:
+            text = short
+        return DeadlineStatus(Tone.NONE, short, text, None)
+    due = date_format(request.due_date, "SHORT_DATE_FORMAT")
+    if not request.is_open:
+        zone = ZoneInfo(request.organization.time_zone)
+        closed_at = request.closed_at
+        closed_on = timezone.localtime(closed_at, zone).date() if closed_at else None
+        late = closed_on is not None and closed_on > request.due_date
+        short = str(_("Closed late") if late else _("Closed in time"))
+        return DeadlineStatus(Tone.NONE, short, f"{short} ({due})", None)
+    days = (request.due_date - today).days
+    if days < 0:
+        tone = Tone.OVERDUE
+        short = ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
+    elif days == 0:
+        tone, short = Tone.SOON, str(_("Due today"))
+    else:
+        tone = Tone.SOON if days <= DUE_SOON_DAYS else Tone.OK
+        short = ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+    text = str(_("%(short)s (due %(due)s)") % {"short": short, "due": due})
+    return DeadlineStatus(tone, short, text, days)
+
+
+# -- Dashboard -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A dashboard queue: how many requests are in it, and the list filter that shows them."""
+
+    key: str
+    label: str | Promise
+    count: int
+    query: str  # the request list's querystring
+
+
+@dataclass(frozen=True)
+class MonthOnTime:
+    """Requests answered in one month that had a legal deadline: on time or late."""
+
+    month: datetime.date
+    on_time: int
+    late: int
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def percent_on_time(self) -> int | None:
+        return round(100 * self.on_time / self.total) if self.total else None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    queues: list[Queue]
+    urgent: list[PrivacyRequest]
+    on_time: list[MonthOnTime]
+
+
+def queues(user: Any, *, today: datetime.date) -> list[Queue]:
+    """The queues of open requests that matter, one COUNT each (each bounded by open requests,
+    which the partial index ``requests_open_due`` and the status index serve)."""
+    mine = PrivacyRequest.objects.for_user(user)
+    return [
+        Queue(
+            "new",
+            _("New"),
+            mine.filter(status=Status.RECEIVED).count(),
+            f"status__exact={Status.RECEIVED.value}",
+        ),
+        Queue(
+            "awaiting_verification",
+            _("Awaiting identity verification"),
+            mine.filter(status=Status.AWAITING_VERIFICATION).count(),
+            f"status__exact={Status.AWAITING_VERIFICATION.value}",
+        ),
+        Queue(
+            "due_soon",
+            _("Due within %(days)d days") % {"days": DUE_SOON_DAYS},
+            mine.due_within(today, DUE_SOON_DAYS).count(),
+            "deadline=week",
+        ),
+        Queue("overdue", _("Overdue"), mine.overdue(today).count(), "deadline=overdue"),
+        Queue("unassigned", _("Unassigned"), mine.unassigned().count(), "assignee=none"),
+    ]
+
+
+def urgent(user: Any, *, today: datetime.date, limit: int = 10) -> list[PrivacyRequest]:
+    """The open requests closest to (or past) their legal deadline, most urgent first."""
+    return list(
+        PrivacyRequest.objects.for_user(user)
+        .open()
+        .filter(due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+        .select_related("organization", "assignee")
+        .order_by("due_date", "id")[:limit]
+    )
+
+
+def _month_start(day: datetime.date, months_back: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def on_time_by_month(user: Any, *, today: datetime.date, months: int = 6) -> list[MonthOnTime]:
+    """Answered requests (fulfilled, partly fulfilled, denied) with a legal deadline, by month of
+    the answer, over the last ``months`` months including this one: one grouped query.
+
+    "On time" compares the day the request was closed with its legal deadline. Requests without a
+    legal deadline (internal target only) are left out: the chart is about the law.
+    """
+    first = _month_start(today, months - 1)
+    since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    answered = [s.value for s in Status if s.answered]
+    rows = (
+        PrivacyRequest.objects.for_user(user)
+        .filter(status__in=answered, due_date__isnull=False, closed_at__gte=since)
+        .annotate(month=TruncMonth("closed_at"))
+        .values("month")
+        .annotate(
+            on_time=Count("pk", filter=Q(closed_at__date__lte=F("due_date"))),
+            late=Count("pk", filter=Q(closed_at__date__gt=F("due_date"))),
+        )
+        .order_by("month")
+    )
+    found = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+        found[month.replace(day=1)] = (row["on_time"], row["late"])
+    result = []
+    for back in range(months - 1, -1, -1):
+        month = _month_start(today, back)
+        on_time, late = found.get(month, (0, 0))
+        result.append(MonthOnTime(month, on_time, late))
+    return result
+
+
+def dashboard(user: Any, *, today: datetime.date) -> Dashboard:
+    """Everything the dashboard shows, in a fixed number of queries whatever the table's size."""
+    return Dashboard(
+        queues=queues(user, today=today),
+        urgent=urgent(user, today=today),
+        on_time=on_time_by_month(user, today=today),
+    )
+
+
+# -- CSV export ------------------------------------------------------------------------------------
+
+
+def export_rows(requests: QuerySet[PrivacyRequest]) -> Iterator[list[str]]:
+    """The header, then one row per request: the columns and cell format of ``export_requests``
+    (``csv_io``), so a file exported here imports back with ``import_requests``.
+
+    ``values_list`` in chunks, not model instances: a large export streams in little memory.
+    """
+    yield list(csv_io.EXPORT_COLUMNS)
+    zones: dict[str, ZoneInfo] = {}
+    rows = (
+        requests.order_by("organization_id", "received_at", "id")
+        .values_list(
+            "reference",
+            "organization__slug",
+            "organization__time_zone",
+            "right_kind",
+            "channel_kind",
+            "received_at",
+            "requester_name",
+            "requester_email",
+            "jurisdiction",
+            "subject_line",
+            "message",
+            "status",
+            "due_date",
+        )
+        .iterator(chunk_size=2000)
+    )
+    for (
+        reference,
+        slug,
+        zone,
+        right,
+        channel,
+        received_at,
+        name,
+        email,
+        jurisdiction,
+        subject_line,
+        message,
+        status,
+        due_date,
+    ) in rows:
+        tz = zones.get(zone) or zones.setdefault(zone, ZoneInfo(zone))
+        yield [
+            reference,
+            slug,
+            right,
+            channel,
+            received_at.astimezone(tz).isoformat(),
+            csv_io.escape_cell(name),
+            csv_io.escape_cell(email),
+            jurisdiction,
+            csv_io.escape_cell(subject_line),
+            csv_io.escape_cell(message),
+            status,
+            due_date.isoformat() if due_date else "",
+        ]

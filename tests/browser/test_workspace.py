@@ -1,0 +1,130 @@
+"""The staff workspace in a real browser: a handler logs a mailed 1798.83 request through the
+intake form, extends it with a reason, fulfils it, and reads the timeline.
+
+1798.83 itself allows no extension (30 days through the designated address, 150 otherwise), so a
+Californian's request cannot be extended and the app says so (second test). The first requester
+lives in France: the statute does not bind, IMG's promise to answer "within one month" does, and
+that month can be extended (GDPR Art. 12(3)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from dsar.organizations.models import Role
+from dsar.requests.models import PrivacyRequest, Status
+from tests.workspace.conftest import PASSWORD, load_seeds, make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def alice():
+    # The policy must be in force before the request was received: load it a year ago.
+    with time_machine.travel(timezone.now() - dt.timedelta(days=365), tick=False):
+        img = load_seeds("img")["img"]
+    return make_member("alice", img, Role.HANDLER, password=PASSWORD)
+
+
+LETTER = "Your California Privacy Rights: whom did you give my personal data to last year?"
+
+
+def sign_in(page, live_server) -> None:
+    page.goto(live_server.url + "/staff/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def log_mailed_1798_83_request(page, *, jurisdiction: str) -> PrivacyRequest:
+    """Through the intake form: a letter received yesterday at IMG's designated address."""
+    page.get_by_role("link", name="Log a request received by email, mail, phone or fax").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Log a request received by email, mail, phone or fax"
+    )
+    page.get_by_label("Organization").select_option(
+        label="Incident Management Group (America/New_York)"
+    )
+    page.get_by_label("Right").select_option("shine_the_light")
+    page.get_by_label("Channel").select_option(label="postal mail")
+    yesterday = timezone.now().astimezone(ZoneInfo("America/New_York")) - dt.timedelta(days=1)
+    page.get_by_label("Received at").fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Requester name").fill("Rita Letter")
+    page.get_by_label("Requester postal address").fill("1 Main St, Springfield")
+    page.get_by_label("Jurisdiction of residence").fill(jurisdiction)
+    page.get_by_label("Message as received").fill(LETTER)
+    page.get_by_role("button", name="Log the request").click()
+
+    privacy_request = PrivacyRequest.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(privacy_request.reference)
+    expect(page.locator(".messagelist")).to_contain_text(f"Logged {privacy_request.reference}")
+    expect(page.locator(".deadline-panel .deadline")).to_have_text(re.compile(r"\d+ days left"))
+    return privacy_request
+
+
+def start_work(page) -> None:
+    page.locator("details.action-start > summary").click()
+    page.locator("details.action-start").get_by_role("button", name="Start work").click()
+    expect(page.locator(".messagelist")).to_contain_text("Start work: done")
+
+
+def test_a_handler_logs_extends_and_fulfils_a_mailed_request(live_server, page, alice):
+    sign_in(page, live_server)
+    privacy_request = log_mailed_1798_83_request(page, jurisdiction="FR")
+    expect(page.locator(".basis")).to_contain_text('the policy promises "one month"')
+    start_work(page)
+
+    extend = page.locator("details.action-extend")
+    extend.locator("summary").click()
+    extend.get_by_label("Reason for the extension").fill("Records of three systems to search.")
+    extend.get_by_role("button", name="Extend the deadline").click()
+    expect(page.locator(".messagelist")).to_contain_text("Extend the deadline: done")
+
+    # Fulfil.
+    fulfil = page.locator("details.action-fulfil")
+    fulfil.locator("summary").click()
+    fulfil.get_by_label("Note (optional)").fill("Register of 2025 sent by mail.")
+    fulfil.get_by_role("button", name="Fulfil").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fulfilled")
+
+    timeline = page.locator("ol.timeline > li")
+    expect(timeline).to_have_count(4)
+    expect(timeline.nth(0)).to_contain_text("Received by postal mail")
+    expect(timeline.nth(2)).to_contain_text("Deadline extended")
+    expect(timeline.nth(1)).to_contain_text("Work started")
+    expect(timeline.nth(2)).to_contain_text("Records of three systems to search.")
+    expect(timeline.nth(3)).to_contain_text("Register of 2025 sent by mail.")
+    for entry in range(1, 4):
+        expect(timeline.nth(entry).locator(".actor")).to_have_text("alice")
+    expect(page.get_by_text("This request is closed: no action is left.")).to_be_visible()
+
+    privacy_request.refresh_from_db()
+    assert privacy_request.status == Status.FULFILLED
+    assert privacy_request.extended
+
+
+def test_the_law_refuses_to_extend_a_californians_1798_83_request(live_server, page, alice):
+    sign_in(page, live_server)
+    privacy_request = log_mailed_1798_83_request(page, jurisdiction="US-CA")
+    start_work(page)
+
+    extend = page.locator("details.action-extend")
+    extend.locator("summary").click()
+    extend.get_by_label("Reason for the extension").fill("Records of three systems to search.")
+    extend.get_by_role("button", name="Extend the deadline").click()
+
+    expect(extend).to_have_attribute("open", "")
+    expect(extend.get_by_role("alert")).to_contain_text("cannot be extended")
+    expect(extend.get_by_label("Reason for the extension")).to_have_value(
+        "Records of three systems to search."
+    )
+    expect(page.locator("ol.timeline > li")).to_have_count(2)
+    privacy_request.refresh_from_db()
+    assert not privacy_request.extended

@@ -1,0 +1,184 @@
+"""The request list: filters, search, bulk "assign to me", and a query count that does not grow
+with the number of requests (no N+1, no COUNT(*) of the whole table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dsar.requests import services
+from dsar.requests.admin import CappedCountPaginator
+from dsar.requests.models import EventKind, PrivacyRequest
+from tests.workspace.conftest import CHANGELIST, NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(response) -> set[str]:
+    return {obj.reference for obj in response.context["cl"].result_list}
+
+
+@pytest.fixture
+def requests_(log_request, imt, alice):
+    """IMG: one overdue, one due within a week, one due later, one with no legal deadline; and an
+    iMT request nobody at IMG may see."""
+    overdue = log_request(
+        received_at=dt.datetime(2026, 1, 12, 15, tzinfo=dt.UTC),
+        requester_name="Olga Overdue",
+        requester_email="olga@example.com",
+    )
+    soon = log_request(
+        received_at=dt.datetime(2026, 2, 5, 15, tzinfo=dt.UTC),
+        right_kind="erasure",
+        requester_name="Sam Soon",
+        requester_email="sam@example.net",
+    )
+    later = log_request(requester_name="Lara Later", requester_email="lara@example.org")
+    # iMT's erasure promise is in words, and no law applies without a jurisdiction: no deadline.
+    none = log_request(
+        organization=imt,
+        right_kind="erasure",
+        jurisdiction="",
+        requester_name="Nina None",
+        requester_email="nina@example.com",
+    )
+    services.request_assign(request=later, actor=alice, assignee=alice)
+    return {"overdue": overdue, "soon": soon, "later": later, "none": none}
+
+
+@pytest.fixture
+def both(login, root):
+    """A superuser sees both organizations, so the organization filter is offered."""
+    return login(root)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"deadline": "overdue"}, {"overdue"}),
+        ({"deadline": "week"}, {"soon"}),
+        ({"deadline": "later"}, {"later"}),
+        ({"deadline": "none"}, {"none"}),
+        ({"right_kind__exact": "erasure"}, {"soon", "none"}),
+        ({"status__exact": "received"}, {"overdue", "soon", "later", "none"}),
+        ({"assignee": "none"}, {"overdue", "soon", "none"}),
+        ({"q": "olga"}, {"overdue"}),
+        ({"q": "example.net"}, {"soon"}),
+        ({"q": "Lara Later"}, {"later"}),
+        ({"q": "lara@example.org"}, {"later"}),  # exact, through the index
+        ({"q": "LARA@Example.org"}, {"later"}),
+        ({"q": "LGA@EXAMPLE.COM"}, {"overdue"}),  # no exact match: substring
+    ],
+)
+def test_filters_and_search(both, requests_, query, expected):
+    response = both.get(CHANGELIST, query)
+
+    assert response.status_code == 200
+    assert listed(response) == {requests_[key].reference for key in expected}
+
+
+def test_search_by_reference(both, requests_):
+    reference = requests_["soon"].reference
+
+    assert listed(both.get(CHANGELIST, {"q": reference})) == {reference}
+    assert listed(both.get(CHANGELIST, {"q": f" {reference.lower()} "})) == {reference}
+    assert listed(both.get(CHANGELIST, {"q": reference[-5:]})) == {reference}
+
+
+def test_filter_by_organization(both, requests_, imt):
+    response = both.get(CHANGELIST, {"organization__id__exact": imt.pk})
+
+    assert listed(response) == {requests_["none"].reference}
+
+
+def test_filter_assigned_to_me(login, alice, requests_):
+    response = login(alice).get(CHANGELIST, {"assignee": "me"})
+
+    assert listed(response) == {requests_["later"].reference}
+
+
+def test_the_list_shows_the_deadline_in_words_and_colour(login, alice, requests_):
+    page = login(alice).get(CHANGELIST).content.decode()
+
+    assert re.search(r'deadline-overdue"[^>]*>\d+ days overdue', page)
+    assert re.search(r'deadline-soon"[^>]*>\d+ days left', page)
+    assert re.search(r'deadline-ok"[^>]*>\d+ days left', page)
+
+
+def test_bulk_assign_to_me_writes_an_event_per_request(login, alice, requests_):
+    targets = [requests_["overdue"], requests_["soon"]]
+
+    response = login(alice).post(
+        CHANGELIST,
+        {"action": "assign_to_me", "_selected_action": [r.pk for r in targets], "index": 0},
+    )
+
+    assert response.status_code == 302
+    for privacy_request in targets:
+        privacy_request.refresh_from_db()
+        assert privacy_request.assignee == alice
+        assert privacy_request.events.filter(kind=EventKind.ASSIGNED, actor=alice).exists()
+
+
+# -- Speed -----------------------------------------------------------------------------------------
+
+
+def _create(log_request, alice, count: int) -> None:
+    for i in range(count):
+        privacy_request = log_request(
+            received_at=NOW - dt.timedelta(days=i % 40, hours=1),
+            requester_name=f"Requester {i}",
+            requester_email=f"r{i}@example.com",
+        )
+        if i % 3 == 0:
+            services.request_assign(request=privacy_request, actor=None, assignee=alice)
+
+
+def _queries(client, url: str, params: dict[str, str] | None = None) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"deadline": "week", "q": "example"}, {"status__exact": "received"}]
+)
+def test_the_list_makes_the_same_few_queries_for_5_or_50_requests(
+    login, alice, log_request, django_assert_max_num_queries, params
+):
+    client = login(alice)
+    _create(log_request, alice, 5)
+    few = _queries(client, CHANGELIST, params)
+    _create(log_request, alice, 45)
+    assert PrivacyRequest.objects.count() == 50
+
+    with django_assert_max_num_queries(len(few)):
+        client.get(CHANGELIST, params)
+    many = _queries(client, CHANGELIST, params)
+
+    assert len(many) == len(few) <= 12
+
+
+def test_the_list_never_counts_the_whole_table(login, alice, log_request):
+    _create(log_request, alice, 3)
+
+    queries = _queries(login(alice), CHANGELIST)
+
+    counts = [sql for sql in queries if "COUNT(" in sql.upper()]
+    assert counts, "the paginator counts (a bounded count)"
+    assert all("LIMIT" in sql.upper() for sql in counts), counts
+
+
+def test_past_the_cap_the_list_says_more_than(login, alice, log_request, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    _create(log_request, alice, 5)
+
+    response = login(alice).get(CHANGELIST)
+
+    assert response.context["cl"].result_count == 3
+    assert "More than 3 requests" in response.content.decode()
