@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import yaml
 from django.db import models, transaction
@@ -166,13 +167,19 @@ class LoadResult:
 
 
 def load_policy_files(
-    paths: Sequence[Path], *, actor: AbstractBaseUser | None = None
+    paths: Sequence[Path],
+    *,
+    actor: AbstractBaseUser | None = None,
+    in_force_from: datetime.date | None = None,
 ) -> list[LoadResult]:
     """Load policy files, all or nothing.
 
     1. Read and check every file; collect the problems of all of them.
     2. Refuse two files for the same organization (which one would be in force?).
-    3. Only then write, in one transaction.
+    3. With ``in_force_from`` (a past date: the policy was in force since then, so that past
+       requests can be imported), refuse a changed file for an organization that already has a
+       version: only a first version can be backdated.
+    4. Only then write, in one transaction.
     """
     documents: list[tuple[str, dict[str, Any]]] = []
     problems: list[Problem] = []
@@ -188,20 +195,37 @@ def load_policy_files(
             message = f"{slug!r} is also loaded from {first_file[slug]}"
             problems.append(Problem(file, 1, "organization.slug", message))
         first_file.setdefault(slug, file)
+        if in_force_from is not None:
+            current = PolicyVersion.objects.in_force().filter(organization__slug=slug).first()
+            if current is not None and current.content_hash != schema.content_hash(document):
+                message = (
+                    f"{slug!r} already has a policy in force: only a first version can be put "
+                    "in force from a past date"
+                )
+                problems.append(Problem(file, 1, "organization.slug", message))
     if problems:
         raise PolicyFileError(problems)
     with transaction.atomic():
         return [
-            policy_document_load(document=document, file=file, actor=actor)
+            policy_document_load(
+                document=document, file=file, actor=actor, in_force_from=in_force_from
+            )
             for file, document in documents
         ]
 
 
 @transaction.atomic
 def policy_document_load(
-    *, document: Mapping[str, Any], file: str = "", actor: AbstractBaseUser | None = None
+    *,
+    document: Mapping[str, Any],
+    file: str = "",
+    actor: AbstractBaseUser | None = None,
+    in_force_from: datetime.date | None = None,
 ) -> LoadResult:
-    """Write one normalized document: organization in place, content as a version if changed."""
+    """Write one normalized document: organization in place, content as a version if changed.
+
+    ``in_force_from`` puts a first version in force from the start of that day in the
+    organization's time zone (see ``policy_version_publish``)."""
     organization, created, org_updated = _organization_sync(document["organization"])
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     current = organization.policy_in_force()
@@ -209,7 +233,11 @@ def policy_document_load(
     if current is not None and current.content_hash == digest:
         return LoadResult(file, organization, Outcome.UNCHANGED, current, None, org_updated)
     draft = _version_create(organization=organization, document=document, actor=actor)
-    version = services.policy_version_publish(version=draft, actor=actor)
+    since = None
+    if in_force_from is not None:
+        zone = ZoneInfo(organization.time_zone)
+        since = datetime.datetime.combine(in_force_from, datetime.time.min, tzinfo=zone)
+    version = services.policy_version_publish(version=draft, actor=actor, in_force_from=since)
     if version.content_hash != digest:
         # The rows do not say what the file said: a bug in the loader or the export, which
         # would make every later load of this file a "change". Roll back rather than store it.

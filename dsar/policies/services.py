@@ -7,6 +7,7 @@ draft: ``policy_version_draft_from`` copies a version and everything it promises
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
@@ -81,9 +82,18 @@ def policy_version_draft_from(
 
 @transaction.atomic
 def policy_version_publish(
-    *, version: PolicyVersion, actor: AbstractBaseUser | None
+    *,
+    version: PolicyVersion,
+    actor: AbstractBaseUser | None,
+    in_force_from: datetime.datetime | None = None,
 ) -> PolicyVersion:
     """Put the draft ``version`` in force now, retiring the version in force, atomically.
+
+    ``in_force_from`` backdates an organization's *first* version, for a team that starts using
+    dsar with a year of requests in a spreadsheet: a request binds to the version in force when
+    it was received, so without it no past request could be imported. Only the first version,
+    and never into the future: backdating a later version would rewrite which promise earlier
+    requests were made under.
 
     1. Lock the organization, so that two publications for it run one after the other.
     2. Refuse anything but a draft: a retired version is never reinstated (make a draft of it).
@@ -104,13 +114,27 @@ def policy_version_publish(
     previous = (
         PolicyVersion.objects.in_force().filter(organization_id=version.organization_id).first()
     )
+    if in_force_from is not None:
+        if in_force_from > now:
+            raise PublishedPolicyError(_("A policy cannot be put in force in the future."))
+        if (
+            PolicyVersion.objects.published()
+            .filter(organization_id=version.organization_id)
+            .exists()
+        ):
+            raise PublishedPolicyError(
+                _(
+                    "Only an organization's first policy version can be put in force from a past "
+                    "date; later versions come into force when they are published."
+                )
+            )
     if previous is not None:
         previous.status = PolicyVersionStatus.RETIRED
         previous.in_force_until = now
         previous.save(update_fields=["status", "in_force_until"])
     version.content_hash = schema.content_hash(export.policy_document(version))
     version.status = PolicyVersionStatus.IN_FORCE
-    version.in_force_from = now
+    version.in_force_from = in_force_from or now
     version.published_by_id = getattr(actor, "pk", None)
     version.save(update_fields=["content_hash", "status", "in_force_from", "published_by"])
     return version

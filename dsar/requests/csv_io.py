@@ -301,7 +301,9 @@ def _check(checker: _Checker, line: int, values: dict[str, str]) -> Row | None:
             checker.problem(
                 line,
                 f"organization '{slug}' had no policy in force on {received_at.isoformat()}"
-                f"{since}: a request is bound to the policy version in force when it was received",
+                f"{since}: a request is bound to the policy version in force when it was "
+                "received (a new organization's first policy can be loaded with "
+                "load_policy --in-force-from DATE)",
             )
     jurisdiction = values["jurisdiction"]
     if jurisdiction:

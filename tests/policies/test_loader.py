@@ -114,6 +114,37 @@ def test_it_binds_a_request_to_the_version_in_force_when_it_was_received():
     )
 
 
+@time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=UTC), tick=False)
+def test_a_first_version_can_be_in_force_from_a_past_date_so_past_requests_bind_to_it():
+    [result] = load_policy_files([FILES / "acme.yaml"], in_force_from=datetime.date(2025, 1, 1))
+
+    org = Organization.objects.get(slug="acme")
+    # Midnight in the organization's time zone (London is on GMT in January).
+    assert result.version.in_force_from == datetime.datetime(2025, 1, 1, tzinfo=UTC)
+    assert org.policy_in_force_on(datetime.datetime(2025, 6, 1, tzinfo=UTC)) == result.version
+    assert org.policy_in_force_on(datetime.datetime(2024, 12, 31, 23, tzinfo=UTC)) is None
+    # Loading the same file again with the option changes nothing.
+    [again] = load_policy_files([FILES / "acme.yaml"], in_force_from=datetime.date(2024, 1, 1))
+    assert again.outcome is Outcome.UNCHANGED and again.version.in_force_from.year == 2025
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 1, 9, tzinfo=UTC), tick=False)
+def test_a_later_version_cannot_be_backdated_and_nothing_is_loaded(acme):
+    before = row_counts()
+    with pytest.raises(PolicyFileError, match="only a first version can be put in force"):
+        load_policy_files([FILES / "acme-v2.yaml"], in_force_from=datetime.date(2025, 1, 1))
+    assert row_counts() == before
+
+
+def test_the_command_refuses_a_future_in_force_date():
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="is in the future"):
+        call_command(
+            "load_policy", str(FILES / "acme.yaml"), "--in-force-from", "2999-01-01", stderr=err
+        )
+    assert not Organization.objects.filter(slug="acme").exists()
+
+
 def test_it_updates_the_organization_in_place_without_a_new_version(acme, tmp_path):
     shutil.copy(FILES / "acme.txt", tmp_path / "acme.txt")
     changed = (FILES / "acme.yaml").read_text().replace("name: Acme Widgets\n", "name: Acme\n")

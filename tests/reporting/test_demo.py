@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.utils import timezone
 from django.core.management.base import CommandError
 from django.db import transaction
 
@@ -154,3 +155,7 @@ def test_demo_setup_loads_the_seeds_makes_a_privacy_officer_and_seeds_requests(d
     assert (PrivacyRequest.objects.count(), RequestEvent.objects.count()) == counts
     assert "unchanged" in out.getvalue()
     assert "nothing added" in out.getvalue()
+    # The seed policies are in force from before the oldest demo request, so the demo has a
+    # history to show: requests received months ago, not only since the install.
+    oldest = PrivacyRequest.objects.order_by("received_at").first().received_at
+    assert timezone.now() - oldest > dt.timedelta(days=60)

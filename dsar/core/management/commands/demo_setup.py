@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from typing import Any
@@ -12,9 +13,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from dsar.organizations.models import Membership, Organization, Role
-from dsar.requests.demo import SEED_ORGANIZATIONS
+from dsar.requests.demo import HISTORY_DAYS, SEED_ORGANIZATIONS
 
 DEMO_USERNAME = "demo"
 SEEDS_DIR = settings.BASE_DIR / "dsar" / "policies" / "seeds"
@@ -38,9 +40,11 @@ class Command(BaseCommand):
         # password would be a known credential on any demo left running on a network.
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
         # 1. The five seed organizations and their policies (an unchanged file loads nothing).
+        #    In force since before the demo's oldest request, so the demo has a history.
         call_command(
             "load_policy",
             *[SEEDS_DIR / f"{slug}.yaml" for slug in SEED_ORGANIZATIONS],
+            in_force_from=timezone.localdate() - datetime.timedelta(days=HISTORY_DAYS + 1),
             stdout=self.stdout,
         )
         # 2. The login: a superuser, and also a privacy officer of every seed organization, so
