@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import time
-import types
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -389,33 +388,11 @@ class Measure:
 
 
 def _pages() -> list[tuple[str, str]]:
-    """The pages to time; the metrics page is included through a URLconf of the bench's own
-    when the project's urls.py does not include it yet."""
-    from django.conf import settings
-    from django.urls import Resolver404, include, path, resolve
-
-    try:
-        included = resolve("/staff/reports/").namespace == "request_reports"
-    except Resolver404:  # the admin's catch-all usually answers instead
-        included = False
-    if not included:
-        module = types.ModuleType("bench_urls")
-        project = __import__(settings.ROOT_URLCONF, fromlist=["urlpatterns"])
-        module.urlpatterns = [  # type: ignore[attr-defined]
-            path("staff/reports/", include("dsar.requests.urls_reports")),
-            *project.urlpatterns,
-        ]
-        sys.modules["bench_urls"] = module
-        settings.ROOT_URLCONF = "bench_urls"
-        from django.urls import clear_url_caches
-
-        clear_url_caches()
-    pages = [("Request list", "/staff/requests/privacyrequest/")]
-    try:
-        resolve("/staff/requests/privacyrequest/dashboard/")
-        pages.append(("Dashboard", "/staff/requests/privacyrequest/dashboard/"))
-    except Resolver404:
-        pass
+    """The pages to time."""
+    pages = [
+        ("Request list", "/staff/requests/privacyrequest/"),
+        ("Dashboard", "/staff/requests/privacyrequest/dashboard/"),
+    ]
     last_year = time.localtime().tm_year - 1
     pages += [
         ("Admin index", "/staff/"),
@@ -547,53 +524,11 @@ def _report(machine: dict[str, str], results: list[Measure], repeat: int) -> str
     return "\n".join(lines) + "\n"
 
 
-# Candidate indexes for the pages over target, tried with --try-indexes (created, measured, then
-# dropped: the migrations stay the only source of the schema). Each names the query it serves.
-CANDIDATE_INDEXES = {
-    # List sorted by deadline: ORDER BY due_date, id DESC within the user's organizations.
-    "bench_org_due": "(organization_id, due_date, id)",
-    # Metrics page (reports.request_metrics): one organization's year, index-only.
-    "bench_org_year_metrics": "(organization_id, received_on) "
-    "INCLUDE (status, right_kind, channel_kind, due_date, closed_at)",
-    # Dashboard on-time chart (workspace.on_time_by_month): answered requests by closed_at.
-    "bench_org_answered_closed": "(organization_id, closed_at) INCLUDE (due_date) "
-    "WHERE status IN ('fulfilled', 'partially_fulfilled', 'denied')",
-    # Substring search (icontains compiles to UPPER(col::text) LIKE UPPER('%term%')).
-    "bench_name_trgm": "USING gin (UPPER(requester_name::text) gin_trgm_ops)",
-    "bench_email_trgm": "USING gin (UPPER(requester_email::text) gin_trgm_ops)",
-    "bench_reference_trgm": "USING gin (UPPER(reference::text) gin_trgm_ops)",
-}
-
-
-def _candidate_indexes(create: bool) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if not create:
-            for name in CANDIDATE_INDEXES:
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
-            return
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        for name, definition in CANDIDATE_INDEXES.items():
-            started = time.perf_counter()
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON requests_privacyrequest {definition}"
-            )
-            print(f"  created {name} in {time.perf_counter() - started:.0f} s")
-        cursor.execute("VACUUM ANALYZE requests_privacyrequest")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the database")
-    parser.add_argument(
-        "--try-indexes",
-        action="store_true",
-        help="measure with the CANDIDATE_INDEXES added (dropped again at the end), and write "
-        "results/requests_1m_indexes.md",
-    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -606,27 +541,9 @@ def main() -> None:
     for key, value in machine.items():
         print(f"{key:16s} {value}")
     output = RESULTS
-    if args.try_indexes:
-        print("Creating the candidate indexes…")
-        _candidate_indexes(create=True)
-        output = RESULTS.with_name("requests_1m_indexes.md")
-    try:
-        print(f"Timing {args.repeat} GETs per page…")
-        results = _measure(user, args.repeat)
-    finally:
-        if args.try_indexes:
-            _candidate_indexes(create=False)
+    print(f"Timing {args.repeat} GETs per page…")
+    results = _measure(user, args.repeat)
     report = _report(machine, results, args.repeat)
-    if args.try_indexes:
-        report = report.replace(
-            "# Staff pages on a million requests",
-            "# Staff pages on a million requests, with the candidate indexes\n\n"
-            + "\n".join(
-                f"- `{name}`: `ON requests_privacyrequest {definition}`"
-                for name, definition in CANDIDATE_INDEXES.items()
-            ),
-            1,
-        )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report, encoding="utf-8")
     print(f"Wrote {output.relative_to(ROOT)}")

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from dsar.requests import forms, services, workspace
+from dsar.requests import csv_io, forms, services, workspace
 from dsar.requests.models import (
     Flag,
     IdentityStatus,
@@ -526,7 +526,7 @@ def export_csv(request: HttpRequest, requests: QuerySet[PrivacyRequest]) -> Http
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
-        for row in workspace.export_rows(requests):
+        for row in csv_io.export_rows(requests):
             yield writer.writerow(row)
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

@@ -8,13 +8,12 @@ requests of the organizations they are a member of.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -22,8 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dsar.organizations.models import Membership, Organization, Role
-from dsar.requests import csv_io
-from dsar.requests.models import PrivacyRequest, Status
+from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, Status
 
 # Roles that may change a request; an auditor only reads.
 ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
@@ -169,30 +167,36 @@ class Dashboard:
 
 
 def queues(user: Any, *, today: datetime.date) -> list[Queue]:
-    """The queues of open requests that matter, one COUNT each (each bounded by open requests,
-    which the partial index ``requests_open_due`` and the status index serve)."""
-    mine = PrivacyRequest.objects.for_user(user)
+    """The queues of open requests that matter, counted in one pass over the user's open
+    requests (the partial covering index on open requests serves it on PostgreSQL).
+
+    The conditions are the ones the list's filters use (``PrivacyRequestQuerySet``'s), so a
+    queue's count and the list it links to cannot disagree."""
+    mine = PrivacyRequest.objects.for_user(user).open()
+
+    counts = mine.aggregate(
+        new=Count("pk", filter=Q(status=Status.RECEIVED)),
+        awaiting_verification=Count("pk", filter=Q(status=Status.AWAITING_VERIFICATION)),
+        due_soon=Count("pk", filter=PrivacyRequestQuerySet.due_within_q(today, DUE_SOON_DAYS)),
+        overdue=Count("pk", filter=PrivacyRequestQuerySet.overdue_q(today)),
+        unassigned=Count("pk", filter=PrivacyRequestQuerySet.unassigned_q()),
+    )
     return [
-        Queue(
-            "new",
-            _("New"),
-            mine.filter(status=Status.RECEIVED).count(),
-            f"status__exact={Status.RECEIVED.value}",
-        ),
+        Queue("new", _("New"), counts["new"], f"status__exact={Status.RECEIVED.value}"),
         Queue(
             "awaiting_verification",
             _("Awaiting identity verification"),
-            mine.filter(status=Status.AWAITING_VERIFICATION).count(),
+            counts["awaiting_verification"],
             f"status__exact={Status.AWAITING_VERIFICATION.value}",
         ),
         Queue(
             "due_soon",
             _("Due within %(days)d days") % {"days": DUE_SOON_DAYS},
-            mine.due_within(today, DUE_SOON_DAYS).count(),
+            counts["due_soon"],
             "deadline=week",
         ),
-        Queue("overdue", _("Overdue"), mine.overdue(today).count(), "deadline=overdue"),
-        Queue("unassigned", _("Unassigned"), mine.unassigned().count(), "assignee=none"),
+        Queue("overdue", _("Overdue"), counts["overdue"], "deadline=overdue"),
+        Queue("unassigned", _("Unassigned"), counts["unassigned"], "assignee=none"),
     ]
 
 
@@ -222,14 +226,25 @@ def on_time_by_month(user: Any, *, today: datetime.date, months: int = 6) -> lis
     first = _month_start(today, months - 1)
     since = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     answered = [s.value for s in Status if s.answered]
+    mine = PrivacyRequest.objects.for_user(user)
+    # The day of closure counts in the organization's time zone, as the due date does: a request
+    # answered at 17:00 in Los Angeles on its due day is on time, though it is already the next
+    # day in UTC. One closing-day column per time zone among the user's organizations.
+    zones = sorted(set(organizations_for(user).values_list("time_zone", flat=True)))
+    closed_on = {
+        f"closed_on_{i}": TruncDate("closed_at", tzinfo=ZoneInfo(zone))
+        for i, zone in enumerate(zones)
+    }
+    on_time = Q(pk__in=[])
+    for i, zone in enumerate(zones):
+        on_time |= Q(organization__time_zone=zone, **{f"closed_on_{i}__lte": F("due_date")})
     rows = (
-        PrivacyRequest.objects.for_user(user)
-        .filter(status__in=answered, due_date__isnull=False, closed_at__gte=since)
-        .annotate(month=TruncMonth("closed_at"))
+        mine.filter(status__in=answered, due_date__isnull=False, closed_at__gte=since)
+        .annotate(month=TruncMonth("closed_at"), **closed_on)
         .values("month")
         .annotate(
-            on_time=Count("pk", filter=Q(closed_at__date__lte=F("due_date"))),
-            late=Count("pk", filter=Q(closed_at__date__gt=F("due_date"))),
+            on_time=Count("pk", filter=on_time),
+            late=Count("pk", filter=~on_time),
         )
         .order_by("month")
     )
@@ -254,65 +269,3 @@ def dashboard(user: Any, *, today: datetime.date) -> Dashboard:
         urgent=urgent(user, today=today),
         on_time=on_time_by_month(user, today=today),
     )
-
-
-# -- CSV export ------------------------------------------------------------------------------------
-
-
-def export_rows(requests: QuerySet[PrivacyRequest]) -> Iterator[list[str]]:
-    """The header, then one row per request: the columns and cell format of ``export_requests``
-    (``csv_io``), so a file exported here imports back with ``import_requests``.
-
-    ``values_list`` in chunks, not model instances: a large export streams in little memory.
-    """
-    yield list(csv_io.EXPORT_COLUMNS)
-    zones: dict[str, ZoneInfo] = {}
-    rows = (
-        requests.order_by("organization_id", "received_at", "id")
-        .values_list(
-            "reference",
-            "organization__slug",
-            "organization__time_zone",
-            "right_kind",
-            "channel_kind",
-            "received_at",
-            "requester_name",
-            "requester_email",
-            "jurisdiction",
-            "subject_line",
-            "message",
-            "status",
-            "due_date",
-        )
-        .iterator(chunk_size=2000)
-    )
-    for (
-        reference,
-        slug,
-        zone,
-        right,
-        channel,
-        received_at,
-        name,
-        email,
-        jurisdiction,
-        subject_line,
-        message,
-        status,
-        due_date,
-    ) in rows:
-        tz = zones.get(zone) or zones.setdefault(zone, ZoneInfo(zone))
-        yield [
-            reference,
-            slug,
-            right,
-            channel,
-            received_at.astimezone(tz).isoformat(),
-            csv_io.escape_cell(name),
-            csv_io.escape_cell(email),
-            jurisdiction,
-            csv_io.escape_cell(subject_line),
-            csv_io.escape_cell(message),
-            status,
-            due_date.isoformat() if due_date else "",
-        ]

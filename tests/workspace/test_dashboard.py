@@ -4,8 +4,10 @@ counts, the on-time chart, and a query count that does not grow with the number 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -125,3 +127,16 @@ def test_the_auditor_sees_the_dashboard_without_the_intake_link(login, audrey, b
 
     assert response.status_code == 200
     assert "Log a request" not in response.content.decode()
+
+
+def test_an_answer_late_in_new_york_on_its_due_day_counts_as_on_time(olivia, log_request):
+    """IMG keeps New York time: answered at 21:00 on the due day (02:00 the next day in UTC)."""
+    request = services.request_start(request=log_request(), actor=None)
+    due = request.due_date
+    evening = dt.datetime.combine(due, dt.time(21), tzinfo=ZoneInfo("America/New_York"))
+    assert evening.astimezone(dt.UTC).date() > due
+    with time_machine.travel(evening, tick=False):
+        services.request_fulfil(request=request, actor=None)
+        months = workspace.on_time_by_month(olivia, today=due)
+
+    assert (months[-1].on_time, months[-1].late) == (1, 0)
