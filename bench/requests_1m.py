@@ -479,6 +479,8 @@ def _machine() -> dict[str, str]:
         "Requests": f"{requests:,} ({req_size} with indexes); {tenant:,} in the bench user's "
         f"organization ({BENCH_ORGANIZATION})",
         "Events": f"{events:,} ({ev_size})",
+        # A busy machine slows every page: read the figures against this.
+        "Load average (1/5/15 min)": " / ".join(f"{load:.2f}" for load in os.getloadavg()),
     }
 
 

@@ -172,14 +172,16 @@ def queues(user: Any, *, today: datetime.date) -> list[Queue]:
 
     The conditions are the ones the list's filters use (``PrivacyRequestQuerySet``'s), so a
     queue's count and the list it links to cannot disagree."""
+    # Counting a column of the covering index (status, never null), not the id, lets PostgreSQL
+    # answer from the index alone.
     mine = PrivacyRequest.objects.for_user(user).open()
 
     counts = mine.aggregate(
-        new=Count("pk", filter=Q(status=Status.RECEIVED)),
-        awaiting_verification=Count("pk", filter=Q(status=Status.AWAITING_VERIFICATION)),
-        due_soon=Count("pk", filter=PrivacyRequestQuerySet.due_within_q(today, DUE_SOON_DAYS)),
-        overdue=Count("pk", filter=PrivacyRequestQuerySet.overdue_q(today)),
-        unassigned=Count("pk", filter=PrivacyRequestQuerySet.unassigned_q()),
+        new=Count("status", filter=Q(status=Status.RECEIVED)),
+        awaiting_verification=Count("status", filter=Q(status=Status.AWAITING_VERIFICATION)),
+        due_soon=Count("status", filter=PrivacyRequestQuerySet.due_within_q(today, DUE_SOON_DAYS)),
+        overdue=Count("status", filter=PrivacyRequestQuerySet.overdue_q(today)),
+        unassigned=Count("status", filter=PrivacyRequestQuerySet.unassigned_q()),
     )
     return [
         Queue("new", _("New"), counts["new"], f"status__exact={Status.RECEIVED.value}"),
@@ -243,8 +245,8 @@ def on_time_by_month(user: Any, *, today: datetime.date, months: int = 6) -> lis
         .annotate(month=TruncMonth("closed_at"), **closed_on)
         .values("month")
         .annotate(
-            on_time=Count("pk", filter=on_time),
-            late=Count("pk", filter=~on_time),
+            on_time=Count("closed_at", filter=on_time),
+            late=Count("closed_at", filter=~on_time),
         )
         .order_by("month")
     )
