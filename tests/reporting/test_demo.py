@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.utils import timezone
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from dsar.organizations.models import Membership, Role
 from dsar.requests.demo import (
