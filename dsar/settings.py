@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dsar.organizations",
     "dsar.policies",
     "dsar.requests",
+    "dsar.letters",
 ]
 
 MIDDLEWARE = [
@@ -196,3 +197,13 @@ X_FRAME_OPTIONS = "DENY"
 # Days after receipt for the internal target of a request that no law and no numeric promise
 # gives a legal deadline ("promptly", "as soon as reasonably possible"): never a legal deadline.
 DSAR_DEFAULT_TARGET_DAYS = env.int("DSAR_DEFAULT_TARGET_DAYS", default=14)
+# The public origin of this installation (https://dsar.example.org), for links in emails: the
+# verification link, the status page, reminders. Empty in development: links are then relative.
+DSAR_SITE_URL = env.str("DSAR_SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
+# Days an unconfirmed public request stays open before it is closed as unverifiable, with a notice.
+DSAR_UNVERIFIED_CLOSE_AFTER_DAYS = env.int("DSAR_UNVERIFIED_CLOSE_AFTER_DAYS", default=30)
+# Calendar days before each legal deadline at which the assignee or the team is reminded.
+DSAR_REMINDER_OFFSETS = env.list("DSAR_REMINDER_OFFSETS", cast=int, default=[7, 3, 1])
+# Days after closure after which a request's personal data is blanked; the record itself, without
+# it, is kept for the 24 months the CCPA regulations (§7101) ask.
+DSAR_PURGE_AFTER_DAYS = env.int("DSAR_PURGE_AFTER_DAYS", default=365)

@@ -1,0 +1,203 @@
+"""The kinds of letter, what each one answers and which of its parts staff write.
+
+A letter is mostly generated from the request and the policy it is bound to; the ``Part``s of a
+kind are the free-text passages a staff member reviews or writes in the preview before issuing
+(the reason for an extension, the grounds of a refusal…). Everything else comes from the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dsar.policies.models import RightKind
+
+
+@dataclass(frozen=True)
+class Part:
+    """A free-text passage of a letter that staff may edit before issuing.
+
+    ``choices`` turns the part into a pick-list (e.g. identity vs clarification); a required
+    part must not be blank when the letter is issued.
+    """
+
+    name: str
+    label: Promise
+    required: bool = False
+    help_text: Promise | str = ""
+    rows: int = 4
+    choices: tuple[tuple[str, Promise], ...] = ()
+
+
+NOTE = Part("note", _("Additional paragraph"), help_text=_("Optional; printed before the closing."))
+AUTHORITY = Part(
+    "supervisory_authority",
+    _("Supervisory authority"),
+    help_text=_(
+        "Name and address of the authority the requester can complain to, if known (GDPR "
+        "Art. 77). Blank prints the right to complain in general terms."
+    ),
+    rows=3,
+)
+
+# Rights answered by the kinds that close a request on the merits. The general kinds
+# (acknowledgement, verification, extension, refusal, fee) fit every right.
+_FITS: dict[str, frozenset[str]] = {
+    "access": frozenset({RightKind.ACCESS, RightKind.RETENTION_INFO}),
+    "rectification": frozenset({RightKind.RECTIFICATION}),
+    "erasure": frozenset(
+        {
+            RightKind.ERASURE,
+            RightKind.ACCOUNT_CLOSURE,
+            RightKind.PUBLIC_CONTENT_REMOVAL,
+            RightKind.CREDENTIAL_REMOVAL,
+        }
+    ),
+    "restriction": frozenset({RightKind.RESTRICTION, RightKind.OBJECTION}),
+    "portability": frozenset({RightKind.PORTABILITY}),
+    "shine_the_light": frozenset({RightKind.SHINE_THE_LIGHT}),
+    "opt_out": frozenset(
+        {RightKind.MARKETING_OPT_OUT, RightKind.WITHDRAW_CONSENT, RightKind.OBJECTION}
+    ),
+    "minor_removal": frozenset({RightKind.MINOR_CONTENT_REMOVAL}),
+}
+
+
+class LetterKind(models.TextChoices):
+    """What a letter says. Each value is a template ``letters/<lang>/<value>.html``."""
+
+    ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement of receipt")
+    VERIFICATION = "verification", _("request for identity verification or clarification")
+    EXTENSION = "extension", _("extension notice")
+    ACCESS = "access", _("access response")
+    RECTIFICATION = "rectification", _("rectification confirmation")
+    ERASURE = "erasure", _("erasure confirmation")
+    RESTRICTION = "restriction", _("restriction confirmation")
+    PORTABILITY = "portability", _("data portability cover letter")
+    REFUSAL = "refusal", _("refusal")
+    FEE = "fee", _("fee notice")
+    SHINE_THE_LIGHT = "shine_the_light", _("Cal. Civ. Code 1798.83 disclosure letter")
+    OPT_OUT = "opt_out", _("opt-out confirmation")
+    MINOR_REMOVAL = "minor_removal", _("Cal. B&P 22581 removal response")
+
+    def fits(self, right_kind: str) -> bool:
+        """Whether this kind of letter can answer a request for ``right_kind``."""
+        rights = _FITS.get(self.value)
+        return rights is None or right_kind in rights
+
+    @classmethod
+    def for_right(cls, right_kind: str) -> list[LetterKind]:
+        return [kind for kind in cls if kind.fits(right_kind)]
+
+    @property
+    def template_name(self) -> str:
+        return f"{self.value}.html"
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        return PARTS[self]
+
+    @property
+    def carries_data(self) -> bool:
+        """Whether a data package can go with it (GDPR Art. 15(3), Art. 20)."""
+        return self in (LetterKind.ACCESS, LetterKind.PORTABILITY)
+
+
+class AskingFor(models.TextChoices):
+    IDENTITY = "identity", _("identity information")
+    CLARIFICATION = "clarification", _("clarification")
+
+
+PARTS: dict[LetterKind, tuple[Part, ...]] = {
+    LetterKind.ACKNOWLEDGEMENT: (NOTE,),
+    LetterKind.VERIFICATION: (
+        Part("asking_for", _("We ask for"), required=True, choices=tuple(AskingFor.choices)),
+        Part(
+            "details",
+            _("What exactly we need"),
+            required=True,
+            help_text=_("e.g. a copy of an ID document, or which account or period you mean."),
+        ),
+        NOTE,
+    ),
+    LetterKind.EXTENSION: (
+        Part(
+            "reason",
+            _("Reason for the extension"),
+            required=True,
+            help_text=_("The requester must be told why (GDPR Art. 12(3))."),
+        ),
+        NOTE,
+    ),
+    LetterKind.ACCESS: (
+        Part(
+            "enclosure",
+            _("How the copy of the data is provided"),
+            required=True,
+            help_text=_("Art. 15(3): the copy of the personal data."),
+        ),
+        Part(
+            "automated_decisions",
+            _("Automated decision-making"),
+            required=True,
+            help_text=_("Art. 15(1)(h). Check this statement before issuing."),
+            rows=3,
+        ),
+        AUTHORITY,
+        NOTE,
+    ),
+    LetterKind.RECTIFICATION: (
+        Part("actions", _("What we corrected"), required=True),
+        NOTE,
+    ),
+    LetterKind.ERASURE: (
+        Part("actions", _("What we erased"), required=True),
+        NOTE,
+    ),
+    LetterKind.RESTRICTION: (
+        Part("actions", _("What we restricted, and from when"), required=True),
+        NOTE,
+    ),
+    LetterKind.PORTABILITY: (
+        Part(
+            "transmission",
+            _("Transmission to another controller"),
+            help_text=_("Art. 20(2): name the controller the data was sent to, if any."),
+            rows=2,
+        ),
+        NOTE,
+    ),
+    LetterKind.REFUSAL: (
+        Part(
+            "grounds",
+            _("Grounds for the refusal"),
+            required=True,
+            help_text=_("GDPR Art. 12(4): the reasons for not taking action."),
+        ),
+        AUTHORITY,
+        NOTE,
+    ),
+    LetterKind.FEE: (
+        Part("amount", _("Amount"), required=True, rows=1, help_text=_("e.g. 25.00 USD")),
+        Part("reason", _("Why a fee is asked"), required=True),
+        Part("payment", _("How to pay"), required=True, rows=3),
+        NOTE,
+    ),
+    LetterKind.SHINE_THE_LIGHT: (NOTE,),
+    LetterKind.OPT_OUT: (
+        Part("actions", _("What we stopped"), required=True),
+        NOTE,
+    ),
+    LetterKind.MINOR_REMOVAL: (
+        Part(
+            "content",
+            _("The content removed"),
+            required=True,
+            help_text=_("As described by the requester, and what was done."),
+        ),
+        NOTE,
+    ),
+}

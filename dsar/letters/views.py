@@ -1,0 +1,339 @@
+"""Staff pages for letters, and the two signed links a requester downloads from.
+
+Staff views are thin: each loads the request or letter through a ``_get_*_for_user`` helper that
+answers 404 outside the user's organizations (a member of another organization learns nothing),
+and only privacy officers and handlers may issue, send or release; auditors read.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from dsar.letters import events, services, tokens
+from dsar.letters.context import (
+    LetterNotApplicable,
+    check_applicable,
+    default_parts,
+    issued_on,
+)
+from dsar.letters.evidence import evidence_pack_pdf
+from dsar.letters.forms import DataItemForm, LetterPartsForm, SendForm
+from dsar.letters.kinds import LetterKind
+from dsar.letters.models import DataPackage, Letter
+from dsar.letters.storage import sha256_hex
+from dsar.organizations.models import Role
+from dsar.policies.models import DataCategory
+from dsar.requests.models import PrivacyRequest
+
+ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
+
+
+def _get_request_for_user(user: object, pk: int) -> PrivacyRequest:
+    queryset = PrivacyRequest.objects.for_user(user).select_related(
+        "organization", "policy_version", "right"
+    )
+    return get_object_or_404(queryset.distinct(), pk=pk)
+
+
+def _get_letter_for_user(user: object, pk: int) -> Letter:
+    queryset = Letter.objects.for_user(user).select_related("request__organization")
+    return get_object_or_404(queryset.distinct(), pk=pk)
+
+
+def _get_package_for_user(user: object, pk: int) -> DataPackage:
+    queryset = DataPackage.objects.for_user(user).select_related("request__organization")
+    return get_object_or_404(queryset.distinct(), pk=pk)
+
+
+def _check_can_act(user: object, privacy_request: PrivacyRequest) -> None:
+    """Issuing, sending and releasing are for privacy officers and handlers, not auditors."""
+    if getattr(user, "is_superuser", False):
+        return
+    if not privacy_request.organization.memberships.filter(
+        user=user, role__in=ACTING_ROLES
+    ).exists():
+        raise PermissionDenied(_("Auditors can read letters but not issue or send them."))
+
+
+def _file_response(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    # RFC 9530: the client can check the bytes against the archived SHA-256.
+    digest = base64.b64encode(hashlib.sha256(content).digest()).decode()
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    return response
+
+
+def _staff_page(
+    request: HttpRequest, template: str, title: str, context: dict[str, object]
+) -> HttpResponse:
+    """A staff page inside the admin's frame (header, breadcrumbs back to the request page)."""
+    return render(
+        request, template, {**admin.site.each_context(request), "title": title, **context}
+    )
+
+
+# -- Staff -----------------------------------------------------------------------------------------
+
+
+@staff_member_required
+@require_safe
+def request_letters(request: HttpRequest, request_pk: int) -> HttpResponse:
+    """The letters of one request: issued letters, deliveries, packages and what to do next."""
+    privacy_request = _get_request_for_user(request.user, request_pk)
+    letters = (
+        Letter.objects.filter(request=privacy_request)
+        .select_related("issued_by", "corrects")
+        .prefetch_related("deliveries")
+        .order_by("number")
+    )
+    categories = DataCategory.objects.filter(version=privacy_request.policy_version)
+    return _staff_page(
+        request,
+        "letters/request_letters.html",
+        _("Letters of %(ref)s") % {"ref": privacy_request.reference},
+        {
+            "privacy_request": privacy_request,
+            "letters": letters,
+            "kinds": LetterKind.for_right(privacy_request.right_kind),
+            "items": privacy_request.data_items.all(),
+            "packages": privacy_request.data_packages.select_related("cover_letter"),
+            "item_form": DataItemForm(),
+            "send_form": SendForm(),
+            "categories": categories,
+        },
+    )
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
+    """GET: the letter as it would be issued, with its free-text parts to edit.
+    POST action=preview: show the edits; POST action=issue: issue the letter (PDF, archived)."""
+    privacy_request = _get_request_for_user(request.user, request_pk)
+    try:
+        letter_kind = LetterKind(kind)
+    except ValueError:
+        raise Http404("no such letter kind") from None
+    corrects_pk = request.POST.get("corrects") or request.GET.get("corrects")
+    corrects = None
+    if corrects_pk:
+        corrects = get_object_or_404(Letter, pk=corrects_pk, request=privacy_request)
+
+    problem = None
+    if request.method == "POST":
+        _check_can_act(request.user, privacy_request)
+        form = LetterPartsForm(letter_kind, request.POST)
+        if form.is_valid() and request.POST.get("action") == "issue":
+            try:
+                letter = services.letter_issue(
+                    request=privacy_request,
+                    kind=letter_kind,
+                    actor=request.user,
+                    parts=form.cleaned_data,
+                    corrects=corrects,
+                )
+            except LetterNotApplicable as error:
+                problem = str(error)
+            else:
+                messages.success(
+                    request, _("Letter %(ref)s issued and archived.") % {"ref": letter.reference}
+                )
+                return redirect("letters:request_letters", request_pk=privacy_request.pk)
+        parts = form.cleaned_data if form.is_valid() else dict(form.data.items())
+    else:
+        parts = default_parts(letter_kind, privacy_request)
+        form = LetterPartsForm(letter_kind, initial=parts)
+    try:
+        check_applicable(letter_kind, privacy_request, today=issued_on(privacy_request))
+    except LetterNotApplicable as error:
+        problem = problem or str(error)
+    rendered = services.letter_prepare(
+        request=privacy_request, kind=letter_kind, parts=parts, corrects=corrects, for_pdf=False
+    )
+    return _staff_page(
+        request,
+        "letters/preview.html",
+        str(letter_kind.label),
+        {
+            "privacy_request": privacy_request,
+            "kind": letter_kind,
+            "form": form,
+            "letter_html": rendered.html,
+            "template": rendered.template,
+            "corrects": corrects,
+            "problem": problem,
+        },
+    )
+
+
+@staff_member_required
+@require_safe
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _get_letter_for_user(request.user, pk)
+    return _file_response(letter.read(), filename=letter.filename, content_type="application/pdf")
+
+
+@staff_member_required
+@require_POST
+def send(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = _get_letter_for_user(request.user, pk)
+    _check_can_act(request.user, letter.request)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose how to send the letter."))
+    else:
+        try:
+            services.letter_send(
+                letter=letter, actor=request.user, method=form.cleaned_data["method"]
+            )
+        except LetterNotApplicable as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("%(ref)s is queued for sending.") % {"ref": letter.reference}
+            )
+    return redirect("letters:request_letters", request_pk=letter.request_id)
+
+
+@staff_member_required
+@require_safe
+def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
+    """The evidence pack PDF; each export is recorded on the request's audit trail."""
+    privacy_request = _get_request_for_user(request.user, request_pk)
+    now = timezone.now()
+    content = evidence_pack_pdf(privacy_request, now=now)
+    with transaction.atomic():
+        events.record(
+            privacy_request,
+            events.LetterEvent.EVIDENCE_EXPORTED,
+            summary=_("Evidence pack exported"),
+            actor=request.user,
+            sha256=sha256_hex(content),
+        )
+    return _file_response(
+        content,
+        filename=f"{privacy_request.reference}-evidence-{now:%Y%m%d-%H%M%S}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@staff_member_required
+@require_POST
+def data_item_add(request: HttpRequest, request_pk: int) -> HttpResponse:
+    privacy_request = _get_request_for_user(request.user, request_pk)
+    _check_can_act(request.user, privacy_request)
+    form = DataItemForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        services.data_item_add(
+            request=privacy_request,
+            actor=request.user,
+            system=form.cleaned_data["system"],
+            category=form.cleaned_data["category"],
+            records=form.cleaned_data["records"],
+            content=upload.read() if upload else None,
+            original_name=upload.name if upload else "",
+            content_type=(upload.content_type or "") if upload else "",
+        )
+        messages.success(request, _("Data attached."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("letters:request_letters", request_pk=privacy_request.pk)
+
+
+@staff_member_required
+@require_POST
+def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
+    privacy_request = _get_request_for_user(request.user, request_pk)
+    _check_can_act(request.user, privacy_request)
+    cover = get_object_or_404(Letter, pk=request.POST.get("cover_letter"), request=privacy_request)
+    try:
+        package = services.package_build(
+            request=privacy_request, cover_letter=cover, actor=request.user
+        )
+    except LetterNotApplicable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Data package %(n)s built.") % {"n": package.number})
+    return redirect("letters:request_letters", request_pk=privacy_request.pk)
+
+
+@staff_member_required
+@require_POST
+def package_release(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _get_package_for_user(request.user, pk)
+    _check_can_act(request.user, package.request)
+    services.package_release(package=package, actor=request.user)
+    messages.success(request, _("The package link was sent to the requester."))
+    return redirect("letters:request_letters", request_pk=package.request_id)
+
+
+@staff_member_required
+@require_safe
+def package_download(request: HttpRequest, pk: int) -> HttpResponse:
+    package = _get_package_for_user(request.user, pk)
+    return _file_response(package.read(), filename=package.filename, content_type="application/zip")
+
+
+# -- Requester (signed links, no login) ------------------------------------------------------------
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_safe
+def requester_letter(request: HttpRequest, token: str) -> HttpResponse:
+    """A released letter, through the signed link of the email or the status page."""
+    letter = tokens.letter_from_token(token)
+    if letter is None:
+        raise Http404("This link is not valid or has expired.")
+    return _public(
+        _file_response(letter.read(), filename=letter.filename, content_type="application/pdf")
+    )
+
+
+@never_cache
+@require_safe
+def requester_package(request: HttpRequest, token: str) -> HttpResponse:
+    """A released data package while its link is valid; each download is recorded."""
+    package = tokens.package_from_token(token, now=timezone.now())
+    if package is None:
+        raise Http404("This link is not valid or has expired.")
+    content = package.read()
+    with transaction.atomic():
+        DataPackage.objects.filter(pk=package.pk).update(download_count=F("download_count") + 1)
+        events.record(
+            package.request,
+            events.LetterEvent.PACKAGE_DOWNLOADED,
+            summary=_("Data package %(n)s downloaded by the requester") % {"n": package.number},
+            actor_label="requester",
+            package=package.pk,
+        )
+    return _public(
+        _file_response(content, filename=package.filename, content_type="application/zip")
+    )
+
+
+def preview_url(privacy_request: PrivacyRequest, kind: LetterKind | str) -> str:
+    """Where the workspace's buttons link to."""
+    return reverse("letters:preview", args=[privacy_request.pk, LetterKind(kind).value])

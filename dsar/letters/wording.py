@@ -1,0 +1,77 @@
+"""The default wording of a letter's free-text parts, per letter language.
+
+Staff see these in the preview and may rewrite them before issuing. They live beside the letter
+templates' languages (templates/letters/<language>/), not in a gettext catalog: a letter is
+written, reviewed and versioned as a whole in its language, and never comes out half translated.
+"""
+
+from __future__ import annotations
+
+DEFAULTS: dict[str, dict[str, str]] = {
+    "en": {
+        "identity_details": (
+            "Please confirm your identity by replying from the email address you used for your "
+            "request, or by sending us a copy of a document that shows your name and postal "
+            "address. You may black out everything else on it."
+        ),
+        "enclosure": (
+            "A copy of your personal data is in a ZIP file (JSON and CSV files, with this "
+            "letter) that you can download through a secure link we send you separately. The "
+            "link works for {days} days."
+        ),
+        "automated_decisions": (
+            "We do not take decisions about you based solely on automated processing, including "
+            "profiling, that produce legal effects concerning you or similarly significantly "
+            "affect you."
+        ),
+        "rectification": "We have corrected your personal data as you asked.",
+        "erasure": "We have erased the personal data we held about you, except as set out below.",
+        "restriction": (
+            "We have restricted the processing of your personal data as you asked: we now only "
+            "store it."
+        ),
+        "fee_reason": (
+            "Your request is manifestly unfounded or excessive, in particular because of its "
+            "repetitive character."
+        ),
+        "opt_out": "We have removed your contact details from all our marketing communications.",
+    },
+    "es": {
+        "identity_details": (
+            "Confirme su identidad respondiendo desde la dirección de correo electrónico que "
+            "utilizó para su solicitud o enviándonos una copia de un documento en el que figuren "
+            "su nombre y su dirección postal. Puede tachar todos los demás datos del documento."
+        ),
+        "enclosure": (
+            "Encontrará una copia de sus datos personales en un archivo ZIP (archivos JSON y "
+            "CSV, junto con esta carta) que puede descargar mediante un enlace seguro que le "
+            "enviamos por separado. El enlace funciona durante {days} días."
+        ),
+        "automated_decisions": (
+            "No tomamos decisiones sobre usted basadas únicamente en un tratamiento "
+            "automatizado, incluida la elaboración de perfiles, que produzcan efectos jurídicos "
+            "en usted o le afecten significativamente de modo similar."
+        ),
+        "rectification": "Hemos rectificado sus datos personales tal como nos pidió.",
+        "erasure": (
+            "Hemos suprimido los datos personales que tratábamos sobre usted, salvo lo que se "
+            "indica a continuación."
+        ),
+        "restriction": (
+            "Hemos limitado el tratamiento de sus datos personales tal como nos pidió: ahora "
+            "solo los conservamos."
+        ),
+        "fee_reason": (
+            "Su solicitud es manifiestamente infundada o excesiva, en particular por su carácter "
+            "repetitivo."
+        ),
+        "opt_out": (
+            "Hemos eliminado sus datos de contacto de todas nuestras comunicaciones comerciales."
+        ),
+    },
+}
+
+
+def wording(language: str, key: str, **values: object) -> str:
+    """The default text ``key`` in ``language`` (a letter language), with ``values`` filled in."""
+    return DEFAULTS[language][key].format(**values)
