@@ -155,7 +155,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    actions = ["assign_to_me", "export_csv"]
+    actions = ["assign_to_me", "issue_acknowledgements", "export_csv"]
 
     class Media:
         css = {"all": ["requests/workspace.css"]}
@@ -307,6 +307,45 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             )
         for message in refused:
             self.message_user(request, message, messages.ERROR)
+
+    @admin.action(description=_("Issue acknowledgement letters"), permissions=["change"])
+    def issue_acknowledgements(
+        self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]
+    ) -> None:
+        """Queue an acknowledgement of receipt for each selected request of an organization the
+        user acts for; the task queue renders and issues them (dsar.letters), each with its
+        event on the request, so a hundred letters never hold up the page."""
+        if self._outside_tenancy(request, queryset):
+            raise Http404
+        from dsar.letters.kinds import LetterKind
+        from dsar.letters.services import letters_issue_bulk
+
+        acting = workspace.acting_organizations_for(request.user).values("pk")
+        chosen = list(queryset.filter(organization__in=acting).select_related(None).only("pk"))
+        skipped = queryset.exclude(organization__in=acting).count()
+        if chosen:
+            letters_issue_bulk(requests=chosen, kind=LetterKind.ACKNOWLEDGEMENT, actor=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d acknowledgement queued: it appears on the request once issued.",
+                    "%(count)d acknowledgements queued: each appears on its request once issued.",
+                    len(chosen),
+                )
+                % {"count": len(chosen)},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request skipped: you are an auditor of its organization.",
+                    "%(count)d requests skipped: you are an auditor of their organizations.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Export selected requests as CSV"), permissions=["export"])
     def export_csv(

@@ -9,7 +9,9 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_q.conf import Conf
 
+from dsar.letters.models import Letter
 from dsar.requests import services
 from dsar.requests.admin import CappedCountPaginator
 from dsar.requests.models import EventKind, PrivacyRequest
@@ -122,6 +124,30 @@ def test_bulk_assign_to_me_writes_an_event_per_request(login, alice, requests_):
         privacy_request.refresh_from_db()
         assert privacy_request.assignee == alice
         assert privacy_request.events.filter(kind=EventKind.ASSIGNED, actor=alice).exists()
+
+
+def test_bulk_acknowledgements_are_issued_through_the_task_queue(
+    login, alice, requests_, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(Conf, "SYNC", True)  # the cluster's code, run in this process
+    targets = [requests_["overdue"], requests_["soon"]]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(alice).post(
+            CHANGELIST,
+            {
+                "action": "issue_acknowledgements",
+                "_selected_action": [r.pk for r in targets],
+                "index": 0,
+            },
+            follow=True,
+        )
+
+    assert "2 acknowledgements queued" in response.content.decode()
+    for privacy_request in targets:
+        letter = Letter.objects.get(request=privacy_request)
+        assert (letter.kind, letter.issued_by) == ("acknowledgement", alice)
+        assert letter.read().startswith(b"%PDF")
 
 
 # -- Speed -----------------------------------------------------------------------------------------

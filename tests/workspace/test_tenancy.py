@@ -97,7 +97,7 @@ def test_the_dashboard_counts_only_the_users_organizations(
     assert queues["unassigned"] == 1
 
 
-@pytest.mark.parametrize("action", ["export_csv", "assign_to_me"])
+@pytest.mark.parametrize("action", ["export_csv", "assign_to_me", "issue_acknowledgements"])
 def test_bulk_actions_on_another_tenants_requests_are_404(
     login, charlie, img_request, imt_request, action
 ):
@@ -205,7 +205,7 @@ def test_the_auditor_cannot_log_a_request(login, audrey, img):
     assert "Log a request" not in client.get(CHANGELIST).content.decode()
 
 
-@pytest.mark.parametrize("action", ["export_csv", "assign_to_me"])
+@pytest.mark.parametrize("action", ["export_csv", "assign_to_me", "issue_acknowledgements"])
 def test_bulk_action_posts_by_the_auditor_are_403(login, audrey, img_request, action):
     client = login(audrey)
     assert 'name="action"' not in client.get(CHANGELIST).content.decode()
