@@ -26,6 +26,17 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Hash test passwords with MD5: PBKDF2's deliberate slowness (about half a second per user
+    on this machine) protects real passwords and only slows the suite. Tests of login still
+    check a real password against a real hash."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One Chromium for the session. CI sets DSAR_REQUIRE_BROWSER=1 so a missing one fails."""
