@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     "dsar.organizations",
     "dsar.policies",
     "dsar.requests",
+    "dsar.intake",
     "dsar.letters",
+    "dsar.reminders",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A strict content security policy: no inline script or style, nothing from elsewhere.
+    "dsar.intake.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "dsar.urls"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("o/", include("dsar.intake.urls")),
     path("letters/", include("dsar.letters.urls")),
     # Before the admin, whose catch-all would otherwise answer.
     path("staff/reports/", include("dsar.requests.urls_reports")),

@@ -1,0 +1,457 @@
+"""How many public-form submissions per second the app takes, against gunicorn and PostgreSQL.
+
+    .venv/bin/python bench/intake_throughput.py [--requests 2000] [--concurrency 16] [--workers 4]
+
+1. A fresh database ``dsar_bench_intake`` is created, migrated and given the five seed policies.
+2. gunicorn serves the app on 127.0.0.1 with the form's rate limits off (``bench/intake_settings``)
+   and emails rendered but not sent (``EMAIL_URL=dummymail://``).
+3. A thread pool on the same machine GETs the form once per thread (for the CSRF cookie and
+   token), then POSTs ``--requests`` valid submissions to IMG's form, timing each one.
+4. Every submission answered 302 must be a stored request: the rows are counted.
+5. Plain psycopg then inserts the same rows (the request, its three events, the submission and
+   the reference counter update; one transaction per submission, as the app commits them) into
+   copies of the tables, over one connection and then over ``--concurrency`` connections.
+6. The figures go to stdout and, with ``--write``, to bench/results/intake_throughput.md.
+
+Target: at least half the rate of the single-connection psycopg run, with no submission lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASE = "dsar_bench_intake"
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8791"))
+SLUG = "img"
+TABLES = [
+    "requests_referencecounter",
+    "requests_privacyrequest",
+    "requests_requestevent",
+    "intake_intakesubmission",
+]
+
+
+def environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"{SERVER}/{DATABASE}",
+        "DJANGO_SETTINGS_MODULE": "intake_settings",
+        "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-not-for-any-deployment-0123456789",
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "STATIC_MANIFEST": "false",
+        "WHITENOISE_USE_FINDERS": "true",
+        "EMAIL_URL": "dummymail://",
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "600",
+    }
+
+
+# -- Setup -----------------------------------------------------------------------------------------
+
+
+def fresh_database() -> None:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    env = environment()
+    manage = [str(PYTHON), str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
+    seeds = sorted((ROOT / "dsar" / "policies" / "seeds").glob("*.yaml"))
+    subprocess.run(
+        [*manage, "load_policy", *map(str, seeds)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def start_server(workers: int, threads: int) -> subprocess.Popen[bytes]:
+    command = [
+        str(GUNICORN),
+        "dsar.wsgi:application",
+        "--bind",
+        f"{HOST}:{PORT}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        "--log-level",
+        "warning",
+    ]
+    if threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+    server = subprocess.Popen(command, env=environment(), cwd=ROOT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+# -- The HTTP load ---------------------------------------------------------------------------------
+
+
+class Session:
+    """One client thread's CSRF cookie and token."""
+
+    def __init__(self) -> None:
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        conn.request("GET", f"/o/{SLUG}/request/")
+        response = conn.getresponse()
+        html = response.read().decode()
+        cookie = response.getheader("Set-Cookie") or ""
+        self.cookie = re.search(r"csrftoken=([^;]+)", cookie).group(1)
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        conn.close()
+
+    def post(self, n: int) -> tuple[int, float]:
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": self.token,
+                "right": "access",
+                "name": f"Bench Requester {n}",
+                "email": f"bench{n}@example.org",
+                "residence": ("EU", "US-CA", "GB", "US", "OTHER")[n % 5],
+                "acting_for": "self",
+                "message": "Please send me a copy of my data.",
+                "website": "",
+            }
+        )
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={self.cookie}",
+        }
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        try:
+            conn.request("POST", f"/o/{SLUG}/request/", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except OSError:
+            status = 0
+        finally:
+            conn.close()
+        return status, time.perf_counter() - started
+
+
+@dataclass
+class HttpResult:
+    requests: int
+    accepted: int
+    statuses: dict[int, int]
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.accepted / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def http_load(requests: int, concurrency: int, *, offset: int = 0) -> HttpResult:
+    local = threading.local()
+
+    def one(n: int) -> tuple[int, float]:
+        if not hasattr(local, "session"):
+            local.session = Session()
+        return local.session.post(n)
+
+    # Sessions are made before the clock starts: each thread's first task only makes its own.
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(lambda _: setattr(local, "session", Session()), range(concurrency)))
+        started = time.perf_counter()
+        results = list(pool.map(one, range(offset, offset + requests)))
+        seconds = time.perf_counter() - started
+    statuses: dict[int, int] = {}
+    for status, _latency in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    return HttpResult(
+        requests=requests,
+        accepted=statuses.get(302, 0),
+        statuses=statuses,
+        seconds=seconds,
+        latencies=[latency for status, latency in results if status == 302],
+    )
+
+
+def stored_requests() -> int:
+    with psycopg.connect(f"{SERVER}/{DATABASE}") as conn:
+        (count,) = conn.execute(
+            "SELECT count(*) FROM requests_privacyrequest r "
+            "JOIN intake_intakesubmission s ON s.request_id = r.id "
+            "WHERE r.channel_kind = 'web_form'"
+        ).fetchone()
+    return int(count)
+
+
+# -- The same rows through plain psycopg -----------------------------------------------------------
+
+
+def _rows(conn: psycopg.Connection[Any], table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    cursor = conn.execute(f"SELECT * FROM public.{table} ORDER BY id")  # noqa: S608 - our tables
+    columns = [c.name for c in cursor.description]
+    return columns, cursor.fetchall()
+
+
+def _adapt(value: Any) -> Any:
+    return Jsonb(value) if isinstance(value, (dict, list)) else value
+
+
+@dataclass
+class Unit:
+    """The rows one web-form submission writes."""
+
+    organization_id: int
+    year: int
+    request: list[Any]
+    events: list[list[Any]]
+    submission: list[Any]
+
+
+def load_units(conn: psycopg.Connection[Any]) -> tuple[dict[str, list[str]], list[Unit]]:
+    columns: dict[str, list[str]] = {}
+    columns["request"], requests = _rows(conn, "requests_privacyrequest")
+    columns["event"], events = _rows(conn, "requests_requestevent")
+    columns["submission"], submissions = _rows(conn, "intake_intakesubmission")
+    by_request_events: dict[int, list[list[Any]]] = {}
+    e_request = columns["event"].index("request_id")
+    for row in events:
+        by_request_events.setdefault(row[e_request], []).append(list(row))
+    s_request = columns["submission"].index("request_id")
+    by_request_submission = {row[s_request]: list(row) for row in submissions}
+    r_id, r_org = columns["request"].index("id"), columns["request"].index("organization_id")
+    r_received = columns["request"].index("received_on")
+    units = [
+        Unit(
+            row[r_org],
+            row[r_received].year,
+            list(row),
+            by_request_events[row[r_id]],
+            by_request_submission[row[r_id]],
+        )
+        for row in requests
+        if row[r_id] in by_request_submission
+    ]
+    return columns, units
+
+
+def _insert(table: str, columns: list[str]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns if c != "id")
+    marks = ", ".join(["%s"] * (len(columns) - 1))
+    return f"INSERT INTO raw.{table} ({names}) VALUES ({marks}) RETURNING id"  # noqa: S608
+
+
+def raw_tables() -> None:
+    with psycopg.connect(f"{SERVER}/{DATABASE}", autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS raw CASCADE")
+        conn.execute("CREATE SCHEMA raw")
+        for table in TABLES:
+            conn.execute(f"CREATE TABLE raw.{table} (LIKE public.{table} INCLUDING ALL)")
+        conn.execute(
+            "INSERT INTO raw.requests_referencecounter (organization_id, year, last) "
+            "SELECT organization_id, year, 0 FROM public.requests_referencecounter"
+        )
+
+
+def raw_insert(columns: dict[str, list[str]], units: list[Unit], connections: int) -> float:
+    """Insert every unit, one transaction each, over ``connections`` connections; seconds."""
+    request_sql = _insert("requests_privacyrequest", columns["request"])
+    event_sql = _insert("requests_requestevent", columns["event"])
+    submission_sql = _insert("intake_intakesubmission", columns["submission"])
+    event_request = columns["event"].index("request_id") - 1
+    submission_request = columns["submission"].index("request_id") - 1
+    counter_sql = (
+        "UPDATE raw.requests_referencecounter SET last = last + 1 "
+        "WHERE organization_id = %s AND year = %s RETURNING last"
+    )
+
+    def work(chunk: list[Unit]) -> None:
+        with psycopg.connect(f"{SERVER}/{DATABASE}") as conn:
+            for unit in chunk:
+                with conn.transaction():
+                    conn.execute(counter_sql, (unit.organization_id, unit.year))
+                    (request_id,) = conn.execute(
+                        request_sql, [_adapt(v) for v in unit.request[1:]]
+                    ).fetchone()
+                    for event in unit.events:
+                        values = [_adapt(v) for v in event[1:]]
+                        values[event_request] = request_id
+                        conn.execute(event_sql, values)
+                    values = [_adapt(v) for v in unit.submission[1:]]
+                    values[submission_request] = request_id
+                    conn.execute(submission_sql, values)
+
+    raw_tables()
+    chunks = [units[i::connections] for i in range(connections)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        list(pool.map(work, chunks))
+    seconds = time.perf_counter() - started
+    with psycopg.connect(f"{SERVER}/{DATABASE}") as conn:
+        (count,) = conn.execute("SELECT count(*) FROM raw.requests_privacyrequest").fetchone()
+    assert count == len(units), (count, len(units))
+    return seconds
+
+
+# -- Report ----------------------------------------------------------------------------------------
+
+
+def report(
+    args: argparse.Namespace,
+    result: HttpResult,
+    stored: int,
+    raw1: float,
+    rawn: float,
+    units: int,
+    load: list[float],
+) -> str:
+    raw1_rate, rawn_rate = units / raw1, units / rawn
+    target = raw1_rate / 2
+    with psycopg.connect(f"{SERVER}/postgres") as conn:
+        (pg_version,) = conn.execute("SHOW server_version").fetchone()
+        (sync_commit,) = conn.execute("SHOW synchronous_commit").fetchone()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    others = ", ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items()) if k != 302)
+    share = f"{result.rate / raw1_rate:.0%} of psycopg"
+    met = "yes" if result.rate >= target else "no"
+    lines = [
+        "# Intake throughput",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `bench/intake_throughput.py "
+        f"--requests {args.requests} --concurrency {args.concurrency} --workers {args.workers}"
+        f"{f' --threads {args.threads}' if args.threads > 1 else ''}`.",
+        "",
+        f"Machine: {os.cpu_count()} CPUs ({cpu}), PostgreSQL {pg_version} on 127.0.0.1 "
+        f"(synchronous_commit={sync_commit}); gunicorn {args.workers} "
+        f"{'gthread' if args.threads > 1 else 'sync'} workers"
+        f"{f' x {args.threads} threads' if args.threads > 1 else ''}; the client's "
+        f"{args.concurrency} threads on the same machine. Rate limits off, emails rendered "
+        "but not sent (dummy backend), persistent database connections (CONN_MAX_AGE=600).",
+        "",
+        "Load average (1 min) before the HTTP load and before the psycopg runs: "
+        + ", ".join(f"{value:.2f}" for value in load)
+        + " (other work on the machine slows both sides, not equally).",
+        "",
+        "| Measure | Value |",
+        "|---|---|",
+        f"| Submissions posted | {result.requests} |",
+        f"| Accepted (302) | {result.accepted} |",
+        f"| Other answers | {others or 'none'} |",
+        f"| Stored requests counted afterwards | {stored} |",
+        f"| **Form submissions per second** | **{result.rate:.1f}** |",
+        f"| Latency median | {result.percentile(50) * 1000:.1f} ms |",
+        f"| Latency 99th percentile | {result.percentile(99) * 1000:.1f} ms |",
+        f"| Plain psycopg, same rows, 1 connection | {raw1_rate:.1f} submissions/s |",
+        f"| Plain psycopg, same rows, {args.concurrency} connections "
+        f"| {rawn_rate:.1f} submissions/s |",
+        f"| Target (half the 1-connection psycopg rate) | {target:.1f} submissions/s |",
+        f"| Target met | {met} ({share}) |",
+        f"| Every accepted submission stored | {'yes' if stored == result.accepted else 'NO'} |",
+        "",
+        '"The same rows": for each stored submission, the reference counter update, the request '
+        "row, its three events and the submission row, read back from the app's tables and "
+        "inserted again with psycopg into copies of them (`CREATE TABLE … (LIKE … INCLUDING ALL)`, "
+        "so the indexes and checks but not the foreign keys), one transaction per submission.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument(
+        "--write", action="store_true", help="write bench/results/intake_throughput.md"
+    )
+    args = parser.parse_args()
+
+    print(f"fresh database {DATABASE} …", flush=True)
+    fresh_database()
+    server = start_server(args.workers, args.threads)
+    load = []
+    try:
+        http_load(args.warmup, args.concurrency, offset=10**6)
+        load.append(os.getloadavg()[0])
+        before = stored_requests()
+        result = http_load(args.requests, args.concurrency)
+        stored = stored_requests() - before
+    finally:
+        stop_server(server)
+    with psycopg.connect(f"{SERVER}/{DATABASE}") as conn:
+        columns, units = load_units(conn)
+    units = units[args.warmup :]
+    load.append(os.getloadavg()[0])
+    raw1 = raw_insert(columns, units, 1)
+    rawn = raw_insert(columns, units, args.concurrency)
+    text = report(args, result, stored, raw1, rawn, len(units), load)
+    print(text)
+    if args.write:
+        out = ROOT / "bench" / "results" / "intake_throughput.md"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(text)
+        print(f"wrote {out.relative_to(ROOT)}")
+    ok = stored == result.accepted == args.requests
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

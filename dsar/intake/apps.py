@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntakeConfig(AppConfig):
+    """The public side: the request form, email verification and the requester's status page."""
+
+    name = "dsar.intake"
+    verbose_name = _("Public intake")
+
+    def ready(self) -> None:
+        from dsar.intake import checks  # noqa: F401 - registers the system checks

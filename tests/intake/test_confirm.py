@@ -1,0 +1,177 @@
+"""The confirmation link: signed, single use, expiring; confirming restarts a GDPR clock only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from dsar.intake.models import IntakeSubmission, StatusLink
+from dsar.intake.tokens import confirmation_tokens, hash_status_token
+from dsar.requests.models import EventKind, IdentityStatus, PrivacyRequest, Status
+
+from .conftest import NOW, link_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sent(img, submit):
+    """A request sent by an EU resident at NOW; returns the confirmation link's path."""
+    submit(img)
+    return link_in(mail.outbox[-1], "confirm")
+
+
+@pytest.fixture
+def confirm(client, django_capture_on_commit_callbacks):
+    def post(path):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path)
+
+    return post
+
+
+def test_following_the_link_asks_for_a_click_and_changes_nothing(sent, client):
+    # Mail scanners open links; only the button (a POST) confirms.
+    page = client.get(sent)
+
+    assert page.status_code == 200
+    assert "Confirm my request" in page.content.decode()
+    assert page["Referrer-Policy"] == "same-origin"
+    assert "no-store" in page["Cache-Control"]
+    assert PrivacyRequest.objects.get().identity_status == IdentityStatus.PENDING
+
+
+def test_confirming_verifies_the_identity_and_opens_the_status_page(sent, confirm, client):
+    response = confirm(sent)
+
+    request = PrivacyRequest.objects.get()
+    assert request.identity_status == IdentityStatus.VERIFIED
+    assert request.status == Status.IN_PROGRESS
+    assert IntakeSubmission.objects.get().verified_at == NOW
+    assert response.status_code == 302
+    status_path = response["Location"].removeprefix("http://testserver")
+    assert status_path.startswith("/o/img/status/")
+    assert client.get(status_path).status_code == 200
+    # The status link is emailed too, and only its hash is stored.
+    message = mail.outbox[-1]
+    assert link_in(message, "status") == status_path
+    token = status_path.rstrip("/").rsplit("/", 1)[1]
+    assert StatusLink.objects.get().token_hash == hash_status_token(token)
+    assert not StatusLink.objects.filter(token_hash=token).exists()
+
+
+def test_a_gdpr_month_counts_from_the_day_of_confirmation(sent, confirm, time_machine):
+    assert PrivacyRequest.objects.get().due_date == dt.date(2026, 4, 2)
+    time_machine.move_to(NOW + dt.timedelta(days=3), tick=False)
+
+    confirm(sent)
+
+    request = PrivacyRequest.objects.get()
+    assert request.clock_started_on == dt.date(2026, 3, 5)
+    assert request.due_date == dt.date(2026, 4, 6)  # 5 April 2026 is a Sunday
+    answered = request.events.get(kind=EventKind.REQUESTER_ANSWERED)
+    assert answered.data["due"] == {"old": "2026-04-02", "new": "2026-04-06"}
+
+
+def test_a_ccpa_deadline_runs_from_receipt_whatever_the_confirmation(
+    img, submit, confirm, time_machine
+):
+    submit(img, residence="US-CA")
+    link = link_in(mail.outbox[-1], "confirm")
+    time_machine.move_to(NOW + dt.timedelta(days=10), tick=False)
+
+    confirm(link)
+
+    assert PrivacyRequest.objects.get().due_date == dt.date(2026, 4, 16)
+
+
+def test_a_used_link_is_dead(sent, confirm, client):
+    confirm(sent)
+
+    again = client.get(sent)
+
+    assert "This link no longer works" in again.content.decode()
+    assert confirm(sent).status_code == 200
+    assert StatusLink.objects.count() == 1
+
+
+def test_an_expired_link_is_dead(sent, client, time_machine, settings):
+    settings.DSAR_INTAKE_VERIFY_MAX_AGE = 3 * 24 * 60 * 60
+    time_machine.move_to(NOW + dt.timedelta(days=3, seconds=1), tick=False)
+
+    page = client.post(sent)
+
+    assert "This link no longer works" in page.content.decode()
+    assert PrivacyRequest.objects.get().identity_status == IdentityStatus.PENDING
+
+
+def test_a_link_still_works_just_before_it_expires(sent, confirm, time_machine):
+    time_machine.move_to(NOW + dt.timedelta(days=3) - dt.timedelta(seconds=1), tick=False)
+
+    assert confirm(sent).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda path: path[:-3] + ("a" if path[-3] != "a" else "b") + path[-2:],  # one digit off
+        lambda path: path.replace("/confirm/", "/confirm/x"),  # bad submission id
+        lambda path: path.rsplit("/", 2)[0] + "/not-a-token/",
+        lambda path: path.rsplit("/", 2)[0] + "/zzzzzz-" + "0" * 32 + "/",
+    ],
+)
+def test_a_forged_link_is_refused(sent, client, forge):
+    page = client.post(forge(sent))
+
+    assert "This link no longer works" in page.content.decode()
+    assert PrivacyRequest.objects.get().identity_status == IdentityStatus.PENDING
+
+
+def test_a_token_of_one_submission_does_not_confirm_another(img, submit, client):
+    submit(img)
+    submit(img, email="erin@example.org")
+    first, second = IntakeSubmission.objects.order_by("pk")
+    token = confirmation_tokens.make_token(first)
+    path = f"/o/img/confirm/{urlsafe_base64_encode(force_bytes(second.pk))}/{token}/"
+
+    client.post(path)
+
+    assert not IntakeSubmission.objects.filter(verified_at__isnull=False).exists()
+
+
+def test_a_link_under_another_organization_is_refused(seeds, submit, client):
+    submit(seeds["img"])
+    path = link_in(mail.outbox[-1], "confirm").replace("/o/img/", "/o/imt/")
+
+    assert "This link no longer works" in client.post(path).content.decode()
+
+
+def test_a_request_closed_meanwhile_cannot_be_confirmed(sent, client):
+    from dsar.requests.services import request_close
+
+    request_close(
+        request=PrivacyRequest.objects.get(), actor=None, as_status=Status.CLOSED_DUPLICATE
+    )
+
+    assert "This link no longer works" in client.post(sent).content.decode()
+
+
+def test_no_personal_data_reaches_the_logs_or_the_urls(
+    img, submit, client, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level("DEBUG")
+    response = submit(img, name="Zelda Quux", email="zelda.quux@example.org")
+    urls = [response["Location"], link_in(mail.outbox[-1], "confirm")]
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(urls[-1])
+    urls.append(confirmed["Location"])
+    client.get(urls[-1])
+
+    for text in [caplog.text, *urls]:
+        assert "Zelda" not in text and "Quux" not in text
+        assert "zelda.quux" not in text.lower()
+    assert PrivacyRequest.objects.get().reference in caplog.text

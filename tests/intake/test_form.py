@@ -1,0 +1,215 @@
+"""The form page: exactly the rights the policy in force promises, each with what it says, and a
+page people can use (labels, error summary, hints, no JavaScript needed)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils.html import escape
+
+from dsar.policies.models import Channel
+
+from .conftest import SLUGS
+
+pytestmark = pytest.mark.django_db
+
+
+def radios(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="radio" name="{name}" value="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_it_offers_exactly_the_rights_the_policy_in_force_promises(seeds, client, slug):
+    organization = seeds[slug]
+    version = organization.policy_in_force()
+
+    html = client.get(f"/o/{slug}/request/").content.decode()
+
+    assert radios(html, "right") == list(version.rights.values_list("kind", flat=True))
+    for right in version.rights.all():
+        assert escape(right.clause) in html
+        for item in right.requires:
+            assert escape(item) in html
+        if right.fee_clause:
+            assert escape(right.fee_clause) in html
+
+
+def test_each_right_says_what_it_costs_and_when_to_expect_an_answer(img, client):
+    html = client.get("/o/img/request/").content.decode()
+    access = html[html.index('id="id_right_access_summary"') :]
+    access = access[: access.index("</details>")]
+
+    assert "free, unless the request is clearly unfounded or excessive" in access
+    # Received 2 March 2026: one month under GDPR, 45 days under the CCPA.
+    assert "EU/EEA:</span>\nby 2 April 2026, one month (GDPR)" in access
+    assert (
+        "California:</span>\nby 16 April 2026, 45 days (California Consumer Privacy Act)" in access
+    )
+    assert "if you confirm your email address today" in access
+
+
+def test_it_lists_the_other_channels(img, client):
+    html = client.get("/o/img/request/").content.decode()
+
+    for channel in Channel.objects.filter(version__organization=img).exclude(address=""):
+        assert escape(channel.address) in html
+    assert '<a href="mailto:FTSupport@imgsecurity.com">' in html
+
+
+def test_a_channel_named_without_an_address_is_not_offered(seeds, client):
+    # imgwg names a postal address it never gives (a gap): nothing to show, nothing invented.
+    html = client.get("/o/imgwg/request/").content.decode()
+
+    assert "Prefer not to use this form?" not in html
+
+
+def test_it_asks_where_the_requester_lives(img, client):
+    html = client.get("/o/img/request/").content.decode()
+
+    assert re.findall(r'name="residence" value="([^"]+)"', html) == [
+        "EU",
+        "GB",
+        "US-CA",
+        "US",
+        "OTHER",
+    ]
+
+
+def test_every_field_has_a_label(img, client):
+    html = client.get("/o/img/request/").content.decode()
+
+    ids = re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', html)
+    hidden = set(re.findall(r'<input type="hidden"[^>]*\bid="([^"]+)"', html))
+    for field_id in set(ids) - hidden:
+        assert f'for="{field_id}"' in html, field_id
+
+
+def test_hints_are_tied_to_their_fields(img, client):
+    html = client.get("/o/img/request/").content.decode()
+
+    assert re.search(r'<input type="email"[^>]*aria-describedby="id_email_hint"', html)
+    assert 'id="id_email_hint"' in html
+    assert re.search(r'<input type="email"[^>]*autocomplete="email"', html)
+    assert re.search(r'<input type="text" name="name"[^>]*autocomplete="name"', html)
+
+
+def test_the_form_needs_no_javascript(img, client):
+    html = client.get("/o/img/request/").content.decode()
+
+    # Every field is in the page, nothing is hidden by markup; the script only tidies up.
+    assert " hidden" not in html.replace('type="hidden"', "")
+    assert "novalidate" in html
+    assert "<script src=" in html and "<script>" not in html
+
+
+def test_an_error_summary_links_to_each_field_and_keeps_what_was_typed(img, client):
+    response = client.post(
+        "/o/img/request/",
+        {
+            "right": "rectification",
+            "name": "Dana Data",
+            "email": "not an address",
+            "acting_for": "self",
+            "wrong": "my surname",
+            "message": "Ünïcödé kept",
+        },
+    )
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert html.index('id="error-summary"') < html.index('<form method="post"')
+    assert 'role="alert"' in html
+    assert '<a href="#id_email">Enter an email address like name@example.com.</a>' in html
+    assert '<a href="#id_residence_0">Say where you live.</a>' in html
+    assert '<a href="#id_correct">Say what the information should be.</a>' in html
+    assert re.search(r'aria-describedby="id_email_hint id_email_error"', html)
+    assert 'aria-invalid="true"' in html
+    assert "<title>Error: " in html
+    # Everything typed is still there.
+    assert 'value="Dana Data"' in html
+    assert 'value="not an address"' in html
+    assert ">\nmy surname</textarea>" in html
+    assert "Ünïcödé kept</textarea>" in html
+    assert (
+        'value="rectification" id="id_right_rectification" '
+        'aria-describedby="id_right_rectification_summary" checked' in html
+    )
+
+
+def test_an_organization_without_a_policy_has_no_form(db, client):
+    from dsar.organizations.models import Organization
+
+    Organization.objects.create(slug="newco", name="NewCo", reference_prefix="NEW")
+
+    response = client.get("/o/newco/request/")
+
+    assert response.status_code == 404
+    assert "No request form yet" in response.content.decode()
+
+
+def test_an_unknown_organization_is_not_found(db, client):
+    assert client.get("/o/nobody/request/").status_code == 404
+
+
+def test_the_page_carries_a_content_security_policy(img, client):
+    response = client.get("/o/img/request/")
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_the_middleware_sets_the_policy_on_other_pages(rf, settings):
+    from django.http import HttpResponse
+
+    from dsar.intake.middleware import ContentSecurityPolicyMiddleware
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("x"))
+    assert "default-src 'self'" in middleware(rf.get("/"))["Content-Security-Policy"]
+    settings.DSAR_CONTENT_SECURITY_POLICY = ""
+    assert "Content-Security-Policy" not in middleware(rf.get("/"))
+
+
+def test_the_organizations_colour_is_served_readable(db, client):
+    from dsar.organizations.models import Organization
+
+    Organization.objects.create(
+        slug="yellow", name="Yellow", reference_prefix="YEL", primary_colour="#ffee00"
+    )
+
+    css = client.get("/o/yellow/theme.css").content.decode()
+
+    assert "--accent: #" in css
+    assert "#ffee00" not in css  # too light on white; darkened
+    assert "--on-accent: #ffffff" in css or "--on-accent: #000000" in css
+
+
+def test_the_logo_is_served_only_as_an_image(db, client, tmp_path, settings):
+    from django.core.files.base import ContentFile
+
+    from dsar.organizations.models import Organization
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    organization = Organization.objects.create(slug="logo", name="Logo Co", reference_prefix="LOG")
+    organization.logo.save("logo.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20))
+
+    response = client.get("/o/logo/logo")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    organization.logo.save("evil.svg", ContentFile(b"<svg onload=alert(1)>"))
+    assert client.get("/o/logo/logo").status_code == 404
+
+
+def test_the_language_follows_the_browser_and_can_be_switched(img, client):
+    spanish = client.get("/o/img/request/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="es">' in spanish
+    assert "Enviar solicitud" in spanish
+
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/o/img/request/"})
+    assert switched.status_code == 302
+    english = client.get("/o/img/request/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="en">' in english
+    assert "Send request" in english

@@ -1,0 +1,216 @@
+"""Sending the form: the request is logged, waits for the email confirmation, and says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from dsar.intake.models import IntakeSubmission
+from dsar.requests.models import EventKind, IdentityStatus, PrivacyRequest, Status, WaitingFor
+
+from .conftest import link_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_logs_a_web_form_request_waiting_for_the_email_confirmation(img, submit):
+    response = submit(img)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/o/img/request/sent/"
+    request = PrivacyRequest.objects.get()
+    assert request.channel_kind == "web_form"
+    assert request.organization == img
+    assert request.right_kind == "access"
+    assert request.jurisdiction == "EU"
+    assert request.requester_name == "Dana Data"
+    assert request.requester_email == "dana@example.org"
+    assert request.status == Status.WAITING_REQUESTER
+    assert request.waiting_for == WaitingFor.IDENTITY
+    assert request.identity_status == IdentityStatus.PENDING
+    assert request.language == "en"
+    kinds = list(request.events.values_list("kind", "actor_label"))
+    assert kinds[0] == (EventKind.RECEIVED, "requester")
+    assert [k for k, _ in kinds] == [
+        EventKind.RECEIVED,
+        EventKind.STATUS_CHANGED,
+        EventKind.ASKED_REQUESTER,
+    ]
+    assert IntakeSubmission.objects.get().request == request
+
+
+def test_the_asked_event_says_the_gdpr_month_waits_for_the_confirmation(img, submit):
+    submit(img)
+
+    asked = PrivacyRequest.objects.get().events.get(kind=EventKind.ASKED_REQUESTER)
+    assert "GDPR month starts again" in asked.summary
+
+
+def test_the_sent_page_shows_the_reference_and_the_deadline(img, submit, client):
+    response = submit(img, residence="US-CA")
+    page = client.get(response["Location"])
+
+    request = PrivacyRequest.objects.get()
+    assert page.status_code == 200
+    assert request.reference in page.content.decode()
+    # CCPA: 45 calendar days from receipt on 2 March 2026, verification or not.
+    assert request.due_date == dt.date(2026, 4, 16)
+    assert "16 April 2026" in page.content.decode()
+    assert "assumes you confirm" not in page.content.decode()
+
+
+def test_a_gdpr_deadline_is_shown_as_counted_from_the_confirmation(img, submit, client):
+    page = client.get(submit(img)["Location"])
+
+    assert "2 April 2026" in page.content.decode()
+    assert "assumes you confirm your email address today" in page.content.decode()
+
+
+def test_the_sent_page_shows_nothing_to_someone_else(img, submit, client):
+    submit(img)
+    client.cookies.clear()
+
+    page = client.get("/o/img/request/sent/")
+
+    assert PrivacyRequest.objects.get().reference not in page.content.decode()
+
+
+def test_the_confirmation_email_has_the_reference_the_deadline_and_the_link(img, submit):
+    submit(img)
+
+    request = PrivacyRequest.objects.get()
+    (message,) = mail.outbox
+    assert message.to == ["dana@example.org"]
+    assert request.reference in message.subject
+    assert "\n" not in message.subject
+    assert "2 April 2026" in message.body
+    assert link_in(message, "confirm").startswith("/o/img/confirm/")
+    assert message.alternatives[0][1] == "text/html"
+
+
+def test_an_agent_names_the_person_they_act_for(img, submit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import PDF
+
+    submit(
+        img,
+        acting_for="agent",
+        name="Alex Agent",
+        subject_name="Dana Data",
+        authorization=SimpleUploadedFile("auth.pdf", PDF, "application/pdf"),
+    )
+
+    request = PrivacyRequest.objects.get()
+    assert request.is_agent
+    assert request.agent_name == "Alex Agent"
+    assert request.requester_name == "Dana Data"
+
+
+@pytest.mark.parametrize(
+    ("right", "fields", "details"),
+    [
+        (
+            "rectification",
+            {"wrong": "My surname is Dta", "correct": "Data"},
+            {"wrong": "My surname is Dta", "correct": "Data"},
+        ),
+        (
+            "minor_content_removal",
+            {"content_description": "A photo on the blog, May 2025"},
+            {"content": "A photo on the blog, May 2025"},
+        ),
+        (
+            "portability",
+            {
+                "portability_format": "csv",
+                "portability_recipient": "third_party",
+                "recipient_details": "Other Co, 1 Main St",
+            },
+            {
+                "format": "csv",
+                "recipient": "third_party",
+                "recipient_details": "Other Co, 1 Main St",
+            },
+        ),
+    ],
+)
+def test_it_keeps_what_the_right_needs(img, submit, right, fields, details):
+    submit(img, right=right, **fields)
+
+    submission = IntakeSubmission.objects.get()
+    assert submission.details == details
+    for value in details.values():
+        assert value in submission.request.message
+
+
+@pytest.mark.parametrize(
+    ("right", "missing"),
+    [
+        ("rectification", ["wrong", "correct"]),
+        ("minor_content_removal", ["content_description"]),
+        ("portability", ["portability_format", "portability_recipient"]),
+    ],
+)
+def test_it_asks_for_what_the_right_needs(img, submit, right, missing):
+    response = submit(img, right=right)
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == set(missing)
+    assert not PrivacyRequest.objects.exists()
+
+
+def test_a_portability_request_to_a_third_party_names_it(img, submit):
+    response = submit(
+        img, right="portability", portability_format="json", portability_recipient="third_party"
+    )
+
+    assert list(response.context["form"].errors) == ["recipient_details"]
+
+
+def test_a_right_the_policy_does_not_promise_is_refused(imt, submit):
+    # iMT's policy promises erasure, rectification and a marketing opt-out: no access.
+    response = submit(imt, right="access")
+
+    assert "right" in response.context["form"].errors
+    assert not PrivacyRequest.objects.exists()
+
+
+def test_the_request_and_its_emails_are_in_the_language_of_the_form(
+    img, client, django_capture_on_commit_callbacks
+):
+    from .conftest import form_data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/o/img/request/", form_data(), HTTP_ACCEPT_LANGUAGE="es")
+
+    request = PrivacyRequest.objects.get()
+    assert request.language == "es"
+    (message,) = mail.outbox
+    assert (
+        message.subject == f"Confirme su solicitud {request.reference} a Incident Management Group"
+    )
+    assert "siga este enlace en un plazo de 72 horas" in message.body
+    assert "debe responder antes del 2 de abril de 2026" in message.body
+
+
+def test_a_mail_server_failure_still_shows_the_request_as_received(
+    img, submit, monkeypatch, caplog
+):
+    from dsar.lib import emails
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(emails, "send", broken)
+
+    response = submit(img)
+
+    assert response.status_code == 302
+    request = PrivacyRequest.objects.get()
+    assert f"the intake_confirm email for {request.reference} could not be sent" in caplog.text
+    assert "dana@example.org" not in caplog.text
+    failed = request.events.get(summary__contains="could not be sent")
+    assert failed.data == {"email": "intake_confirm", "error": "ConnectionRefusedError"}
