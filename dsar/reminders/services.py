@@ -1,0 +1,110 @@
+"""Writes the reminder jobs make to requests: closing unverified ones, purging personal data.
+
+Each is one transaction that writes one event (style rules 3 and 4).
+
+Retention (CCPA record-keeping, Cal. Code Regs. tit. 11 §7101): a business keeps records of
+consumer requests and how it responded "for at least 24 months", and "may" keep them as a ticket
+or log holding the date and nature of the request, the manner in which it was made, the date and
+nature of the response and the basis for a denial (§7101(b)); it need not keep personal
+information only to fulfil a request (§7101(e)). So after ``DSAR_PURGE_AFTER_DAYS`` the
+requester's personal data is blanked, and the anonymised record is **kept**, not deleted after
+24 months: its events are append-only evidence (the database refuses to delete them), they
+never hold personal data, and an anonymised record costs the data subject nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dsar.reminders import claims, hooks
+from dsar.reminders.models import Notification, NotificationKind, Reminder, ReminderKind
+from dsar.requests.models import EventKind, PrivacyRequest
+from dsar.requests.services import TransitionError, _record
+
+#: What a purge blanks: who the requester is and what they wrote. The record keeps the reference,
+#: dates, status, right, channel, jurisdiction, outcome and reasons (§7101(b)).
+PERSONAL_FIELDS = (
+    "requester_name",
+    "requester_email",
+    "requester_phone",
+    "requester_address",
+    "agent_name",
+    "subject_line",
+    "message",
+)
+
+
+class PurgeError(Exception):
+    """A purge the request's state does not allow (it is still open)."""
+
+
+def has_personal_data(request: PrivacyRequest) -> bool:
+    return any(getattr(request, name) for name in PERSONAL_FIELDS)
+
+
+@transaction.atomic
+def purge_personal_data(request: PrivacyRequest) -> PrivacyRequest:
+    """Blank the requester's personal data of a closed request and record that it was done.
+
+    Idempotent: a request with nothing left to purge is returned unchanged, with no event.
+    Files of the request (uploads, letters) are deleted by the other apps' ``purge_request``
+    hooks, where they exist (``dsar.reminders.hooks.PURGE_FILES``).
+    """
+    request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+    if request.is_open:
+        raise PurgeError(_("An open request keeps its personal data."))
+    purged = [name for name in PERSONAL_FIELDS if getattr(request, name)]
+    if not purged:
+        return request
+    for name in purged:
+        setattr(request, name, "")
+    request.save(update_fields=[*purged, "updated_at"])
+    files = hooks.purge_files(request)
+    _record(
+        request,
+        actor=None,
+        actor_label="system",
+        kind=EventKind.NOTE,  # TODO: EventKind.PURGED once it exists
+        summary=_("Personal data purged; the anonymised record is kept"),
+        purged=purged,
+        file_hooks=files,
+    )
+    return request
+
+
+def close_unverified_request(request_id: int, *, run: uuid.UUID) -> bool:
+    """Claim, close and queue the notice for one unverified request; False when another sweep
+    has it or it no longer qualifies (verified, closed, or no address to tell)."""
+    with transaction.atomic():
+        request = PrivacyRequest.objects.select_for_update().get(pk=request_id)
+        if not claims.is_awaiting_verification(request) or not request.requester_email:
+            return False
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    request=request,
+                    kind=ReminderKind.CLOSED_UNVERIFIED,
+                    deadline=request.received_on,
+                    offset=0,
+                    run=run,
+                    claimed_at=timezone.now(),
+                )
+        except IntegrityError:
+            return False  # another sweep closed it
+        try:
+            hooks.close_unverified(
+                request=request,
+                note=_("identity not verified in time; the requester is told"),
+            )
+        except TransitionError:
+            transaction.set_rollback(True)
+            return False
+        notification = Notification.objects.create(
+            kind=NotificationKind.CLOSED_UNVERIFIED, request=request, run=run
+        )
+        notification.reminders.add(reminder)
+    return True
