@@ -17,6 +17,7 @@ $(VENV)/.installed-%: pyproject.toml
 
 ## demo: install, migrate, load the seeds, print a staff login, run the web server and task cluster.
 demo: export DEBUG ?= true
+demo: export DSAR_SITE_URL ?= http://$(HOST):$(PORT)
 demo: $(VENV)/.installed-app
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_setup

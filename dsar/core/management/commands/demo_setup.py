@@ -64,9 +64,11 @@ class Command(BaseCommand):
             user.groups.add(group)
         # 3. Demo requests in every status (adds nothing when they exist).
         call_command("seed_demo_requests", actor=DEMO_USERNAME, stdout=self.stdout)
+        site = settings.DSAR_SITE_URL.rstrip("/") or "http://127.0.0.1:8000"
         self.stdout.write(
             self.style.SUCCESS(
-                "\nDemo staff login (open http://127.0.0.1:8000/staff/):\n"
+                f"\nDemo staff login (open {site}/staff/):\n"
                 f"  username: {DEMO_USERNAME}\n  password: {password}\n"
+                f"The public request form of an organization: {site}/o/img/request/\n"
             )
         )
