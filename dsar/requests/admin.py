@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
@@ -22,14 +21,13 @@ from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dsar.requests import services, views_staff, workspace
-from dsar.requests.models import PrivacyRequest, RequestEvent
+from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, RequestEvent
 from dsar.requests.services import TransitionError
 
 # A whole reference (IMG-2026-00042) or email address, looked up exactly rather than by substring.
@@ -81,7 +79,7 @@ class OrganizationFilter(admin.RelatedFieldListFilter):
 
 
 class DeadlineFilter(admin.SimpleListFilter):
-    """Open requests by legal deadline; "today" is the server's date."""
+    """Open requests by legal deadline, "today" being each organization's own today."""
 
     title = _("deadline")
     parameter_name = "deadline"
@@ -95,18 +93,19 @@ class DeadlineFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        today = timezone.localdate()
-        soon = today + datetime.timedelta(days=workspace.DUE_SOON_DAYS)
-        match self.value():
-            case "overdue":
-                return queryset.overdue(today)
-            case "week":
-                return queryset.due_within(today, workspace.DUE_SOON_DAYS)
-            case "later":
-                return queryset.open().filter(due_date__gt=soon)
-            case "none":
-                return queryset.open().filter(due_date__isnull=True)
-        return queryset
+        value = self.value()
+        if value == "none":
+            return queryset.open().filter(due_date__isnull=True)
+        if value not in ("overdue", "week", "later"):
+            return queryset
+        today = workspace.todays_for(request.user)
+        if value == "overdue":
+            return queryset.overdue(today)
+        if value == "week":
+            return queryset.due_within(today, workspace.DUE_SOON_DAYS)
+        return queryset.open().filter(
+            PrivacyRequestQuerySet.due_after_q(today, workspace.DUE_SOON_DAYS)
+        )
 
 
 class AssigneeFilter(admin.SimpleListFilter):

@@ -8,6 +8,7 @@ in ``dsar.requests.services`` that writes exactly one ``RequestEvent`` in the sa
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -136,6 +137,10 @@ def member_organization_ids(user: Any) -> list[int]:
     return cached
 
 
+# One date, or each organization's today by organization id.
+Today = datetime.date | Mapping[int, datetime.date]
+
+
 class PrivacyRequestQuerySet(models.QuerySet["PrivacyRequest"]):
     def open(self) -> PrivacyRequestQuerySet:
         return self.filter(status__in=Status.open_values())
@@ -144,26 +149,57 @@ class PrivacyRequestQuerySet(models.QuerySet["PrivacyRequest"]):
         return self.filter(status__in=Status.closed_values())
 
     # The conditions as Q objects too, for pages that count several queues in one aggregate.
+    # ``today`` is one date, or each organization's own today (``workspace.todays_for``): a
+    # deadline falls due at the end of its day in the organization's time zone, so at 22:00 in
+    # Florida a request due that day is not yet overdue though it is already tomorrow in UTC.
     @staticmethod
-    def overdue_q(today: datetime.date) -> Q:
-        return Q(due_date__lt=today)
+    def _on_each_day(today: Today, condition: Callable[[datetime.date], Q]) -> Q:
+        if isinstance(today, datetime.date):
+            return condition(today)
+        organizations_by_day: dict[datetime.date, list[int]] = {}
+        for organization_id, day in today.items():
+            organizations_by_day.setdefault(day, []).append(organization_id)
+        combined = Q(pk__in=[])
+        for day, organization_ids in sorted(organizations_by_day.items()):
+            combined |= Q(organization_id__in=organization_ids) & condition(day)
+        return combined
 
-    @staticmethod
-    def due_within_q(today: datetime.date, days: int) -> Q:
-        return Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
+    @classmethod
+    def overdue_q(cls, today: Today) -> Q:
+        return cls._on_each_day(today, lambda day: Q(due_date__lt=day))
+
+    @classmethod
+    def due_within_q(cls, today: Today, days: int) -> Q:
+        return cls._on_each_day(
+            today,
+            lambda day: Q(due_date__gte=day, due_date__lte=day + datetime.timedelta(days=days)),
+        )
+
+    @classmethod
+    def due_by_q(cls, today: Today, days: int) -> Q:
+        """Due within ``days`` days or already overdue."""
+        return cls._on_each_day(
+            today, lambda day: Q(due_date__lte=day + datetime.timedelta(days=days))
+        )
+
+    @classmethod
+    def due_after_q(cls, today: Today, days: int) -> Q:
+        return cls._on_each_day(
+            today, lambda day: Q(due_date__gt=day + datetime.timedelta(days=days))
+        )
 
     @staticmethod
     def unassigned_q() -> Q:
         return Q(assignee__isnull=True)
 
-    def due_before(self, day: datetime.date) -> PrivacyRequestQuerySet:
+    def due_before(self, day: Today) -> PrivacyRequestQuerySet:
         """Open requests whose legal deadline falls before ``day``."""
         return self.open().filter(self.overdue_q(day))
 
-    def overdue(self, today: datetime.date) -> PrivacyRequestQuerySet:
+    def overdue(self, today: Today) -> PrivacyRequestQuerySet:
         return self.due_before(today)
 
-    def due_within(self, today: datetime.date, days: int) -> PrivacyRequestQuerySet:
+    def due_within(self, today: Today, days: int) -> PrivacyRequestQuerySet:
         return self.open().filter(self.due_within_q(today, days))
 
     def unassigned(self) -> PrivacyRequestQuerySet:

@@ -477,8 +477,7 @@ def dashboard(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> Http
     """The queues that matter and the on-time record, for the user's organizations."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    today = timezone.localdate()
-    board = workspace.dashboard(request.user, today=today)
+    board = workspace.dashboard(request.user)
     urgent = [
         (r, workspace.deadline_status(r, workspace.today_for(r.organization))) for r in board.urgent
     ]
@@ -492,7 +491,6 @@ def dashboard(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> Http
         "chart_baseline": CHART_HEIGHT - CHART_BOTTOM,
         "changelist_url": reverse("admin:requests_privacyrequest_changelist"),
         "can_log": workspace.can_log(request.user),
-        "today": today,
     }
     return TemplateResponse(request, "requests/dashboard.html", context)
 

@@ -140,3 +140,24 @@ def test_an_answer_late_in_new_york_on_its_due_day_counts_as_on_time(olivia, log
         months = workspace.on_time_by_month(olivia, today=due)
 
     assert (months[-1].on_time, months[-1].late) == (1, 0)
+
+
+def test_a_request_due_today_in_new_york_is_not_overdue_though_utc_is_past_midnight(
+    login, olivia, log_request, time_machine
+):
+    """IMG keeps New York time. At 22:00 there on the due day it is 03:00 the next day in UTC:
+    the list's filters and the dashboard must agree with the request's own "Due today"."""
+    request = services.request_start(request=log_request(), actor=None)
+    evening = dt.datetime.combine(
+        request.due_date, dt.time(22), tzinfo=ZoneInfo("America/New_York")
+    )
+    time_machine.move_to(evening, tick=False)
+    client = login(olivia)
+
+    overdue = client.get(f"{CHANGELIST}?deadline=overdue").context["cl"].result_list
+    week = client.get(f"{CHANGELIST}?deadline=week").context["cl"].result_list
+    counts = {q.key: q.count for q in client.get(DASHBOARD).context["queues"]}
+
+    assert list(overdue) == []
+    assert list(week) == [request]
+    assert (counts["overdue"], counts["due_soon"]) == (0, 1)
