@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dsar.intake.models import IntakeSubmission, ReleasedFile
+from dsar.requests.admin import OrganizationFilter
+from dsar.requests.workspace import organizations_for
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -24,13 +26,22 @@ class _ReadOnly(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # The admin would redirect to its index with "doesn't exist"; another tenant's row is a
+        # plain 404, like every other staff page.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        """Only the organizations the staff member is a member of (tenancy)."""
+        """Only the organizations the staff member is a member of (tenancy): another
+        organization's row answers 404."""
         queryset = super().get_queryset(request).select_related("request__organization")
         user: Any = request.user
         if user.is_superuser:
             return queryset
-        return queryset.filter(request__organization__memberships__user=user)
+        return queryset.filter(request__organization__in=organizations_for(user))
 
 
 @admin.register(IntakeSubmission)
@@ -42,7 +53,10 @@ class IntakeSubmissionAdmin(_ReadOnly):
         "verification_sends",
         "has_authorization",
     ]
-    list_filter = [("verified_at", admin.EmptyFieldListFilter), "request__organization"]
+    list_filter = [
+        ("verified_at", admin.EmptyFieldListFilter),
+        ("request__organization", OrganizationFilter),
+    ]
     search_fields = ["request__reference"]
     list_select_related = ["request"]
     ordering = ["-created_at"]
@@ -83,7 +97,7 @@ class IntakeSubmissionAdmin(_ReadOnly):
 @admin.register(ReleasedFile)
 class ReleasedFileAdmin(_ReadOnly):
     list_display = ["title", "request", "kind", "released_at", "withdrawn_at"]
-    list_filter = ["kind", "request__organization"]
+    list_filter = ["kind", ("request__organization", OrganizationFilter)]
     search_fields = ["request__reference", "title"]
     list_select_related = ["request"]
     ordering = ["-released_at"]

@@ -1,7 +1,8 @@
 """Read-only admin for the archive: letters, deliveries and packages are evidence.
 
 Letters are issued from the preview (``letters:preview``), never created or edited here. Every
-list is limited to the organizations the staff member belongs to.
+list is limited to the organizations the staff member belongs to (``organizations_for``); another
+tenant's row answers 404, and the organization filter lists the user's organizations only.
 """
 
 from __future__ import annotations
@@ -10,16 +11,18 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dsar.letters.models import DataItem, DataPackage, Letter, LetterDelivery
+from dsar.requests.admin import OrganizationFilter
+from dsar.requests.workspace import organizations_for
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    tenant_path = "request__organization__memberships__user"
+    organization_path = "request__organization"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -30,11 +33,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # The admin would redirect to its index with "doesn't exist"; another tenant's row is a
+        # plain 404, like every other staff page.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(**{self.tenant_path: request.user}).distinct()
+        # A subquery of the user's organizations: no join per membership, no DISTINCT.
+        return queryset.filter(**{f"{self.organization_path}__in": organizations_for(request.user)})
 
 
 class DeliveryInline(admin.TabularInline):
@@ -52,7 +64,7 @@ class DeliveryInline(admin.TabularInline):
 @admin.register(Letter)
 class LetterAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "kind", "language", "issued_at", "issued_by", "released_at", "pdf"]
-    list_filter = ["kind", "language", "request__organization"]
+    list_filter = ["kind", "language", ("request__organization", OrganizationFilter)]
     search_fields = ["request__reference", "sha256"]
     list_select_related = ["request", "issued_by"]
     readonly_fields = [
@@ -69,6 +81,7 @@ class LetterAdmin(ReadOnlyAdmin):
         "issued_by",
         "corrects",
         "released_at",
+        "purged_at",
         "pdf",
     ]
     exclude = ["file", "batch"]
@@ -76,6 +89,8 @@ class LetterAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("PDF"))
     def pdf(self, obj: Letter) -> str:
+        if obj.purged_at is not None:
+            return str(_("deleted with the request's personal data"))
         return format_html(
             '<a href="{}">{}</a>', reverse("letters:download", args=[obj.pk]), obj.filename
         )
@@ -83,16 +98,24 @@ class LetterAdmin(ReadOnlyAdmin):
 
 @admin.register(LetterDelivery)
 class LetterDeliveryAdmin(ReadOnlyAdmin):
-    tenant_path = "letter__request__organization__memberships__user"
+    organization_path = "letter__request__organization"
     list_display = ["letter", "method", "status", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["status", "method"]
+    list_filter = ["status", "method", ("letter__request__organization", OrganizationFilter)]
     list_select_related = ["letter__request"]
     readonly_fields = [f.name for f in LetterDelivery._meta.fields]
 
 
 @admin.register(DataPackage)
 class DataPackageAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "item_count", "built_at", "released_at", "link_expires_at"]
+    list_display = [
+        "__str__",
+        "item_count",
+        "built_at",
+        "released_at",
+        "link_expires_at",
+        "file_deleted_at",
+    ]
+    list_filter = [("request__organization", OrganizationFilter)]
     list_select_related = ["request"]
     readonly_fields = [f.name for f in DataPackage._meta.fields if f.name != "file"]
     exclude = ["file"]
@@ -101,6 +124,7 @@ class DataPackageAdmin(ReadOnlyAdmin):
 @admin.register(DataItem)
 class DataItemAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "request", "kind", "added_at", "added_by"]
+    list_filter = ["kind", ("request__organization", OrganizationFilter)]
     list_select_related = ["request", "added_by"]
     search_fields = ["request__reference", "system", "category"]
     readonly_fields = [f.name for f in DataItem._meta.fields if f.name != "file"]

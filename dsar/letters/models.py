@@ -47,6 +47,11 @@ class WriteOnceQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableError(f"{self.model.__name__} rows are kept as evidence")
 
+    def _update_past_guard(self, **kwargs: Any) -> int:
+        """An UPDATE that skips the refusal of ``update``: only for the purge of housekeeping
+        (``LetterQuerySet.purge_personal_data``), which the database trigger checks too."""
+        return super().update(**kwargs)
+
 
 class WriteOnce(models.Model):
     """A row whose IMMUTABLE fields are fixed at creation; SET_ONCE fields go from empty to a
@@ -101,8 +106,29 @@ class LetterQuerySet(WriteOnceQuerySet):
         return self.filter(request__organization__memberships__user=user)
 
     def released_to_requester(self, request: Any) -> LetterQuerySet:
-        """The letters of ``request`` the requester may see (the status page lists these)."""
-        return self.filter(request=request, released_at__isnull=False).order_by("issued_at", "pk")
+        """The letters of ``request`` the requester may see (the status page lists these).
+
+        A purged letter has no PDF any more: it is no longer offered."""
+        return self.filter(
+            request=request, released_at__isnull=False, purged_at__isnull=True
+        ).order_by("issued_at", "pk")
+
+    def purge_personal_data(self, now: datetime.datetime) -> int:
+        """Delete these letters' PDFs from private storage and blank their free-text parts.
+
+        The one way an issued letter changes after it was released, used only by housekeeping
+        (``dsar.letters.housekeeping``) once the request's retention period is over. The row
+        keeps what proves the letter was sent: number, kind, language, template and its
+        version, file name (the path holds the reference, no name), SHA-256, size and dates.
+        The database trigger (migration 0004) allows ``parts`` to change only to ``{}``, in the
+        same UPDATE that sets ``purged_at``. Returns the number of letters purged.
+        """
+        letters = list(self.filter(purged_at__isnull=True).only("pk", "file"))
+        storage = private_storage()
+        for letter in letters:
+            storage.delete(letter.file.name)  # a file already gone is no error
+        purged = self.model.objects.filter(pk__in=[letter.pk for letter in letters])
+        return purged._update_past_guard(parts={}, purged_at=now)
 
 
 class Letter(WriteOnce):
@@ -126,7 +152,7 @@ class Letter(WriteOnce):
             "batch",
         }
     )
-    SET_ONCE = frozenset({"released_at"})
+    SET_ONCE = frozenset({"released_at", "purged_at"})
 
     request = models.ForeignKey(
         "requests.PrivacyRequest",
@@ -180,6 +206,15 @@ class Letter(WriteOnce):
         null=True,
         blank=True,
         help_text=_("Set once, when the letter is sent or published on the status page."),
+    )
+    purged_at = models.DateTimeField(
+        _("personal data purged at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After the retention period the PDF is deleted and the free-text parts blanked; "
+            "the reference, kind, SHA-256 and dates stay as the record of what was sent."
+        ),
     )
 
     objects = LetterQuerySet.as_manager()
@@ -330,6 +365,20 @@ class ItemKind(models.TextChoices):
     RECORDS = "records", _("records")
 
 
+class DataItemQuerySet(models.QuerySet):
+    def purge_personal_data(self, now: datetime.datetime) -> int:
+        """Delete the files and blank the records and original names (housekeeping only)."""
+        items = list(self.filter(purged_at__isnull=True).only("pk", "file"))
+        storage = private_storage()
+        for item in items:
+            if item.file:
+                storage.delete(item.file.name)
+        # A file item keeps its (random, reference-only) storage name: the row must say "file".
+        return DataItem.objects.filter(pk__in=[item.pk for item in items]).update(
+            records=[], original_name="", purged_at=now
+        )
+
+
 class DataItem(models.Model):
     """What one system holds about the requester, in one data category: a file or records."""
 
@@ -367,6 +416,17 @@ class DataItem(models.Model):
         related_name="+",
         verbose_name=_("added by"),
     )
+    purged_at = models.DateTimeField(
+        _("personal data purged at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After the retention period the file or records are deleted; system, category, "
+            "kind and SHA-256 stay."
+        ),
+    )
+
+    objects = DataItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("data item")
@@ -392,6 +452,23 @@ class DataPackageQuerySet(WriteOnceQuerySet):
         if user.is_superuser:
             return self
         return self.filter(request__organization__memberships__user=user)
+
+    def expired(self, now: datetime.datetime) -> DataPackageQuerySet:
+        """Released packages whose link has run out and whose ZIP is still stored."""
+        return self.filter(link_expires_at__lte=now, file_deleted_at__isnull=True)
+
+    def delete_files(self, now: datetime.datetime) -> int:
+        """Delete these packages' ZIPs from private storage; the rows stay, marked deleted.
+
+        Used by housekeeping: when a link expires, and when the request's data is purged.
+        ``file_deleted_at`` is not a column the write-once trigger guards."""
+        packages = list(self.filter(file_deleted_at__isnull=True).only("pk", "file"))
+        storage = private_storage()
+        for package in packages:
+            storage.delete(package.file.name)
+        return DataPackage.objects.filter(pk__in=[package.pk for package in packages]).update(
+            file_deleted_at=now
+        )
 
 
 class DataPackage(WriteOnce):
@@ -436,6 +513,15 @@ class DataPackage(WriteOnce):
         help_text=_("The requester's signed link stops working at this time."),
     )
     download_count = models.PositiveIntegerField(_("downloads by the requester"), default=0)
+    file_deleted_at = models.DateTimeField(
+        _("ZIP deleted at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The ZIP is deleted when its link expires or the request's data is purged; the "
+            "row stays as the record of what was released."
+        ),
+    )
 
     objects = DataPackageQuerySet.as_manager()
 
@@ -466,4 +552,14 @@ class DataPackage(WriteOnce):
 
     def link_valid(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
-        return bool(self.released_at and self.link_expires_at and now < self.link_expires_at)
+        return bool(
+            self.released_at
+            and self.link_expires_at
+            and now < self.link_expires_at
+            and self.file_deleted_at is None
+        )
+
+    @property
+    def file_deleted(self) -> bool:
+        """The ZIP is gone (expired or purged): the package can no longer be downloaded."""
+        return self.file_deleted_at is not None

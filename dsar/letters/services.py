@@ -262,6 +262,8 @@ def letter_send(
         Letter.objects.select_for_update(of=("self",)).select_related("request").get(pk=letter.pk)
     )
     request = letter.request
+    if letter.purged_at is not None:
+        raise LetterNotApplicable(_("This letter was purged with the request's personal data."))
     to = to or request.requester_email
     if not to:
         raise LetterNotApplicable(
@@ -419,6 +421,11 @@ def package_build(
         raise LetterNotApplicable(
             _("The cover letter must be an access response or portability letter of this request.")
         )
+    if (
+        cover_letter.purged_at is not None
+        or request.data_items.filter(purged_at__isnull=False).exists()
+    ):
+        raise LetterNotApplicable(_("The request's personal data was purged: nothing to build."))
     items = _package_items(request)
     if not items:
         raise LetterNotApplicable(_("Attach the data each system holds before building."))
@@ -496,6 +503,8 @@ def package_release(
         .select_related("request")
         .get(pk=package.pk)
     )
+    if package.file_deleted:
+        raise LetterNotApplicable(_("This package's ZIP was deleted: build a new package."))
     package.released_at = now
     package.link_expires_at = now + datetime.timedelta(days=tokens.package_link_days())
     package.save(update_fields=["released_at", "link_expires_at"])

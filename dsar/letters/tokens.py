@@ -47,7 +47,11 @@ def letter_from_token(token: str) -> Letter | None:
         letter = Letter.objects.select_related("request").get(pk=data["l"])
     except (signing.BadSignature, Letter.DoesNotExist, KeyError, TypeError):
         return None
-    if letter.released_at is None or letter.sha256[:16] != data.get("h"):
+    if (
+        letter.released_at is None
+        or letter.purged_at is not None  # its PDF was deleted after the retention period
+        or letter.sha256[:16] != data.get("h")
+    ):
         return None
     return letter
 

@@ -15,7 +15,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +77,11 @@ def _file_response(content: bytes, *, filename: str, content_type: str) -> HttpR
     digest = base64.b64encode(hashlib.sha256(content).digest()).decode()
     response["Repr-Digest"] = f"sha-256=:{digest}:"
     return response
+
+
+def _gone(message: str) -> HttpResponse:
+    """410: the file existed and was deleted on purpose (retention, expiry)."""
+    return HttpResponseGone(message, content_type="text/plain; charset=utf-8")
 
 
 def _staff_page(
@@ -186,6 +191,10 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
 @require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _get_letter_for_user(request.user, pk)
+    if letter.purged_at is not None:
+        return _gone(
+            _("This letter's PDF was deleted when the request's personal data was purged.")
+        )
     return _file_response(letter.read(), filename=letter.filename, content_type="application/pdf")
 
 
@@ -279,8 +288,12 @@ def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
 def package_release(request: HttpRequest, pk: int) -> HttpResponse:
     package = _get_package_for_user(request.user, pk)
     _check_can_act(request.user, package.request)
-    services.package_release(package=package, actor=request.user)
-    messages.success(request, _("The package link was sent to the requester."))
+    try:
+        services.package_release(package=package, actor=request.user)
+    except LetterNotApplicable as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The package link was sent to the requester."))
     return redirect("letters:request_letters", request_pk=package.request_id)
 
 
@@ -288,6 +301,10 @@ def package_release(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def package_download(request: HttpRequest, pk: int) -> HttpResponse:
     package = _get_package_for_user(request.user, pk)
+    if package.file_deleted:
+        return _gone(
+            _("This data package's ZIP was deleted: its link expired or the data was purged.")
+        )
     return _file_response(package.read(), filename=package.filename, content_type="application/zip")
 
 

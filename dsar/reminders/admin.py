@@ -11,17 +11,20 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from dsar.reminders.models import Notification, Reminder
+from dsar.requests.admin import OrganizationFilter
+from dsar.requests.workspace import organizations_for
 
 
 def _for_user(queryset: QuerySet[Any], request: HttpRequest, path: str) -> QuerySet[Any]:
-    """Tenancy: staff see the rows of their own organizations' requests only."""
+    """Tenancy: staff see the rows of their own organizations' requests only (another
+    organization's row answers 404)."""
     if request.user.is_superuser:
         return queryset
-    return queryset.filter(**{f"{path}__memberships__user": request.user}).distinct()
+    return queryset.filter(**{f"{path}__in": organizations_for(request.user)})
 
 
 class ReadOnly:
@@ -33,6 +36,14 @@ class ReadOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # The admin would redirect to its index with "doesn't exist"; another tenant's row is a
+        # plain 404, like every other staff page.
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404
+        return obj
 
 
 @admin.display(description=_("sent to"))
@@ -80,7 +91,7 @@ class ReminderAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
     list_filter = (
         "kind",
         SentFilter,
-        ("request__organization", admin.RelatedOnlyFieldListFilter),
+        ("request__organization", OrganizationFilter),
     )
     search_fields = ("request__reference",)
     list_select_related = ("request",)
@@ -104,7 +115,7 @@ class NotificationAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
         "attempts",
         "next_attempt_at",
     )
-    list_filter = ("kind", "status")
+    list_filter = ("kind", "status", ("request__organization", OrganizationFilter))
     search_fields = ("request__reference", "user__username")
     list_select_related = ("user", "request")
     readonly_fields = (
@@ -136,5 +147,5 @@ class NotificationAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
             return queryset
         # Their own emails, and the emails to requesters of their organizations' requests.
         return queryset.filter(
-            Q(user=request.user) | Q(request__organization__memberships__user=request.user)
-        ).distinct()
+            Q(user=request.user) | Q(request__organization__in=organizations_for(request.user))
+        )

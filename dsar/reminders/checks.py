@@ -6,7 +6,18 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Error, register
 
+from dsar.reminders import hooks
 from dsar.reminders.conf import reminder_settings
+
+
+@register()
+def check_hooks(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A hook that is configured but missing would skip a purge or a clean-up: refuse to start."""
+    return [
+        Error(f"The hook {path} does not exist.", id="reminders.E006")
+        for path in hooks.all_configured()
+        if hooks.lookup(path) is None
+    ]
 
 
 @register()

@@ -1,8 +1,11 @@
 """What the reminders app asks of other apps, when they offer it.
 
-Intake and letters are built beside this app. Each hook is looked up when it is needed: a hook
-that is not there yet is reported (housekeeping says so in its result and in the log), never
-guessed at. An import error *inside* a hook's module is not swallowed.
+Intake and letters are built beside this app. Each hook is looked up when it is needed. A hook
+that is configured here but missing is an error, never skipped in silence: the system check
+``reminders.E006`` fails at startup, a lookup logs an ERROR with the dotted path, and a purge
+whose file hook is missing raises (the request stays unpurged, so the next run tries again)
+rather than record personal data as purged while its files stay. An import error *inside* a
+hook's module is not swallowed.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 
 from dsar.requests.models import PrivacyRequest, Status
 
@@ -32,7 +37,15 @@ VERIFICATION_URL = "dsar.intake.verification.verification_url"
 CLOSE_UNVERIFIED = "dsar.intake.services.intake_close_unverified"
 
 
-def find(path: str) -> Callable[..., Any] | None:
+class MissingHook(ImproperlyConfigured):
+    """A hook this app is configured to call does not exist (a renamed module, a typo)."""
+
+
+def all_configured() -> tuple[str, ...]:
+    return (*DELETE_EXPIRED, *PURGE_FILES, VERIFICATION_URL, CLOSE_UNVERIFIED)
+
+
+def lookup(path: str) -> Callable[..., Any] | None:
     """The function at dotted ``path``, or None when its module or the name does not exist."""
     module_name, _, name = path.rpartition(".")
     try:
@@ -43,6 +56,22 @@ def find(path: str) -> Callable[..., Any] | None:
         raise
     found = getattr(module, name, None)
     return found if callable(found) else None
+
+
+def find(path: str) -> Callable[..., Any] | None:
+    """``lookup``, with an ERROR in the log naming ``path`` when the hook is missing."""
+    found = lookup(path)
+    if found is None:
+        logger.error("hook %s is configured but does not exist", path)
+    return found
+
+
+def require(path: str) -> Callable[..., Any]:
+    """The function at ``path``; raises MissingHook (with the dotted path) when it is missing."""
+    found = find(path)
+    if found is None:
+        raise MissingHook(f"hook {path} is configured but does not exist")
+    return found
 
 
 def verification_url(request: PrivacyRequest) -> str:
@@ -63,24 +92,21 @@ def close_unverified(*, request: PrivacyRequest, note: str) -> PrivacyRequest:
 
 
 def delete_expired() -> dict[str, Any]:
-    """Run every ``delete_expired`` hook; ``"missing"`` for the ones not there yet."""
+    """Run every ``delete_expired`` hook; ``"missing"`` (and an ERROR logged) for a missing one,
+    so the others still run."""
     results: dict[str, Any] = {}
     for path in DELETE_EXPIRED:
         hook = find(path)
-        if hook is None:
-            logger.warning("housekeeping hook %s does not exist yet", path)
-            results[path] = "missing"
-        else:
-            results[path] = hook()
+        results[path] = "missing" if hook is None else hook()
     return results
 
 
 def purge_files(request: PrivacyRequest) -> list[str]:
-    """Run the ``purge_request`` hooks for one request; returns the ones that ran."""
-    ran = []
-    for path in PURGE_FILES:
-        hook = find(path)
-        if hook is not None:
-            hook(request)
-            ran.append(path)
-    return ran
+    """Run the ``purge_request`` hooks for one request; returns the ones that ran.
+
+    Every hook must exist (MissingHook otherwise): a purge that skipped one would leave that
+    app's files of the request in place for good."""
+    hooks = [(path, require(path)) for path in PURGE_FILES]
+    for _path, hook in hooks:
+        hook(request)
+    return [path for path, _hook in hooks]

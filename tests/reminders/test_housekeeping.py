@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import sys
 import types
 
@@ -10,6 +11,7 @@ import pytest
 import time_machine
 
 from dsar.reminders import hooks, jobs
+from dsar.reminders.checks import check_hooks
 from dsar.reminders.services import PurgeError, purge_personal_data
 from dsar.requests.models import EventKind, Status
 from tests.reminders.conftest import make_request, utc
@@ -100,11 +102,40 @@ def test_an_open_request_keeps_its_data(london):
         purge_personal_data(request)
 
 
-def test_it_reports_housekeeping_hooks_that_do_not_exist(london, monkeypatch):
+def test_it_reports_housekeeping_hooks_that_do_not_exist(london, monkeypatch, caplog):
     monkeypatch.setattr(hooks, "DELETE_EXPIRED", ("dsar.no_such_app.housekeeping.delete_expired",))
-    assert run_housekeeping()["expired"] == {
-        "dsar.no_such_app.housekeeping.delete_expired": "missing"
-    }
+    with caplog.at_level(logging.ERROR, logger="dsar.reminders.hooks"):
+        assert run_housekeeping()["expired"] == {
+            "dsar.no_such_app.housekeeping.delete_expired": "missing"
+        }
+    assert [r.levelno for r in caplog.records if "no_such_app" in r.getMessage()] == [logging.ERROR]
+
+
+def test_a_missing_purge_hook_stops_the_purge_instead_of_skipping_it(london, monkeypatch, caplog):
+    """Else the request would count as purged while that app's files of it stay for good."""
+    monkeypatch.setattr(
+        hooks,
+        "PURGE_FILES",
+        ("dsar.intake.housekeeping.purge_request", "dsar.letterz.housekeeping.purge_request"),
+    )
+    request = closed(london, NOW - datetime.timedelta(days=400))
+
+    with caplog.at_level(logging.ERROR):
+        result = run_housekeeping()
+
+    assert (result["purged"], result["purge_errors"]) == (0, 1)
+    request.refresh_from_db()
+    assert request.requester_name == "Ada Lovelace"
+    assert not request.events.exists()
+    assert any("dsar.letterz.housekeeping.purge_request" in r.getMessage() for r in caplog.records)
+
+
+def test_the_configured_hooks_exist_and_a_missing_one_fails_the_system_check(monkeypatch):
+    assert check_hooks() == []
+    monkeypatch.setattr(hooks, "DELETE_EXPIRED", ("dsar.letterz.housekeeping.delete_expired",))
+    assert [(e.id, "dsar.letterz.housekeeping.delete_expired" in e.msg) for e in check_hooks()] == [
+        ("reminders.E006", True)
+    ]
 
 
 @pytest.fixture

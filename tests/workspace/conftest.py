@@ -48,6 +48,8 @@ def ensure_role_groups() -> None:
         return
     migration = importlib.import_module("dsar.organizations.migrations.0003_role_groups")
     migration.sync_role_groups(apps)
+    views = importlib.import_module("dsar.organizations.migrations.0004_role_groups_view_archives")
+    views.grant_view(apps)
 
 
 @functools.cache
