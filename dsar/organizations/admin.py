@@ -1,4 +1,8 @@
-"""Staff workspace for organizations and their 1798.83 disclosure register."""
+"""Staff workspace for organizations and their 1798.83 disclosure register.
+
+Tenancy (``admin_tenancy``): staff see their own organizations only, and another organization's
+page, addresses, contacts, staff and register are a 404 on every URL.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,12 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from dsar.organizations.admin_tenancy import (
+    PRIVACY_OFFICER_ONLY,
+    TenantAdminMixin,
+    TenantInlineMixin,
+    TenantOrganizationFilter,
+)
 from dsar.organizations.models import (
     MarketingDisclosure,
     Membership,
@@ -23,10 +33,13 @@ from dsar.organizations.models import (
 )
 
 
-class OrganizationAddressInline(admin.TabularInline):
+class OrganizationAddressInline(TenantInlineMixin, admin.TabularInline):
     model = OrganizationAddress
     extra = 0
     fields = ("position", "label", "address", "quote")
+
+    def parent_organization_id(self, obj: Any) -> int | None:
+        return obj.pk
 
 
 def sync_role_groups(user: Any) -> None:
@@ -56,24 +69,31 @@ class MembershipFormSet(BaseInlineFormSet):
         return saved
 
 
-class MembershipInline(admin.TabularInline):
-    """Who works on the organization's requests, and in which role."""
+class MembershipInline(TenantInlineMixin, admin.TabularInline):
+    """Who works on the organization's requests, and in which role (set by its privacy officer)."""
 
     model = Membership
     formset = MembershipFormSet
     extra = 0
     fields = ("user", "role", "receives_digests")
     autocomplete_fields = ("user",)
+    writing_roles = PRIVACY_OFFICER_ONLY
+
+    def parent_organization_id(self, obj: Any) -> int | None:
+        return obj.pk
 
 
-class OrganizationContactInline(admin.TabularInline):
+class OrganizationContactInline(TenantInlineMixin, admin.TabularInline):
     model = OrganizationContact
     extra = 0
     fields = ("position", "role", "name", "email", "phone")
 
+    def parent_organization_id(self, obj: Any) -> int | None:
+        return obj.pk
+
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "slug",
@@ -83,6 +103,13 @@ class OrganizationAdmin(admin.ModelAdmin):
         "version_in_force",
     )
     list_filter = ("time_zone", "holiday_calendar")
+    organization_path = "pk"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new organization has no members yet: whoever created it could not see it. Creating
+        # tenants is the installation's administrator's job (or load_policy's).
+        return request.user.is_superuser
+
     search_fields = ("name", "legal_name", "slug", "reference_prefix")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at", "updated_at")
@@ -104,27 +131,27 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationAddress)
-class OrganizationAddressAdmin(admin.ModelAdmin):
+class OrganizationAddressAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ("organization", "label", "address")
-    list_filter = ("organization",)
+    list_filter = (("organization", TenantOrganizationFilter),)
     search_fields = ("label", "address", "organization__name")
     list_select_related = ("organization",)
 
 
 @admin.register(OrganizationContact)
-class OrganizationContactAdmin(admin.ModelAdmin):
+class OrganizationContactAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ("organization", "role", "name", "email", "phone")
-    list_filter = ("organization",)
+    list_filter = (("organization", TenantOrganizationFilter),)
     search_fields = ("role", "name", "email", "phone", "organization__name")
     list_select_related = ("organization",)
 
 
 @admin.register(MarketingDisclosure)
-class MarketingDisclosureAdmin(admin.ModelAdmin):
+class MarketingDisclosureAdmin(TenantAdminMixin, admin.ModelAdmin):
     """The register a 1798.83 answer is read from: kept by staff, not part of policy files."""
 
     list_display = ("organization", "year", "third_party_name", "category_count")
-    list_filter = ("organization", "year")
+    list_filter = (("organization", TenantOrganizationFilter), "year")
     search_fields = ("third_party_name", "third_party_address", "categories")
     list_select_related = ("organization",)
     ordering = ("organization", "-year", "third_party_name")
@@ -136,29 +163,17 @@ class MarketingDisclosureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    """Staff roles per organization. Saving one also sets the user's role groups."""
+class MembershipAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """Staff roles per organization, set by its privacy officer. Saving one also sets the user's
+    role groups."""
 
     list_display = ("user", "organization", "role", "receives_digests")
     # Only the organizations of the memberships listed: never another tenant's name.
-    list_filter = ("role", ("organization", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("role", ("organization", TenantOrganizationFilter))
     search_fields = ("user__username", "user__email", "organization__name")
     list_select_related = ("user", "organization")
     autocomplete_fields = ("user",)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
-        # Tenancy: the memberships of the user's own organizations only.
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(
-            organization__in=Membership.objects.filter(user=request.user).values("organization")
-        )
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "organization" and not request.user.is_superuser:
-            kwargs["queryset"] = Organization.objects.filter(memberships__user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    writing_roles = PRIVACY_OFFICER_ONLY
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -3,6 +3,10 @@
 A published version is shown read-only with its rows; "Create a new draft from this version"
 copies it into an editable draft, and "Put in force" publishes the draft and retires the version
 in force. Each version has a lint page listing what a privacy officer must fix.
+
+Tenancy (``admin_tenancy``): staff see the versions and rows of their own organizations only,
+another organization's is a 404 on every URL; writing (editing a draft, a new draft, putting one
+in force) takes the model permission *and* the privacy officer role in the version's organization.
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from dsar.organizations.admin_tenancy import (
+    PRIVACY_OFFICER_ONLY,
+    TenantAdminMixin,
+    TenantInlineMixin,
+    TenantOrganizationFilter,
+)
 from dsar.policies.lint import Severity, lint_version
 from dsar.policies.models import (
     Channel,
@@ -57,11 +67,17 @@ def _editable(obj: models.Model | None) -> bool:
 # -- Inlines on a version: editable while it is a draft, read-only after ---------------------------
 
 
-class DraftOnlyInline(admin.TabularInline):
-    """An inline whose rows can be added, changed or deleted only on a draft."""
+class DraftOnlyInline(TenantInlineMixin, admin.TabularInline):
+    """An inline whose rows can be added, changed or deleted only on a draft, by a privacy
+    officer of the draft's organization."""
 
     extra = 0
     show_change_link = True
+    writing_roles = PRIVACY_OFFICER_ONLY
+
+    def parent_organization_id(self, obj: models.Model) -> int | None:
+        version = _version_of(obj)
+        return version.organization_id if version is not None else None
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         # Inline instances live for one request: the parent is read by the formfield hooks.
@@ -128,7 +144,7 @@ class PolicyGapInline(DraftOnlyInline):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = (
         "organization",
         "number",
@@ -138,7 +154,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         "in_force_from",
         "in_force_until",
     )
-    list_filter = ("status", "organization")
+    list_filter = ("status", ("organization", TenantOrganizationFilter))
     search_fields = ("organization__name", "organization__slug", "title", "text")
     list_select_related = ("organization",)
     ordering = ("organization__name", "-number")
@@ -185,6 +201,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         PolicyGapInline,
     )
     change_form_template = "admin/policies/policyversion/change_form.html"
+    writing_roles = PRIVACY_OFFICER_ONLY
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The organization of an existing version never changes: its requests are bound to it.
@@ -227,20 +244,26 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        version = self.get_object(request, object_id)
+        version = self.get_object(request, object_id)  # 404 outside the user's organizations
         extra_context = {
             **(extra_context or {}),
-            "can_new_draft": self.has_add_permission(request),
-            "can_put_in_force": bool(version and version.is_draft and self._can_publish(request)),
+            "can_new_draft": self._can_new_draft(request, version),
+            "can_put_in_force": version.is_draft and self._can_publish(request, version),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _can_publish(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(f"{self.opts.app_label}.publish_policyversion")
+    def _can_new_draft(self, request: HttpRequest, version: PolicyVersion) -> bool:
+        return self.has_add_permission(request) and self.may_write(request, version)
+
+    def _can_publish(self, request: HttpRequest, version: PolicyVersion) -> bool:
+        """The publish permission, held as privacy officer of the version's organization."""
+        return request.user.has_perm(
+            f"{self.opts.app_label}.publish_policyversion"
+        ) and self.may_write(request, version)
 
     def _get_version(self, request: HttpRequest, object_id: str) -> PolicyVersion:
-        version = self.get_object(request, object_id)
-        if version is None or not self.has_view_permission(request, version):
+        version = self.get_object(request, object_id)  # 404 outside the user's organizations
+        if not self.has_view_permission(request, version):
             raise PermissionDenied
         return version
 
@@ -267,7 +290,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     def new_draft_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Confirm (GET), then copy the version into a new editable draft (POST)."""
         version = self._get_version(request, object_id)
-        if not self.has_add_permission(request):
+        if not self._can_new_draft(request, version):
             raise PermissionDenied
         if request.method == "POST":
             draft = policy_version_draft_from(version=version, actor=request.user)
@@ -295,7 +318,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     def put_in_force_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Confirm with the lint findings (GET), then publish the draft (POST)."""
         version = self._get_version(request, object_id)
-        if not self._can_publish(request):
+        if not self._can_publish(request, version):
             raise PermissionDenied
         change_url = reverse("admin:policies_policyversion_change", args=[version.pk])
         if not version.is_draft:
@@ -343,11 +366,13 @@ class SameVersionForm(forms.ModelForm):
         return data
 
 
-class PolicyContentAdmin(admin.ModelAdmin):
+class PolicyContentAdmin(TenantAdminMixin, admin.ModelAdmin):
     """A row of a version's content: editable on drafts, view-only once published."""
 
     form = SameVersionForm
     list_select_related = True
+    organization_path = "version__organization"
+    writing_roles = PRIVACY_OFFICER_ONLY
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _editable(obj) and super().has_change_permission(request, obj)
@@ -356,14 +381,27 @@ class PolicyContentAdmin(admin.ModelAdmin):
         return _editable(obj) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # New rows go to drafts only.
+        # New rows go to drafts only, of the organizations where the user may write.
+        organizations = self.writing_organizations(request)
         if db_field.related_model is PolicyVersion:
-            kwargs["queryset"] = PolicyVersion.objects.drafts()
+            kwargs["queryset"] = PolicyVersion.objects.drafts().filter(
+                organization__in=organizations
+            )
         elif issubclass(db_field.related_model, PolicyContent):
             kwargs["queryset"] = db_field.related_model.objects.filter(
-                version__status=PolicyVersionStatus.DRAFT
+                version__status=PolicyVersionStatus.DRAFT, version__organization__in=organizations
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The choices are rows of drafts the user may write; SameVersionForm then keeps a link
+        # within the row's own version.
+        if issubclass(db_field.related_model, PolicyContent):
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                version__status=PolicyVersionStatus.DRAFT,
+                version__organization__in=self.writing_organizations(request),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class LabelRuleInline(DraftOnlyInline):
@@ -389,7 +427,7 @@ class ExemptionInline(DraftOnlyInline):
 @admin.register(Channel)
 class ChannelAdmin(PolicyContentAdmin):
     list_display = ("version", "key", "kind", "address", "has_gap")
-    list_filter = ("kind", "version__status", "version__organization")
+    list_filter = ("kind", "version__status", ("version__organization", TenantOrganizationFilter))
     search_fields = ("key", "address", "quote", "gap", "version__organization__name")
     inlines = (LabelRuleInline,)
 
@@ -401,28 +439,44 @@ class ChannelAdmin(PolicyContentAdmin):
 @admin.register(Right)
 class RightAdmin(PolicyContentAdmin):
     list_display = ("version", "kind", "deadline_promise", "promise_rule", "deadline_rule", "fee")
-    list_filter = ("kind", "fee", "deadline_rule", "version__status", "version__organization")
+    list_filter = (
+        "kind",
+        "fee",
+        "deadline_rule",
+        "version__status",
+        ("version__organization", TenantOrganizationFilter),
+    )
     search_fields = ("clause", "deadline_clause", "notes", "version__organization__name")
     inlines = (ExemptionInline,)
 
 
 @admin.register(LabelRule)
 class LabelRuleAdmin(PolicyContentAdmin):
+    organization_path = "channel__version__organization"
     list_display = ("channel", "right", "words", "where")
-    list_filter = ("where", "channel__version__status", "channel__version__organization")
+    list_filter = (
+        "where",
+        "channel__version__status",
+        ("channel__version__organization", TenantOrganizationFilter),
+    )
     search_fields = ("words", "quote")
 
 
 @admin.register(Exemption)
 class ExemptionAdmin(PolicyContentAdmin):
+    organization_path = "right__version__organization"
     list_display = ("right", "name")
-    list_filter = ("right__kind", "right__version__status", "right__version__organization")
+    list_filter = (
+        "right__kind",
+        "right__version__status",
+        ("right__version__organization", TenantOrganizationFilter),
+    )
     search_fields = ("name", "clause")
 
 
 class NamedClauseAdmin(PolicyContentAdmin):
     list_display = ("version", "position", "name")
-    list_filter = ("version__status", "version__organization")
+    list_filter = ("version__status", ("version__organization", TenantOrganizationFilter))
     search_fields = ("name", "clause")
 
 
@@ -435,12 +489,12 @@ admin.site.register(DataSource, NamedClauseAdmin)
 @admin.register(RetentionStatement)
 class RetentionStatementAdmin(PolicyContentAdmin):
     list_display = ("version", "position", "statement")
-    list_filter = ("version__status", "version__organization")
+    list_filter = ("version__status", ("version__organization", TenantOrganizationFilter))
     search_fields = ("statement", "clause")
 
 
 @admin.register(PolicyGap)
 class PolicyGapAdmin(PolicyContentAdmin):
     list_display = ("version", "position", "text")
-    list_filter = ("version__status", "version__organization")
+    list_filter = ("version__status", ("version__organization", TenantOrganizationFilter))
     search_fields = ("text",)

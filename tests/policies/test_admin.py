@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
+from dsar.organizations.models import Membership, Role
 from dsar.policies import export
 from dsar.policies.models import PolicyVersion, PolicyVersionStatus
 from tests.policies.conftest import row_counts
@@ -20,9 +21,10 @@ def url(name: str, *args: object) -> str:
 
 
 @pytest.fixture
-def reader(client):
-    """A staff member who may only view policies (no superuser powers)."""
+def reader(client, acme):
+    """A staff member of Acme who may only view policies (no superuser powers)."""
     user = User.objects.create_user("reader", password="x", is_staff=True)
+    Membership.objects.create(user=user, organization=acme.version.organization, role=Role.AUDITOR)
     codenames = [f"view_{m._meta.model_name}" for m in apps.get_app_config("policies").get_models()]
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     client.force_login(user)
