@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     name = "dsar.core"
     verbose_name = _("dsar")
+
+    def ready(self) -> None:
+        from dsar.core import checks  # noqa: F401 - registers the deployment checks

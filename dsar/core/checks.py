@@ -1,0 +1,26 @@
+"""Deployment checks of the installation as a whole (``manage.py check --deploy``)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Emails carry links (the requester's verification link and status page, staff
+    reminders): without an absolute https origin they would be relative and lead nowhere."""
+    url = str(getattr(settings, "DSAR_SITE_URL", "") or "")
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.netloc:
+        return []
+    return [
+        Warning(
+            f"DSAR_SITE_URL is {url!r}: links in emails need the public https origin.",
+            hint="Set DSAR_SITE_URL=https://privacy.example.org (no path).",
+            id="dsar.W001",
+        )
+    ]
