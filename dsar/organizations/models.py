@@ -7,7 +7,7 @@ the controller *is* today. What its privacy policy *promises* is versioned in ``
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models.functions import Lower
@@ -299,3 +299,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+def member_roles(user: Any) -> dict[int, str]:
+    """The user's role in each organization they belong to, by organization id: read once per
+    user object (that is, once per HTTP request), however many permission checks and querysets
+    of the page ask. The admin's sidebar alone asks every registered admin."""
+    cached = getattr(user, "_dsar_member_roles", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user_id=user.pk)
+            .order_by("organization_id")
+            .values_list("organization_id", "role")
+        )
+        user._dsar_member_roles = cached
+    return cached

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dsar.organizations.models import Membership
+from dsar.organizations.models import member_roles
 from dsar.policies.models import ChannelKind, RightKind
 
 
@@ -124,17 +124,8 @@ class Flag(models.TextChoices):
 
 
 def member_organization_ids(user: Any) -> list[int]:
-    """The ids of the organizations ``user`` is a member of, read once per user object (that is,
-    once per HTTP request) however many querysets of the page ask."""
-    cached = getattr(user, "_dsar_member_organization_ids", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user_id=user.pk)
-            .order_by("organization_id")
-            .values_list("organization_id", flat=True)
-        )
-        user._dsar_member_organization_ids = cached
-    return cached
+    """The ids of the organizations ``user`` is a member of (read once per user object)."""
+    return list(member_roles(user))
 
 
 # One date, or each organization's today by organization id.
