@@ -8,6 +8,11 @@
 3. A thread pool on the same machine GETs the form once per thread (for the CSRF cookie and
    token), then POSTs ``--requests`` valid submissions to IMG's form, timing each one.
 4. Every submission answered 302 must be a stored request: the rows are counted.
+   For reference, the same posts then go to ``/bench/floor/`` (``bench/intake_urls.py``), a view
+   that only answers the redirect: the same client, gunicorn, middleware and CSRF check, no
+   database. Its rate is the most any form post can reach on this stack and this machine.
+   For both loads, the CPU time gunicorn's workers, their PostgreSQL backends and the client
+   spent per post (``/proc/<pid>/stat``) is reported: it bounds the rate on this many CPUs.
 5. Plain psycopg then inserts the same rows (the request, its three events, the submission and
    the reference counter update; one transaction per submission, as the app commits them) into
    copies of the tables, over one connection and then over ``--concurrency`` connections.
@@ -29,8 +34,9 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -147,7 +153,7 @@ class Session:
         self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         conn.close()
 
-    def post(self, n: int) -> tuple[int, float]:
+    def post(self, n: int, path: str = f"/o/{SLUG}/request/") -> tuple[int, float]:
         body = urllib.parse.urlencode(
             {
                 "csrfmiddlewaretoken": self.token,
@@ -167,7 +173,7 @@ class Session:
         started = time.perf_counter()
         conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
         try:
-            conn.request("POST", f"/o/{SLUG}/request/", body=body, headers=headers)
+            conn.request("POST", path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             status = response.status
@@ -185,6 +191,11 @@ class HttpResult:
     statuses: dict[int, int]
     seconds: float
     latencies: list[float]
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds used during the load
+
+    def cpu_ms(self, who: str) -> float:
+        """CPU milliseconds ``who`` spent per request answered (whatever the answer)."""
+        return self.cpu[who] * 1000 / self.requests
 
     @property
     def rate(self) -> float:
@@ -195,20 +206,73 @@ class HttpResult:
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def http_load(requests: int, concurrency: int, *, offset: int = 0) -> HttpResult:
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _backends() -> list[int]:
+    """The PostgreSQL backends serving the app (gunicorn keeps its connections open)."""
+    with psycopg.connect(f"{SERVER}/{DATABASE}") as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (DATABASE,),
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def cpu_probes(server: subprocess.Popen[bytes]) -> dict[str, Callable[[], float]]:
+    """What to read the CPU time of: gunicorn's workers, their database backends, this client."""
+    workers, backends = _children(server.pid), _backends()
+    return {
+        "gunicorn": lambda: _cpu_seconds(workers),
+        "postgres": lambda: _cpu_seconds(backends),
+        "client": lambda: time.process_time(),
+    }
+
+
+def http_load(
+    requests: int,
+    concurrency: int,
+    *,
+    offset: int = 0,
+    path: str = f"/o/{SLUG}/request/",
+    probes: dict[str, Callable[[], float]] | None = None,
+) -> HttpResult:
     local = threading.local()
+    probes = probes or {}
 
     def one(n: int) -> tuple[int, float]:
         if not hasattr(local, "session"):
             local.session = Session()
-        return local.session.post(n)
+        return local.session.post(n, path)
 
     # Sessions are made before the clock starts: each thread's first task only makes its own.
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(lambda _: setattr(local, "session", Session()), range(concurrency)))
+        cpu_before = {who: read() for who, read in probes.items()}
         started = time.perf_counter()
         results = list(pool.map(one, range(offset, offset + requests)))
         seconds = time.perf_counter() - started
+        cpu = {who: read() - cpu_before[who] for who, read in probes.items()}
     statuses: dict[int, int] = {}
     for status, _latency in results:
         statuses[status] = statuses.get(status, 0) + 1
@@ -218,6 +282,7 @@ def http_load(requests: int, concurrency: int, *, offset: int = 0) -> HttpResult
         statuses=statuses,
         seconds=seconds,
         latencies=[latency for status, latency in results if status == 302],
+        cpu=cpu,
     )
 
 
@@ -343,9 +408,17 @@ def raw_insert(columns: dict[str, list[str]], units: list[Unit], connections: in
 # -- Report ----------------------------------------------------------------------------------------
 
 
+def cpu_line(result: HttpResult) -> str:
+    if not result.cpu:
+        return "not measured"
+    parts = [f"{result.cpu_ms(who):.2f}" for who in ("gunicorn", "postgres", "client")]
+    return " / ".join(parts) + " ms"
+
+
 def report(
     args: argparse.Namespace,
     result: HttpResult,
+    floor: HttpResult,
     stored: int,
     raw1: float,
     rawn: float,
@@ -395,6 +468,12 @@ def report(
         f"| **Form submissions per second** | **{result.rate:.1f}** |",
         f"| Latency median | {result.percentile(50) * 1000:.1f} ms |",
         f"| Latency 99th percentile | {result.percentile(99) * 1000:.1f} ms |",
+        f"| CPU per submission: gunicorn worker / its PostgreSQL backend / load client "
+        f"| {cpu_line(result)} |",
+        f"| Reference: the same posts to a view that only redirects (no database) "
+        f"| {floor.rate:.1f} posts/s, median {floor.percentile(50) * 1000:.1f} ms |",
+        f"| Reference's CPU per post: gunicorn worker / PostgreSQL / load client "
+        f"| {cpu_line(floor)} |",
         f"| Plain psycopg, same rows, 1 connection | {raw1_rate:.1f} submissions/s |",
         f"| Plain psycopg, same rows, {args.concurrency} connections "
         f"| {rawn_rate:.1f} submissions/s |",
@@ -406,6 +485,17 @@ def report(
         "row, its three events and the submission row, read back from the app's tables and "
         "inserted again with psycopg into copies of them (`CREATE TABLE … (LIKE … INCLUDING ALL)`, "
         "so the indexes and checks but not the foreign keys), one transaction per submission.",
+        "",
+        "The reference line is the floor of this stack: the same client threads post the same "
+        "body, through the same gunicorn workers, middleware and CSRF check, to "
+        "`bench/intake_urls.py`'s view, which answers the redirect and touches no database. "
+        "No form on this stack can go faster than that.",
+        "",
+        "CPU per submission: user + system time (Linux `/proc/<pid>/stat`) that gunicorn's "
+        "workers, the PostgreSQL backends serving them and this load client (all its threads) "
+        "used during the timed load, divided by the posts. Unlike the rates, it hardly depends "
+        f"on other work on the machine: with {os.cpu_count()} CPUs, the sum bounds the rate "
+        "(CPUs * 1000 ms / sum).",
     ]
     return "\n".join(lines) + "\n"
 
@@ -430,10 +520,18 @@ def main() -> int:
     load = []
     try:
         http_load(args.warmup, args.concurrency, offset=10**6)
+        probes = cpu_probes(server)
         load.append(os.getloadavg()[0])
         before = stored_requests()
-        result = http_load(args.requests, args.concurrency)
+        result = http_load(args.requests, args.concurrency, probes=probes)
         stored = stored_requests() - before
+        floor = http_load(
+            args.requests,
+            args.concurrency,
+            offset=2 * 10**6,
+            path="/bench/floor/",
+            probes=probes,
+        )
     finally:
         stop_server(server)
     with psycopg.connect(f"{SERVER}/{DATABASE}") as conn:
@@ -442,7 +540,7 @@ def main() -> int:
     load.append(os.getloadavg()[0])
     raw1 = raw_insert(columns, units, 1)
     rawn = raw_insert(columns, units, args.concurrency)
-    text = report(args, result, stored, raw1, rawn, len(units), load)
+    text = report(args, result, floor, stored, raw1, rawn, len(units), load)
     print(text)
     if args.write:
         out = ROOT / "bench" / "results" / "intake_throughput.md"

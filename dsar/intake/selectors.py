@@ -112,6 +112,24 @@ def policy_for_form(organization: Organization) -> PolicyVersion | None:
     return organization.policy_in_force()
 
 
+def form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | None]:
+    """The organization of ``slug`` and its version in force, in one read when it has one.
+
+    The version comes with its organization attached (``version.organization``). None, None
+    when there is no such organization.
+    """
+    # At most one version is in force per organization (a unique constraint): no ordering.
+    found = list(
+        PolicyVersion.objects.in_force()
+        .filter(organization__slug=slug)
+        .select_related("organization")
+        .order_by()[:1]
+    )
+    if found:
+        return found[0].organization, found[0]
+    return Organization.objects.filter(slug=slug).order_by().first(), None
+
+
 def offers(
     organization: Organization, version: PolicyVersion, *, today: datetime.date | None = None
 ) -> list[Offer]:

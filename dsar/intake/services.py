@@ -1,5 +1,5 @@
 """Writes of the public side. Each function is one transaction; request changes go through the
-services of ``dsar.requests`` (``request_log``, ``request_ask_requester``,
+services of ``dsar.requests`` (``request_log_awaiting_confirmation``,
 ``request_requester_answered``, ``request_verify_identity``), which write the request's events.
 
 The life of a request sent through the form:
@@ -39,7 +39,7 @@ from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
 from dsar.intake.tokens import confirmation_tokens, new_status_token
 from dsar.lib import emails
 from dsar.organizations.models import Organization
-from dsar.policies.models import ChannelKind
+from dsar.policies.models import ChannelKind, PolicyVersion, RightKind
 from dsar.requests.models import (
     EventKind,
     IdentityStatus,
@@ -50,9 +50,8 @@ from dsar.requests.models import (
 from dsar.requests.services import (
     TransitionError,
     _record,
-    request_ask_requester,
     request_close,
-    request_log,
+    request_log_awaiting_confirmation,
     request_note,
     request_requester_answered,
     request_verify_identity,
@@ -113,40 +112,6 @@ def _store_authorization(
 # -- Intake ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic(savepoint=False)
-def request_await_confirmation(*, request: PrivacyRequest) -> PrivacyRequest:
-    """A request just received through the web form waits for its email address to be confirmed.
-
-    Received → awaiting identity verification, with the identity pending whatever the policy
-    says of verification: the form is open to anyone, and nothing is released or started for an
-    email address whose owner has not confirmed the request. One event.
-
-    ``request`` is the one ``request_log`` has just made in the same transaction: no other
-    transaction can see it yet, so it is neither read again nor locked (the reference counter's
-    lock, held until commit, is what concurrent submissions queue on: this keeps it short).
-    """
-    current = request.status_enum
-    if not current.can_move_to(Status.AWAITING_VERIFICATION):
-        raise TransitionError(
-            _("A request that is %(current)s cannot wait for verification.")
-            % {"current": current.label}
-        )
-    request.status = Status.AWAITING_VERIFICATION
-    request.identity_status = IdentityStatus.PENDING
-    request.save(update_fields=["status", "identity_status", "updated_at"])
-    _record(
-        request,
-        kind=EventKind.STATUS_CHANGED,
-        summary=_(
-            "Sent through the web form: waiting for the requester to confirm their email address"
-        ),
-        actor=None,
-        from_status=current,
-        to_status=Status.AWAITING_VERIFICATION,
-    )
-    return request
-
-
 @sensitive_variables("new", "upload", "kept")
 @transaction.atomic
 def intake_submit(
@@ -156,21 +121,24 @@ def intake_submit(
     link_for: LinkMaker,
     upload: Upload | None = None,
     kept: KeptUpload | None = None,
+    policy_version: PolicyVersion | None = None,
 ) -> IntakeSubmission:
     """Log a request from the public form and email the requester the confirmation link.
 
-    1. ``request_log`` (channel: web form; the person named is the data subject, the agent
-       is named apart) gives it its reference, flags and deadline.
-    2. ``request_await_confirmation`` and ``request_ask_requester`` (identity) record that it
-       waits for the requester, with the clock effect of each rule in the event.
-    3. The submission keeps the right's details and the agent's authorization.
-    4. After commit, the confirmation email goes out in the language of the form.
+    1. ``request_log_awaiting_confirmation`` (channel: web form; the person named is the data
+       subject, the agent is named apart) gives it its reference, flags and deadline, and
+       records that it waits for the requester to confirm their email address, with the clock
+       effect of each rule in the events.
+    2. The submission keeps the right's details and the agent's authorization.
+    3. After commit, the confirmation email goes out in the language of the form.
+
+    ``policy_version``: the version the form has just read as in force (``request_log``).
     """
     organization = new.organization
     details = new.details or {}
     stored = _store_authorization(organization, upload, kept) if new.is_agent else None
     try:
-        request = request_log(
+        request = request_log_awaiting_confirmation(
             organization=organization,
             right_kind=new.right_kind,
             channel_kind=ChannelKind.WEB_FORM,
@@ -181,17 +149,11 @@ def intake_submit(
             message=staff_message(details, new.message),
             actor=None,
             actor_label=REQUESTER,
+            policy_version=policy_version,
             language=new.language,
             is_agent=new.is_agent,
             agent_name=new.name if new.is_agent else "",
-        )
-        request = request_await_confirmation(request=request)
-        request = request_ask_requester(
-            request=request,
-            actor=None,
-            waiting_for=WaitingFor.IDENTITY,
             note=_("Confirmation link emailed to the address given on the web form."),
-            today=request.received_on,
         )
         submission = IntakeSubmission.objects.create(
             request=request,
@@ -241,7 +203,7 @@ def _email_context(submission: IntakeSubmission, **extra: Any) -> dict[str, Any]
     return {
         "organization": request.organization,
         "request": request,
-        "right_label": request.get_right_kind_display(),
+        "right_label": RightKind(request.right_kind).label,
         "from_confirmation": selectors.deadline_restarts_on_confirmation(request),
         "link_hours": confirmation_tokens.max_age() // 3600,
         **extra,

@@ -14,6 +14,7 @@ client's address, e.g. "HTTP_X_REAL_IP").
 from __future__ import annotations
 
 import datetime
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -65,6 +66,7 @@ def _key(value: str) -> str:
     return salted_hmac("dsar.intake.throttle", value.casefold()).hexdigest()
 
 
+@functools.cache
 def _upsert_sql() -> str:
     q = connection.ops.quote_name
     table, scope, key, bucket, count, expires = (

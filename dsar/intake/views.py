@@ -60,6 +60,7 @@ from dsar.intake.tokens import (
 )
 from dsar.organizations.models import Organization
 from dsar.policies.models import PolicyVersion
+from dsar.requests import channel_rules
 from dsar.requests.services import TransitionError
 
 logger = logging.getLogger(__name__)
@@ -138,12 +139,15 @@ def request_form(request: HttpRequest, slug: str) -> HttpResponse:
 @sensitive_post_parameters()
 @require_http_methods(["GET", "HEAD", "POST"])
 def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
-    organization = _organization(slug)
-    version = selectors.policy_for_form(organization)
+    # Taken before the policy is read, so the version read is the one in force at receipt.
+    received_at = timezone.now()
+    organization, version = selectors.form_policy(slug)
+    if organization is None:
+        raise Http404
     if version is None:
         return _page(request, organization, "intake/no_policy.html", {}, status=404)
     # A post is checked against the kinds alone; the page's details are read only to show it.
-    kinds = list(version.rights.order_by("position", "id").values_list("kind", flat=True))
+    kinds = list(channel_rules.rules_for(version).kinds)
     if request.method != "POST":
         form = RequestForm(right_kinds=kinds)
         return _form_page(request, organization, version, form)
@@ -179,10 +183,11 @@ def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
             details=form.details(),
             message=data["message"],
         ),
-        received_at=timezone.now(),
+        received_at=received_at,
         link_for=request.build_absolute_uri,
         upload=form.upload if is_agent else None,
         kept=form.kept if is_agent else None,
+        policy_version=version,
     )
     response = redirect("intake:done", slug=slug)
     _set_done_cookie(response, submission)

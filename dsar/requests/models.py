@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -399,6 +400,11 @@ class PrivacyRequest(models.Model):
             ),
             # Duplicate detection and the per-requester repeat counter.
             models.Index(fields=["organization", "requester_email"], name="requests_requester"),
+            # The same, case-insensitive (``same_requester``'s requester_email__iexact): every
+            # intake looks for an open duplicate, which otherwise scans the organization's rows.
+            models.Index(
+                models.F("organization"), Upper("requester_email"), name="requests_requester_ci"
+            ),
             # The list sorted by deadline, and its deadline filters, within an organization.
             models.Index(fields=["organization", "due_date", "id"], name="requests_org_due"),
             # The dashboard's "new" and "awaiting verification" queues.

@@ -9,6 +9,7 @@ A call that would change nothing (assigning the current assignee) writes nothing
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from dsar.policies.models import (
     Exemption,
     FrequencyLimit,
     IdentityVerification,
+    PolicyVersion,
     RightKind,
 )
 from dsar.requests import channel_rules, clock
@@ -57,7 +59,7 @@ class TransitionError(Exception):
 # -- Helpers ---------------------------------------------------------------------------------------
 
 
-def _record(
+def _event(
     request: PrivacyRequest,
     *,
     kind: EventKind,
@@ -68,9 +70,9 @@ def _record(
     to_status: str = "",
     **data: Any,
 ) -> RequestEvent:
-    """Append the one event of a service call (style rule 4: nothing else inserts events)."""
+    """The event of a service call, not yet written (``at`` is now: events keep their order)."""
     label = actor_label or (actor.get_username() if actor is not None else "system")
-    return RequestEvent.objects.create(
+    return RequestEvent(
         request=request,
         kind=kind,
         summary=summary[:500],
@@ -80,6 +82,13 @@ def _record(
         to_status=to_status,
         data=data,
     )
+
+
+def _record(request: PrivacyRequest, **event: Any) -> RequestEvent:
+    """Append the one event of a service call (style rule 4: nothing else inserts events)."""
+    made = _event(request, **event)
+    made.save(force_insert=True)
+    return made
 
 
 def _iso(day: datetime.date | None) -> str | None:
@@ -94,15 +103,28 @@ def _today(request: PrivacyRequest) -> datetime.date:
 def _next_reference(organization: Organization, year: int) -> str:
     """PREFIX-YEAR-NNNNN, numbered per organization and year under a row lock (no gaps, no race).
 
-    The lock is held until the intake transaction commits, so two requests logged at once queue
-    on it; if the intake fails, the number goes back with the rollback.
+    One statement counts and locks (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL
+    and SQLite ≥ 3.35). The lock is held until the intake transaction commits, so two requests
+    logged at once queue on it: callers take the number last, just before the rows are written.
+    If the intake fails, the number goes back with the rollback.
     """
-    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
-        organization=organization, year=year
+    with connection.cursor() as cursor:
+        cursor.execute(_counter_sql(), [organization.pk, year])
+        (last,) = cursor.fetchone()
+    return f"{organization.reference_prefix}-{year}-{last:05d}"
+
+
+@functools.cache
+def _counter_sql() -> str:
+    q = connection.ops.quote_name
+    table = q(ReferenceCounter._meta.db_table)
+    organization, year, last = q("organization_id"), q("year"), q("last")
+    return (
+        # Identifiers quoted by the backend, of our own table; every value is a parameter.
+        f"INSERT INTO {table} ({organization}, {year}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({organization}, {year}) DO UPDATE SET {last} = {table}.{last} + 1 "
+        f"RETURNING {last}"
     )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{organization.reference_prefix}-{year}-{counter.last:05d}"
 
 
 def _locked(request: PrivacyRequest) -> PrivacyRequest:
@@ -203,8 +225,32 @@ def _exemptions(request: PrivacyRequest, exemptions: Iterable[Exemption] | None)
 # -- Intake ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def request_log(
+def _version_at(
+    organization: Organization,
+    received_at: datetime.datetime,
+    hint: PolicyVersion | None,
+) -> PolicyVersion:
+    """The version in force at ``received_at``. ``hint`` is the version the caller has just read
+    as in force (the form's); it is used when its own dates say it was in force then, otherwise
+    the organization's versions are asked."""
+    if (
+        hint is not None
+        and hint.organization_id == organization.pk
+        and hint.in_force_from is not None
+        and hint.in_force_from <= received_at
+        and (hint.in_force_until is None or received_at < hint.in_force_until)
+    ):
+        return hint
+    version = organization.policy_in_force_on(received_at)
+    if version is None:
+        raise TransitionError(
+            _("%(org)s had no policy in force on %(when)s.")
+            % {"org": organization.name, "when": received_at.isoformat()}
+        )
+    return version
+
+
+def _new_request(
     *,
     organization: Organization,
     right_kind: str,
@@ -215,17 +261,11 @@ def request_log(
     jurisdiction: str = "",
     subject_line: str = "",
     message: str = "",
-    actor: Actor = None,
-    actor_label: str = "",
+    policy_version: PolicyVersion | None = None,
     **details: Any,
 ) -> PrivacyRequest:
-    """Log a request received through any channel, check it against the policy and give it its
-    deadline. Nothing is refused at intake: what breaks a rule is flagged (``channel_rules``).
-
-    ``details`` takes the rest of the requester as received (``REQUESTER_FIELDS``). Raises
-    ValidationError for an unknown right, channel or jurisdiction, TransitionError when the
-    organization had no policy in force at ``received_at``.
-    """
+    """The request as received, checked against its policy, with its flags and deadline; not
+    yet written (``_write``)."""
     if unknown := set(details) - REQUESTER_FIELDS:
         raise TypeError(f"request_log() got unexpected arguments: {', '.join(sorted(unknown))}")
     if timezone.is_naive(received_at):
@@ -233,12 +273,7 @@ def request_log(
     _check_choice(right_kind, RightKind, "right_kind")
     _check_choice(channel_kind, ChannelKind, "channel_kind")
     jurisdiction = _normalized_jurisdiction(jurisdiction)
-    version = organization.policy_in_force_on(received_at)
-    if version is None:
-        raise TransitionError(
-            _("%(org)s had no policy in force on %(when)s.")
-            % {"org": organization.name, "when": received_at.isoformat()}
-        )
+    version = _version_at(organization, received_at, policy_version)
     received_on = timezone.localtime(received_at, ZoneInfo(organization.time_zone)).date()
     assessment = channel_rules.assess(
         version=version,
@@ -284,18 +319,26 @@ def request_log(
         jurisdiction=jurisdiction,
         received_on=received_on,
     )
-    request.full_clean(exclude=["reference", "organization", "policy_version", "right", "channel"])
-    request.reference = _next_reference(organization, received_on.year)
-    request.save()
+    # The fields (lengths, email address, choices) are checked here, with a message for each;
+    # the table's constraints hold by construction and are enforced by the database inside the
+    # transaction (checking them here would cost a query each).
+    request.full_clean(
+        exclude=["reference", "organization", "policy_version", "right", "channel"],
+        validate_constraints=False,
+    )
+    return request
+
+
+def _received(request: PrivacyRequest, *, actor: Actor, actor_label: str) -> RequestEvent:
     if request.due_date:
         when = _("due %(due)s") % {"due": request.due_date.isoformat()}
     else:
         when = _("no legal deadline, internal target %(t)s") % {"t": _iso(request.internal_target)}
-    _record(
+    return _event(
         request,
         kind=EventKind.RECEIVED,
         summary=_("Received by %(channel)s; %(when)s")
-        % {"channel": request.get_channel_kind_display(), "when": when},
+        % {"channel": ChannelKind(request.channel_kind).label, "when": when},
         actor=actor,
         actor_label=actor_label,
         to_status=request.status,
@@ -305,6 +348,104 @@ def request_log(
         internal_target=_iso(request.internal_target),
         flags=[flag["code"] for flag in request.flags],
     )
+
+
+def _write(request: PrivacyRequest, events: list[RequestEvent]) -> None:
+    """Number a new request and insert it with its events (in order, one statement).
+
+    The reference is taken last, just before the inserts: its counter's row lock, held until
+    commit, is what concurrent intakes queue on.
+    """
+    request.reference = _next_reference(request.organization, request.received_on.year)
+    request.save(force_insert=True)
+    RequestEvent.objects.bulk_create(events)
+
+
+@transaction.atomic
+def request_log(
+    *,
+    organization: Organization,
+    right_kind: str,
+    channel_kind: str,
+    received_at: datetime.datetime,
+    requester_name: str,
+    requester_email: str = "",
+    jurisdiction: str = "",
+    subject_line: str = "",
+    message: str = "",
+    actor: Actor = None,
+    actor_label: str = "",
+    policy_version: PolicyVersion | None = None,
+    **details: Any,
+) -> PrivacyRequest:
+    """Log a request received through any channel, check it against the policy and give it its
+    deadline. Nothing is refused at intake: what breaks a rule is flagged (``channel_rules``).
+
+    ``details`` takes the rest of the requester as received (``REQUESTER_FIELDS``). Raises
+    ValidationError for an unknown right, channel or jurisdiction, TransitionError when the
+    organization had no policy in force at ``received_at``. ``policy_version``: the version the
+    caller has just read as in force, used if it was in force at ``received_at`` (saves a read).
+    """
+    request = _new_request(
+        organization=organization,
+        right_kind=right_kind,
+        channel_kind=channel_kind,
+        received_at=received_at,
+        requester_name=requester_name,
+        requester_email=requester_email,
+        jurisdiction=jurisdiction,
+        subject_line=subject_line,
+        message=message,
+        policy_version=policy_version,
+        **details,
+    )
+    _write(request, [_received(request, actor=actor, actor_label=actor_label)])
+    return request
+
+
+@transaction.atomic(savepoint=False)
+def request_log_awaiting_confirmation(
+    *, note: str, actor: Actor = None, actor_label: str = "", **received: Any
+) -> PrivacyRequest:
+    """Log a request sent through a form open to anyone: it waits for the requester to confirm
+    their email address before anything is started or released.
+
+    Three events, as ``request_log`` then the two moves would write them: received (flags and
+    deadline); awaiting identity verification, with the identity pending whatever the policy
+    says of verification; asked the requester for identity information (``note``), with the
+    clock effect of each rule (``request_ask_requester``). The request row is written once, in
+    its final state: no other transaction can see the steps between. ``received`` takes the
+    arguments of ``request_log``.
+    """
+    if not note.strip():
+        raise TransitionError(_("Say what you are asking the requester for."))
+    request = _new_request(**received)
+    events = [_received(request, actor=actor, actor_label=actor_label)]
+    current = _set_status(request, Status.AWAITING_VERIFICATION)
+    request.identity_status = IdentityStatus.PENDING
+    events.append(
+        _event(
+            request,
+            kind=EventKind.STATUS_CHANGED,
+            summary=_(
+                "Sent through the web form: waiting for the requester to confirm their email "
+                "address"
+            ),
+            actor=None,
+            from_status=current,
+            to_status=Status.AWAITING_VERIFICATION,
+        )
+    )
+    events.append(
+        _ask(
+            request,
+            actor=None,
+            waiting_for=WaitingFor.IDENTITY,
+            note=note,
+            asked_on=request.received_on,
+        )
+    )
+    _write(request, events)
     return request
 
 
@@ -424,6 +565,40 @@ def _clock_effect(request: PrivacyRequest, waiting_for: WaitingFor) -> str:
     return effect
 
 
+def _ask(
+    request: PrivacyRequest,
+    *,
+    actor: Actor,
+    waiting_for: WaitingFor,
+    note: str,
+    asked_on: datetime.date,
+    fee_amount: Decimal | None = None,
+) -> RequestEvent:
+    """Move the request to waiting for the requester; the event, not yet written."""
+    if asked_on < request.received_on:
+        raise TransitionError(_("A question cannot be asked before the request arrived."))
+    current = _set_status(request, Status.WAITING_REQUESTER)
+    request.waiting_for = waiting_for
+    request.waiting_since = asked_on
+    if waiting_for == WaitingFor.FEE:
+        request.fee_amount = fee_amount
+    effect = _clock_effect(request, waiting_for)
+    return _event(
+        request,
+        kind=EventKind.ASKED_REQUESTER,
+        summary=_("Asked the requester for %(what)s: %(effect)s")
+        % {"what": waiting_for.label, "effect": effect},
+        actor=actor,
+        from_status=current,
+        to_status=Status.WAITING_REQUESTER,
+        waiting_for=waiting_for.value,
+        asked_on=asked_on.isoformat(),
+        note=note,
+        effect=effect,
+        fee=str(fee_amount) if waiting_for == WaitingFor.FEE else None,
+    )
+
+
 @transaction.atomic
 def request_ask_requester(
     *,
@@ -446,30 +621,16 @@ def request_ask_requester(
     if waiting_for == WaitingFor.FEE and not (fee_amount and fee_amount > 0):
         raise TransitionError(_("Say how much the fee is."))
     request = _locked(request)
-    asked_on = today or _today(request)
-    if asked_on < request.received_on:
-        raise TransitionError(_("A question cannot be asked before the request arrived."))
-    current = _set_status(request, Status.WAITING_REQUESTER)
-    request.waiting_for = waiting_for
-    request.waiting_since = asked_on
-    if waiting_for == WaitingFor.FEE:
-        request.fee_amount = fee_amount
-    request.save()
-    effect = _clock_effect(request, waiting_for)
-    _record(
+    event = _ask(
         request,
-        kind=EventKind.ASKED_REQUESTER,
-        summary=_("Asked the requester for %(what)s: %(effect)s")
-        % {"what": waiting_for.label, "effect": effect},
         actor=actor,
-        from_status=current,
-        to_status=Status.WAITING_REQUESTER,
-        waiting_for=waiting_for.value,
-        asked_on=asked_on.isoformat(),
+        waiting_for=waiting_for,
         note=note,
-        effect=effect,
-        fee=str(fee_amount) if waiting_for == WaitingFor.FEE else None,
+        asked_on=today or _today(request),
+        fee_amount=fee_amount,
     )
+    request.save()
+    event.save(force_insert=True)
     return request
 
 
