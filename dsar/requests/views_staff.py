@@ -509,7 +509,9 @@ def export_csv(request: HttpRequest, requests: QuerySet[PrivacyRequest]) -> Http
     """Stream ``requests`` (already limited to the user's tenancy) as CSV, after recording the
     export in the admin's log: who exported which requests, when. The file name carries the
     time only, never a name or an address."""
-    references = list(requests.order_by("pk").values_list("reference", flat=True))
+    exported = list(requests.select_related(None).order_by("pk").only("pk", "reference"))
+    references = [r.reference for r in exported]
+    services.requests_exported(requests=exported, actor=request.user, how=_t("CSV export"))
     LogEntry.objects.create(
         user_id=request.user.pk,
         content_type_id=ContentType.objects.get_for_model(PrivacyRequest).pk,

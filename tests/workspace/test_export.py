@@ -10,6 +10,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 
 from dsar.requests import csv_io, workspace
+from dsar.requests.models import EventKind
 from tests.workspace.conftest import CHANGELIST
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,17 @@ def test_the_export_is_recorded_in_the_admins_log(login, alice, two):
     assert entry.object_repr == "CSV export of 2 requests"
     assert two[0].reference in entry.change_message and two[1].reference in entry.change_message
     assert "Ann" not in entry.change_message  # references only, no personal data
+
+
+def test_the_export_is_on_each_exported_requests_own_timeline(login, alice, two, log_request):
+    left_out = log_request(requester_email="other@example.com")
+
+    _export(login(alice), two)
+
+    for privacy_request in two:
+        event = privacy_request.events.get(kind=EventKind.EXPORTED)
+        assert (event.actor, event.summary) == (alice, "Exported: CSV export")
+    assert not left_out.events.filter(kind=EventKind.EXPORTED).exists()
 
 
 def test_select_all_across_pages_exports_every_visible_request(
