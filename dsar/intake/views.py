@@ -309,8 +309,7 @@ def confirm(request: HttpRequest, slug: str, uidb64: str, token: str) -> HttpRes
     organization = _organization(slug)
     submission = _submission_for_link(organization, uidb64)
     if not confirmation_tokens.check_token(submission, token):
-        context = {"confirmed": submission is not None and submission.verified_at is not None}
-        return _private(_page(request, organization, "intake/confirm_invalid.html", context))
+        return _private(_page(request, organization, "intake/confirm_invalid.html", {}))
     assert submission is not None  # noqa: S101 - check_token refuses None
     if request.method != "POST":
         context = {"submission": submission, "request_": submission.request}
@@ -320,8 +319,7 @@ def confirm(request: HttpRequest, slug: str, uidb64: str, token: str) -> HttpRes
             submission=submission, now=timezone.now(), link_for=request.build_absolute_uri
         )
     except (AlreadyConfirmed, TransitionError):
-        context = {"confirmed": True}
-        return _private(_page(request, organization, "intake/confirm_invalid.html", context))
+        return _private(_page(request, organization, "intake/confirm_invalid.html", {}))
     return _private(HttpResponseRedirect(url))
 
 

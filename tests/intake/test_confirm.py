@@ -115,6 +115,17 @@ def test_a_link_still_works_just_before_it_expires(sent, confirm, time_machine):
     assert confirm(sent).status_code == 302
 
 
+def test_a_used_link_and_a_forged_one_look_the_same(sent, confirm, client):
+    """A guesser must not learn which submission numbers exist and were confirmed."""
+    confirm(sent)
+
+    used = client.get(sent).content.decode()
+    forged = client.get(sent.rsplit("/", 2)[0] + "/not-a-token/").content.decode()
+
+    assert "already confirmed" not in used
+    assert used.split("<main")[1] == forged.split("<main")[1]
+
+
 @pytest.mark.parametrize(
     "forge",
     [
