@@ -43,6 +43,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pgdb  # bench/pgdb.py: this folder is on sys.path when a bench runs
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "letters.md"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dsar_bench_letters"
@@ -78,26 +80,6 @@ def _setup_django(env: dict[str, str]) -> None:
 
     # WeasyPrint logs every rendering step at INFO.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
-
-
-def _fresh_database(url: str) -> None:
-    import environ
-    import psycopg
-
-    config = environ.Env.db_url_config(url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit("bench/letters_render.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    name = config["NAME"]
-    with psycopg.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _prepare(count: int) -> list[Any]:
@@ -410,7 +392,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     private_root = tempfile.mkdtemp(prefix="dsar-bench-letters-")
     env = _environment(url, private_root, args.workers)
-    _fresh_database(url)
+    pgdb.ensure_database(url, fresh=True, script="bench/letters_render.py")
     _setup_django(env)
     from dsar.letters.jobs import _chunk_size
 

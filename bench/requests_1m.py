@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pgdb  # bench/pgdb.py: this folder is on sys.path when a bench runs
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "requests_1m.md"
 TARGET_QUERIES, TARGET_MS = 15, 300
@@ -72,32 +74,6 @@ def _setup_django(url: str) -> None:
     import django
 
     django.setup()
-
-
-def _create_database(url: str, *, fresh: bool) -> None:
-    import environ
-    import psycopg
-
-    config = environ.Env.db_url_config(url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit("bench/requests_1m.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    name = config["NAME"]
-    with psycopg.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        autocommit=True,
-    ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            print(f"Dropping database {name}…")
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            print(f"Creating database {name}…")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _prepare() -> Any:
@@ -535,7 +511,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/dsar_bench")
-    _create_database(url, fresh=args.fresh)
+    pgdb.ensure_database(url, fresh=args.fresh, script="bench/requests_1m.py")
     _setup_django(url)
     user = _prepare()
     _fill(args.rows, user)
