@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dsar.intake.models import IntakeSubmission, ReleasedFile
-from dsar.requests.admin import OrganizationFilter
+from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.requests.workspace import organizations_for
 
 
@@ -55,7 +55,7 @@ class IntakeSubmissionAdmin(_ReadOnly):
     ]
     list_filter = [
         ("verified_at", admin.EmptyFieldListFilter),
-        ("request__organization", OrganizationFilter),
+        ("request__organization", TenantOrganizationFilter),
     ]
     search_fields = ["request__reference"]
     list_select_related = ["request"]
@@ -97,7 +97,7 @@ class IntakeSubmissionAdmin(_ReadOnly):
 @admin.register(ReleasedFile)
 class ReleasedFileAdmin(_ReadOnly):
     list_display = ["title", "request", "kind", "released_at", "withdrawn_at"]
-    list_filter = ["kind", ("request__organization", OrganizationFilter)]
+    list_filter = ["kind", ("request__organization", TenantOrganizationFilter)]
     search_fields = ["request__reference", "title"]
     list_select_related = ["request"]
     ordering = ["-released_at"]

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dsar.letters.models import DataItem, DataPackage, Letter, LetterDelivery
-from dsar.requests.admin import OrganizationFilter
+from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.requests.workspace import organizations_for
 
 
@@ -64,7 +64,7 @@ class DeliveryInline(admin.TabularInline):
 @admin.register(Letter)
 class LetterAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "kind", "language", "issued_at", "issued_by", "released_at", "pdf"]
-    list_filter = ["kind", "language", ("request__organization", OrganizationFilter)]
+    list_filter = ["kind", "language", ("request__organization", TenantOrganizationFilter)]
     search_fields = ["request__reference", "sha256"]
     list_select_related = ["request", "issued_by"]
     readonly_fields = [
@@ -100,7 +100,7 @@ class LetterAdmin(ReadOnlyAdmin):
 class LetterDeliveryAdmin(ReadOnlyAdmin):
     organization_path = "letter__request__organization"
     list_display = ["letter", "method", "status", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["status", "method", ("letter__request__organization", OrganizationFilter)]
+    list_filter = ["status", "method", ("letter__request__organization", TenantOrganizationFilter)]
     list_select_related = ["letter__request"]
     readonly_fields = [f.name for f in LetterDelivery._meta.fields]
 
@@ -115,7 +115,7 @@ class DataPackageAdmin(ReadOnlyAdmin):
         "link_expires_at",
         "file_deleted_at",
     ]
-    list_filter = [("request__organization", OrganizationFilter)]
+    list_filter = [("request__organization", TenantOrganizationFilter)]
     list_select_related = ["request"]
     readonly_fields = [f.name for f in DataPackage._meta.fields if f.name != "file"]
     exclude = ["file"]
@@ -124,7 +124,7 @@ class DataPackageAdmin(ReadOnlyAdmin):
 @admin.register(DataItem)
 class DataItemAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "request", "kind", "added_at", "added_by"]
-    list_filter = ["kind", ("request__organization", OrganizationFilter)]
+    list_filter = ["kind", ("request__organization", TenantOrganizationFilter)]
     list_select_related = ["request", "added_by"]
     search_fields = ["request__reference", "system", "category"]
     readonly_fields = [f.name for f in DataItem._meta.fields if f.name != "file"]

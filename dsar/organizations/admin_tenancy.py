@@ -19,7 +19,7 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
-from dsar.organizations.models import Organization, Role, member_roles
+from dsar.organizations.models import Organization, Role, holds_role_anywhere, holds_role_in
 from dsar.requests.workspace import ACTING_ROLES, organizations_for
 
 # Writing a policy, or an organization's staff list, is a privacy officer's job: a handler
@@ -32,20 +32,6 @@ def writing_organizations_for(user: Any, roles: Iterable[str]) -> QuerySet[Organ
     if user.is_superuser:
         return Organization.objects.all()
     return Organization.objects.filter(memberships__user=user, memberships__role__in=list(roles))
-
-
-def holds_role_in(user: Any, organization_id: int | None, roles: Iterable[str]) -> bool:
-    """Whether ``user`` holds one of ``roles`` in the organization (a superuser holds all)."""
-    if user.is_superuser:
-        return True
-    if organization_id is None:
-        return False
-    return member_roles(user).get(organization_id) in set(roles)
-
-
-def holds_role_anywhere(user: Any, roles: Iterable[str]) -> bool:
-    """Whether ``user`` holds one of ``roles`` in some organization (no query after the first)."""
-    return user.is_superuser or bool(set(member_roles(user).values()) & set(roles))
 
 
 class TenantOrganizationFilter(admin.RelatedFieldListFilter):

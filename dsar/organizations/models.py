@@ -7,6 +7,7 @@ the controller *is* today. What its privacy policy *promises* is versioned in ``
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -314,3 +315,17 @@ def member_roles(user: Any) -> dict[int, str]:
         )
         user._dsar_member_roles = cached
     return cached
+
+
+def holds_role_in(user: Any, organization_id: int | None, roles: Iterable[str]) -> bool:
+    """Whether ``user`` holds one of ``roles`` in the organization (a superuser holds all)."""
+    if user.is_superuser:
+        return True
+    if organization_id is None:
+        return False
+    return member_roles(user).get(organization_id) in set(roles)
+
+
+def holds_role_anywhere(user: Any, roles: Iterable[str]) -> bool:
+    """Whether ``user`` holds one of ``roles`` in some organization (no query after the first)."""
+    return user.is_superuser or bool(set(member_roles(user).values()) & set(roles))

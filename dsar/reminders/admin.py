@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.reminders.models import Notification, Reminder
-from dsar.requests.admin import OrganizationFilter
 from dsar.requests.workspace import organizations_for
 
 
@@ -91,7 +91,7 @@ class ReminderAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
     list_filter = (
         "kind",
         SentFilter,
-        ("request__organization", OrganizationFilter),
+        ("request__organization", TenantOrganizationFilter),
     )
     search_fields = ("request__reference",)
     list_select_related = ("request",)
@@ -115,7 +115,7 @@ class NotificationAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
         "attempts",
         "next_attempt_at",
     )
-    list_filter = ("kind", "status", ("request__organization", OrganizationFilter))
+    list_filter = ("kind", "status", ("request__organization", TenantOrganizationFilter))
     search_fields = ("request__reference", "user__username")
     list_select_related = ("user", "request")
     readonly_fields = (

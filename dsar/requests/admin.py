@@ -26,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.requests import services, views_staff, workspace
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, RequestEvent
 from dsar.requests.services import TransitionError
@@ -68,14 +69,6 @@ class SearchResultsPaginator(CappedCountPaginator):
 
 
 # -- Filters ---------------------------------------------------------------------------------------
-
-
-class OrganizationFilter(admin.RelatedFieldListFilter):
-    """The user's organizations only: never other tenants' names, never a scan of requests
-    (which ``RelatedOnlyFieldListFilter`` would do with a DISTINCT over the whole table)."""
-
-    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[Any]:
-        return [(o.pk, str(o)) for o in workspace.organizations_for(request.user).order_by("name")]
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -140,7 +133,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         "received_at",
     )
     list_filter = (
-        ("organization", OrganizationFilter),
+        ("organization", TenantOrganizationFilter),
         "right_kind",
         "status",
         DeadlineFilter,

@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dsar.organizations.models import Membership, Organization, Role
+from dsar.organizations.models import Organization, Role, holds_role_anywhere, holds_role_in
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, Status, Today
 
 # Roles that may change a request; an auditor only reads.
@@ -56,10 +56,8 @@ def can_act_on(user: Any, request: PrivacyRequest) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.has_perm("requests.change_privacyrequest") and (
-        Membership.objects.filter(
-            user=user, organization_id=request.organization_id, role__in=ACTING_ROLES
-        ).exists()
+    return user.has_perm("requests.change_privacyrequest") and holds_role_in(
+        user, request.organization_id, ACTING_ROLES
     )
 
 
@@ -69,7 +67,7 @@ def can_log(user: Any) -> bool:
         user.is_active
         and user.is_staff
         and user.has_perm("requests.add_privacyrequest")
-        and acting_organizations_for(user).exists()
+        and holds_role_anywhere(user, ACTING_ROLES)
     )
 
 
