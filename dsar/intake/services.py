@@ -129,7 +129,7 @@ def intake_submit(
        subject, the agent is named apart) gives it its reference, flags and deadline, and
        records that it waits for the requester to confirm their email address, with the clock
        effect of each rule in the events.
-    2. The submission keeps the right's details and the agent's authorization.
+    2. The submission, written with it, keeps the right's details and the agent's authorization.
     3. After commit, the confirmation email goes out in the language of the form.
 
     ``policy_version``: the version the form has just read as in force (``request_log``).
@@ -137,6 +137,15 @@ def intake_submit(
     organization = new.organization
     details = new.details or {}
     stored = _store_authorization(organization, upload, kept) if new.is_agent else None
+    # Written with the request, in the same statement where the database allows it.
+    submission = IntakeSubmission(
+        details=details,
+        verification_sent_at=received_at,
+        authorization_path=stored.path if stored else "",
+        authorization_type=stored.content_type if stored else "",
+        authorization_size=stored.size if stored else None,
+        authorization_sha256=stored.sha256 if stored else "",
+    )
     try:
         request = request_log_awaiting_confirmation(
             organization=organization,
@@ -154,15 +163,7 @@ def intake_submit(
             is_agent=new.is_agent,
             agent_name=new.name if new.is_agent else "",
             note=_("Confirmation link emailed to the address given on the web form."),
-        )
-        submission = IntakeSubmission.objects.create(
-            request=request,
-            details=details,
-            verification_sent_at=received_at,
-            authorization_path=stored.path if stored else "",
-            authorization_type=stored.content_type if stored else "",
-            authorization_size=stored.size if stored else None,
-            authorization_sha256=stored.sha256 if stored else "",
+            dependents=[submission],
         )
     except BaseException:
         # Nothing refers to the file: remove it now. (A file orphaned by an outer transaction

@@ -9,15 +9,14 @@ A call that would change nothing (assigning the current assignee) writes nothing
 from __future__ import annotations
 
 import datetime
-import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,11 +37,11 @@ from dsar.requests.models import (
     Flag,
     IdentityStatus,
     PrivacyRequest,
-    ReferenceCounter,
     RequestEvent,
     Status,
     WaitingFor,
 )
+from dsar.requests.writes import write_new_request
 
 Actor = AbstractBaseUser | None
 
@@ -116,33 +115,6 @@ def _iso(day: datetime.date | None) -> str | None:
 def _today(request: PrivacyRequest) -> datetime.date:
     """Today in the organization's time zone, where its days of receipt are counted."""
     return timezone.localdate(timezone=ZoneInfo(request.organization.time_zone))
-
-
-def _next_reference(organization: Organization, year: int) -> str:
-    """PREFIX-YEAR-NNNNN, numbered per organization and year under a row lock (no gaps, no race).
-
-    One statement counts and locks (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL
-    and SQLite ≥ 3.35). The lock is held until the intake transaction commits, so two requests
-    logged at once queue on it: callers take the number last, just before the rows are written.
-    If the intake fails, the number goes back with the rollback.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_counter_sql(), [organization.pk, year])
-        (last,) = cursor.fetchone()
-    return f"{organization.reference_prefix}-{year}-{last:05d}"
-
-
-@functools.cache
-def _counter_sql() -> str:
-    q = connection.ops.quote_name
-    table = q(ReferenceCounter._meta.db_table)
-    organization, year, last = q("organization_id"), q("year"), q("last")
-    return (
-        # Identifiers quoted by the backend, of our own table; every value is a parameter.
-        f"INSERT INTO {table} ({organization}, {year}, {last}) VALUES (%s, %s, 1) "  # noqa: S608
-        f"ON CONFLICT ({organization}, {year}) DO UPDATE SET {last} = {table}.{last} + 1 "
-        f"RETURNING {last}"
-    )
 
 
 def _locked(request: PrivacyRequest) -> PrivacyRequest:
@@ -368,17 +340,6 @@ def _received(request: PrivacyRequest, *, actor: Actor, actor_label: str) -> Req
     )
 
 
-def _write(request: PrivacyRequest, events: list[RequestEvent]) -> None:
-    """Number a new request and insert it with its events (in order, one statement).
-
-    The reference is taken last, just before the inserts: its counter's row lock, held until
-    commit, is what concurrent intakes queue on.
-    """
-    request.reference = _next_reference(request.organization, request.received_on.year)
-    request.save(force_insert=True)
-    RequestEvent.objects.bulk_create(events)
-
-
 @transaction.atomic
 def request_log(
     *,
@@ -417,13 +378,18 @@ def request_log(
         policy_version=policy_version,
         **details,
     )
-    _write(request, [_received(request, actor=actor, actor_label=actor_label)])
+    write_new_request(request, [_received(request, actor=actor, actor_label=actor_label)])
     return request
 
 
 @transaction.atomic(savepoint=False)
 def request_log_awaiting_confirmation(
-    *, note: str, actor: Actor = None, actor_label: str = "", **received: Any
+    *,
+    note: str,
+    actor: Actor = None,
+    actor_label: str = "",
+    dependents: Sequence[models.Model] = (),
+    **received: Any,
 ) -> PrivacyRequest:
     """Log a request sent through a form open to anyone: it waits for the requester to confirm
     their email address before anything is started or released.
@@ -433,7 +399,8 @@ def request_log_awaiting_confirmation(
     says of verification; asked the requester for identity information (``note``), with the
     clock effect of each rule (``request_ask_requester``). The request row is written once, in
     its final state: no other transaction can see the steps between. ``received`` takes the
-    arguments of ``request_log``.
+    arguments of ``request_log``; ``dependents``, new rows that refer to the request (the web
+    form's submission), are written with it (``writes.write_new_request``).
     """
     if not note.strip():
         raise TransitionError(_("Say what you are asking the requester for."))
@@ -463,7 +430,7 @@ def request_log_awaiting_confirmation(
             asked_on=request.received_on,
         )
     )
-    _write(request, events)
+    write_new_request(request, events, dependents)
     return request
 
 

@@ -11,9 +11,18 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 
+from dsar.intake.models import IntakeSubmission
 from dsar.requests import services
-from dsar.requests.models import Flag, IdentityStatus, PrivacyRequest, RequestEvent, Status
+from dsar.requests.models import (
+    Flag,
+    IdentityStatus,
+    PrivacyRequest,
+    ReferenceCounter,
+    RequestEvent,
+    Status,
+)
 from dsar.requests.services import TransitionError
 
 from .conftest import UTC
@@ -381,4 +390,72 @@ def test_it_takes_the_year_of_the_reference_from_the_organizations_time_zone(
 def test_it_does_not_spend_a_number_on_a_refused_intake(log, img):
     with pytest.raises(ValidationError):
         log(img, requester_email="not an email")
+    assert log(img).reference == "IMG-2026-00001"
+
+
+def test_it_writes_a_reference_past_99999_in_full(log, img):
+    ReferenceCounter.objects.create(organization=img, year=2026, last=99_999)
+    assert log(img).reference == "IMG-2026-100000"
+
+
+# -- The write -------------------------------------------------------------------------------------
+
+
+def stored(row: models.Model) -> dict[str, object]:
+    return {f.attname: getattr(row, f.attname) for f in type(row)._meta.concrete_fields}
+
+
+def test_what_intake_returns_is_what_it_stored(img):
+    # The request, its three events and the web form's submission go in together (one statement
+    # on PostgreSQL); each object handed back must equal its row, keys included.
+    submission = IntakeSubmission(
+        details={"format": "CSV", "note": "naïve café ☕"},
+        verification_sent_at=dt.datetime(2026, 3, 2, 14, tzinfo=UTC),
+    )
+    request = services.request_log_awaiting_confirmation(
+        organization=img,
+        right_kind="portability",
+        channel_kind="web_form",
+        received_at=dt.datetime(2026, 3, 2, 14, tzinfo=UTC),
+        requester_name="Zoë O'Brien",
+        requester_email="zoe@example.org",
+        jurisdiction="FR",
+        message="'); DROP TABLE requests_privacyrequest; --",
+        is_agent=True,
+        agent_name="Agent % Smith",
+        note="Confirmation link emailed.",
+        dependents=[submission],
+    )
+    assert request.reference == "IMG-2026-00001"
+    assert stored(request) == stored(PrivacyRequest.objects.get(pk=request.pk))
+    assert submission.request == request
+    assert stored(submission) == stored(IntakeSubmission.objects.get(pk=submission.pk))
+    events = list(RequestEvent.objects.filter(request=request))
+    assert [e.kind for e in events] == ["received", "status_changed", "asked_requester"]
+    assert events[0].data["flags"] == [flag["code"] for flag in request.flags]
+
+
+def test_a_write_that_fails_leaves_nothing_and_spends_no_number(log, img):
+    # The submission breaks a check constraint (a file without its checksum): the request and
+    # its events must go with it, and the number be given back.
+    broken = IntakeSubmission(
+        verification_sent_at=dt.datetime(2026, 3, 2, 14, tzinfo=UTC),
+        authorization_path="intake/authorizations/1/x.pdf",
+        authorization_sha256="",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.request_log_awaiting_confirmation(
+            organization=img,
+            right_kind="access",
+            channel_kind="web_form",
+            received_at=dt.datetime(2026, 3, 2, 14, tzinfo=UTC),
+            requester_name="Dana Data",
+            requester_email="dana@example.org",
+            jurisdiction="FR",
+            note="Confirmation link emailed.",
+            dependents=[broken],
+        )
+    assert not PrivacyRequest.objects.exists()
+    assert not RequestEvent.objects.exists()
+    assert not IntakeSubmission.objects.exists()
     assert log(img).reference == "IMG-2026-00001"
