@@ -118,11 +118,13 @@ def form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | None]:
     The version comes with its organization attached (``version.organization``). None, None
     when there is no such organization.
     """
-    # At most one version is in force per organization (a unique constraint): no ordering.
+    # At most one version is in force per organization (a unique constraint): no ordering. The
+    # policy's text (tens of kilobytes, read from TOAST on every post) is not needed here.
     found = list(
         PolicyVersion.objects.in_force()
         .filter(organization__slug=slug)
         .select_related("organization")
+        .defer("text")
         .order_by()[:1]
     )
     if found:
