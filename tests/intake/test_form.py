@@ -8,7 +8,10 @@ import re
 import pytest
 from django.utils.html import escape
 
+from dsar.organizations.models import Organization
 from dsar.policies.models import Channel
+from dsar.policies.services import policy_version_draft_from, policy_version_publish
+from dsar.requests.models import PrivacyRequest
 
 from .conftest import SLUGS
 
@@ -213,3 +216,23 @@ def test_the_language_follows_the_browser_and_can_be_switched(img, client):
     english = client.get("/o/img/request/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert '<html lang="en">' in english
     assert "Send request" in english
+
+
+def test_a_change_to_the_organization_shows_on_the_next_page(img, client):
+    assert "Incident Response Group" not in client.get("/o/img/request/").content.decode()
+    Organization.objects.filter(pk=img.pk).update(name="Incident Response Group")
+    assert "Incident Response Group" in client.get("/o/img/request/").content.decode()
+
+
+def test_a_request_sent_after_a_new_version_is_put_in_force_is_bound_to_it(img, client, submit):
+    old = img.policy_in_force()
+    submit(img)
+    client.get("/o/img/request/")
+    new = policy_version_publish(
+        version=policy_version_draft_from(version=old, actor=None), actor=None
+    )
+    submit(img, email="eve@example.org")
+    assert [r.policy_version_id for r in PrivacyRequest.objects.order_by("id")] == [
+        old.pk,
+        new.pk,
+    ]
