@@ -243,7 +243,7 @@ def send_to_requester(name: str, request: PrivacyRequest, context: dict[str, Any
         try:
             _record(
                 request,
-                kind=EventKind.NOTE,
+                kind=EventKind.SEND_FAILED,
                 summary=_("The %(email)s email to the requester could not be sent")
                 % {"email": name},
                 actor=None,

@@ -1,10 +1,9 @@
 """The one place letters write to a request's audit trail.
 
 ``dsar.requests.services`` owns ``RequestEvent``; its ``_record`` writes an event in the caller's
-transaction. Until ``EventKind`` gains letter kinds, events are ``NOTE``s whose ``data["letter"]``
-says what happened; once the kinds exist (``letter_issued``, ``letter_sent``, ``send_failed``…)
-they are used without a change here. Events never carry the requester's personal data: ids,
-hashes, kinds and error class names only.
+transaction. Each ``LetterEvent`` is an ``EventKind`` of its own (``letter_issued``,
+``letter_sent``, ``send_failed``…), and ``data["letter"]`` says which letter or package. Events
+never carry the requester's personal data: ids, hashes, kinds and error class names only.
 """
 
 from __future__ import annotations
@@ -16,17 +15,19 @@ from dsar.requests.services import _record
 
 
 class LetterEvent:
-    ISSUED = "letter_issued"
-    QUEUED = "letter_queued"
-    SENT = "letter_sent"
-    SEND_RETRY = "send_retry"
-    SEND_FAILED = "send_failed"
-    PACKAGE_BUILT = "package_built"
-    PACKAGE_RELEASED = "package_released"
-    PACKAGE_DOWNLOADED = "package_downloaded"
-    DATA_ADDED = "data_added"
-    # An EventKind already: the export of the evidence pack.
-    EVIDENCE_EXPORTED = "exported"
+    """What letters record, each an ``EventKind``."""
+
+    ISSUED = EventKind.LETTER_ISSUED
+    QUEUED = EventKind.LETTER_QUEUED
+    SENT = EventKind.LETTER_SENT
+    SEND_RETRY = EventKind.SEND_RETRY
+    SEND_FAILED = EventKind.SEND_FAILED
+    PACKAGE_BUILT = EventKind.PACKAGE_BUILT
+    PACKAGE_RELEASED = EventKind.PACKAGE_RELEASED
+    PACKAGE_DOWNLOADED = EventKind.PACKAGE_DOWNLOADED
+    DATA_ADDED = EventKind.DATA_ADDED
+    EVIDENCE_EXPORTED = EventKind.EXPORTED
+    PURGED = EventKind.PURGED
 
 
 def record(
@@ -42,11 +43,8 @@ def record(
 
     ``actor_label`` is "requester" for what the requester did; empty means the actor's
     username, or "system"."""
-    try:
-        kind = EventKind(what)
-    except ValueError:
-        kind = EventKind.NOTE
-    payload = {"letter": {"event": what, **data}}
+    kind = EventKind(what)
+    payload = {"letter": {"event": kind.value, **data}}
     return _record(
         request, kind=kind, summary=summary[:500], actor=actor, actor_label=actor_label, **payload
     )

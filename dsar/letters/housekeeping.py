@@ -24,7 +24,6 @@ from dsar.letters import events
 from dsar.letters.models import DataItem, DataPackage, DeliveryStatus, Letter, LetterDelivery
 from dsar.requests.models import PrivacyRequest
 
-PURGED = "letters_purged"
 #: What a delivery that had not gone out yet records: it can no longer be sent.
 NOT_SENT_PURGED = "not sent: the request's personal data was purged"
 
@@ -51,7 +50,7 @@ def purge_request(request: PrivacyRequest, now: datetime.datetime | None = None)
     if any(counts.values()):
         events.record(
             request,
-            PURGED,
+            events.LetterEvent.PURGED,
             summary=_("Letters' personal data purged"),
             actor_label="system",
             **counts,

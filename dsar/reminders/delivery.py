@@ -592,7 +592,7 @@ def _mark_sent(notification: Notification) -> None:
             notification.request,  # type: ignore[arg-type]
             actor=None,
             actor_label="system",
-            kind=EventKind.NOTE,  # TODO: EventKind.NUDGED / REQUESTER_NOTIFIED once it exists
+            kind=EventKind.REQUESTER_EMAILED,
             summary=(
                 _("Reminded the requester to verify their identity")
                 if kind is NotificationKind.VERIFY_NUDGE

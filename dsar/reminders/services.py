@@ -68,7 +68,7 @@ def purge_personal_data(request: PrivacyRequest) -> PrivacyRequest:
         request,
         actor=None,
         actor_label="system",
-        kind=EventKind.NOTE,  # TODO: EventKind.PURGED once it exists
+        kind=EventKind.PURGED,
         summary=_("Personal data purged; the anonymised record is kept"),
         purged=purged,
         file_hooks=files,

@@ -512,6 +512,19 @@ class EventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("receipt acknowledged")
     NOTE = "note", _("note")
     EXPORTED = "exported", _("exported")
+    # Letters and data packages (``dsar.letters.events``).
+    LETTER_ISSUED = "letter_issued", _("letter issued")
+    LETTER_QUEUED = "letter_queued", _("letter queued for sending")
+    LETTER_SENT = "letter_sent", _("letter sent")
+    DATA_ADDED = "data_added", _("data added to a package")
+    PACKAGE_BUILT = "package_built", _("data package built")
+    PACKAGE_RELEASED = "package_released", _("data package released")
+    PACKAGE_DOWNLOADED = "package_downloaded", _("data package downloaded")
+    # Email to the requester, and what housekeeping did.
+    REQUESTER_EMAILED = "requester_emailed", _("requester emailed")
+    SEND_RETRY = "send_retry", _("send failed, to be tried again")
+    SEND_FAILED = "send_failed", _("send failed")
+    PURGED = "purged", _("personal data purged")
 
 
 class AppendOnlyError(Exception):

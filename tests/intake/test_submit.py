@@ -238,5 +238,6 @@ def test_a_mail_server_failure_still_shows_the_request_as_received(
     request = PrivacyRequest.objects.get()
     assert f"the intake_confirm email for {request.reference} could not be sent" in caplog.text
     assert "dana@example.org" not in caplog.text
-    failed = request.events.get(summary__contains="could not be sent")
+    failed = request.events.get(kind=EventKind.SEND_FAILED)
     assert failed.data == {"email": "intake_confirm", "error": error}
+    assert failed.summary == "The intake_confirm email to the requester could not be sent"

@@ -124,7 +124,7 @@ def test_after_retention_the_files_go_and_the_record_stays(
     package = DataPackage.objects.get(pk=package.pk)
     assert (package.sha256, package.file_deleted) == (released["package"].sha256, True)
 
-    event = released["request"].events.get(data__letter__event="letters_purged")
+    event = released["request"].events.get(data__letter__event="purged")
     assert event.summary == "Letters' personal data purged"
     assert event.data["letter"]["letters"] == 1
     assert event.data["letter"]["data_items"] == 2
@@ -143,7 +143,7 @@ def test_after_retention_the_files_go_and_the_record_stays(
 
     # Idempotent: a second run finds nothing to do and records nothing more.
     housekeeping(RETENTION_DAYS + 2)
-    assert released["request"].events.filter(data__letter__event="letters_purged").count() == 1
+    assert released["request"].events.filter(data__letter__event="purged").count() == 1
 
 
 def test_nothing_is_touched_before_the_retention_period_ends(

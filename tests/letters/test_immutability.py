@@ -153,7 +153,7 @@ def test_issuing_records_one_event_with_the_hash(letter: Letter) -> None:
 
     assert len(events) == 1
     event = events[0]
-    assert event.kind == EventKind.NOTE
+    assert event.kind == EventKind.LETTER_ISSUED
     assert event.actor.username == "alice"
     assert event.data["letter"]["event"] == "letter_issued"
     assert event.data["letter"]["sha256"] == letter.sha256

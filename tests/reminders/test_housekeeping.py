@@ -74,7 +74,7 @@ def test_it_purges_personal_data_after_the_retention_period(london, settings):
         Status.FULFILLED,
     )
     event = old.events.get()
-    assert (event.kind, event.actor_label) == (EventKind.NOTE, "system")
+    assert (event.kind, event.actor_label) == (EventKind.PURGED, "system")
     assert event.data["purged"] == [
         "requester_name",
         "requester_email",

@@ -57,7 +57,7 @@ def test_it_reminds_the_requester_once_after_a_day(unverified):
     assert reminder.sent_at == RECEIVED + datetime.timedelta(hours=24)
     event = unverified.events.get()
     assert (event.kind, event.summary) == (
-        EventKind.NOTE,
+        EventKind.REQUESTER_EMAILED,
         "Reminded the requester to verify their identity",
     )
     assert "ada@" not in str(event.data)  # events never hold personal data
@@ -76,9 +76,9 @@ def test_it_closes_an_unverified_request_with_a_notice(unverified):
     _nudge, closed = requester_mail()
     assert closed.subject == "Your request L-9 to London has been closed"
     assert list(unverified.events.values_list("kind", "to_status")) == [
-        (EventKind.NOTE, ""),
+        (EventKind.REQUESTER_EMAILED, ""),
         (EventKind.STATUS_CHANGED, Status.CLOSED_UNVERIFIABLE),
-        (EventKind.NOTE, ""),
+        (EventKind.REQUESTER_EMAILED, ""),
     ]
     # Closed once, told once.
     assert sweep_at(RECEIVED + datetime.timedelta(days=31))["closed"] == 0
