@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dsar.deadlines import Rule
+from dsar.intake.theme import theme_for
 from dsar.letters.kinds import AskingFor, LetterKind
 from dsar.letters.models import Letter, letter_reference
 from dsar.letters.render import letter_language
@@ -216,6 +217,7 @@ def letter_context(
         "kind": kind,
         "request": request,
         "org": organization,
+        "accent": theme_for(organization.primary_colour).accent,
         "org_name": organization.legal_name or organization.name,
         "org_addresses": list(organization.addresses.all()),
         "org_email": org_email,

@@ -14,33 +14,16 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dsar.organizations.models import Role
 from dsar.requests.models import PrivacyRequest, Status
-from tests.workspace.conftest import PASSWORD, load_seeds, make_member
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def alice():
-    # The policy must be in force before the request was received: load it a year ago.
-    with time_machine.travel(timezone.now() - dt.timedelta(days=365), tick=False):
-        img = load_seeds("img")["img"]
-    return make_member("alice", img, Role.HANDLER, password=PASSWORD)
-
-
 LETTER = "Your California Privacy Rights: whom did you give my personal data to last year?"
-
-
-def sign_in(page, live_server) -> None:
-    page.goto(live_server.url + "/staff/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def log_mailed_1798_83_request(page, *, jurisdiction: str) -> PrivacyRequest:
