@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.requests import services, views_staff, workspace
+from dsar.requests.admin_search import SEARCH_VAR, PrivateSearchMixin, recall
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, RequestEvent
 from dsar.requests.services import TransitionError
 
@@ -121,7 +122,7 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(admin.ModelAdmin):
+class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
     list_display = (
         "reference",
         "requester_name",
@@ -169,7 +170,7 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     def get_paginator(
         self, request: HttpRequest, queryset: Any, per_page: int, *args: Any, **kwargs: Any
     ) -> Paginator:
-        if request.GET.get("q", "").strip():
+        if (recall(request) or "").strip():
             return SearchResultsPaginator(queryset, per_page, *args, **kwargs)
         return super().get_paginator(request, queryset, per_page, *args, **kwargs)
 
@@ -239,7 +240,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         # Bulk actions are POSTs: a read-only role is refused outright, not sent back quietly.
-        if request.method == "POST" and not self.has_change_permission(request):
+        # (A posted search is not an action: admin_search turns it into a token and redirects.)
+        searching = SEARCH_VAR in request.POST and "action" not in request.POST
+        if request.method == "POST" and not searching and not self.has_change_permission(request):
             raise PermissionDenied
         extra_context = {
             "title": _("Requests"),

@@ -111,3 +111,20 @@ def test_the_law_refuses_to_extend_a_californians_1798_83_request(live_server, p
     expect(page.locator("ol.timeline > li")).to_have_count(2)
     privacy_request.refresh_from_db()
     assert not privacy_request.extended
+
+
+def test_a_search_for_a_requester_keeps_their_name_out_of_the_address(live_server, page, alice):
+    sign_in(page, live_server)
+    privacy_request = log_mailed_1798_83_request(page, jurisdiction="FR")
+    page.goto(live_server.url + "/staff/requests/privacyrequest/")
+
+    page.locator("#searchbar").fill("Rita Letter")
+    page.locator("#searchbar").press("Enter")
+
+    expect(page.locator("#result_list")).to_contain_text(privacy_request.reference)
+    expect(page.locator("#searchbar")).to_have_value("Rita Letter")
+    assert "Rita" not in page.url and "s=" in page.url
+    # The request opened from the results, and the way back to them, carry no name either.
+    page.locator("#result_list").get_by_role("link", name=privacy_request.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(privacy_request.reference)
+    assert "Rita" not in page.url

@@ -82,7 +82,7 @@ def test_the_list_and_its_filters_show_only_the_users_organizations(
 
 
 def test_searching_for_another_tenants_requester_finds_nothing(login, charlie, img_request):
-    response = login(charlie).get(CHANGELIST, {"q": "ines@example.com"})
+    response = login(charlie).get(CHANGELIST, {"q": "ines@example.com"}, follow=True)
 
     assert img_request.reference not in response.content.decode()
 

@@ -1,0 +1,98 @@
+"""Search terms kept out of addresses: the request list's search goes by a token in the URL.
+
+Staff search the request list by a requester's name or email address. The admin puts the term in
+the query string (``?q=dana@example.org``), from where it reaches the web server's access log,
+the proxy's, the browser's history and the ``Referer`` of every page opened from the list:
+personal data in URLs, which the project does not allow. Here the search form is posted; the
+term is kept in the staff member's session under a random token, and the list's address carries
+only the token (``?s=…``), as do its pagination, sorting, filter and back-to-list links. An
+address with ``q`` in it (typed, or bookmarked before) is answered with a redirect to its token.
+
+A token belongs to the session that made it: it means nothing in another browser, and the last
+``KEEP`` searches are remembered.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
+
+TOKEN_VAR = "s"  # noqa: S105 - the name of a query parameter, not a secret
+SESSION_KEY = "dsar_searches"
+KEEP = 20
+# What a posted search form carries that is not a filter of the list.
+_NOT_PARAMS = {"csrfmiddlewaretoken", SEARCH_VAR, TOKEN_VAR}
+
+
+def remember(request: HttpRequest, term: str) -> str:
+    """Keep ``term`` in the session; returns its token."""
+    searches: dict[str, str] = dict(request.session.get(SESSION_KEY, {}))
+    token = secrets.token_urlsafe(12)
+    searches[token] = term
+    request.session[SESSION_KEY] = dict(list(searches.items())[-KEEP:])
+    return token
+
+
+def recall(request: HttpRequest) -> str | None:
+    """The term of the token in the list's address; None without a token or for one this
+    session did not make (or has forgotten)."""
+    token = request.GET.get(TOKEN_VAR)
+    if not token:
+        return None
+    return request.session.get(SESSION_KEY, {}).get(token)
+
+
+class PrivateSearchChangeList(ChangeList):
+    """The admin's list, searching by the term its token stands for."""
+
+    def get_filters_params(self, params: Any = None) -> dict[str, Any]:
+        lookup = super().get_filters_params(params)
+        lookup.pop(TOKEN_VAR, None)  # not a field to filter on
+        return lookup
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        self.query = recall(request) or ""
+        return super().get_queryset(request, exclude_parameters)
+
+
+class PrivateSearchMixin:
+    """For a ModelAdmin whose search terms are personal data. Its ``search_form.html`` must post
+    the form (``templates/admin/requests/privacyrequest/search_form.html``)."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return PrivateSearchChangeList
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.method == "POST" and SEARCH_VAR in request.POST and "action" not in request.POST:
+            return self._to_token(request, request.POST[SEARCH_VAR], request.POST)
+        if SEARCH_VAR in request.GET:
+            return self._to_token(request, request.GET[SEARCH_VAR])
+        if request.GET.get(TOKEN_VAR) and recall(request) is None:
+            messages.info(request, _("That search has expired: search again."))
+            params = {k: v for k, v in request.GET.items() if k != TOKEN_VAR}
+            return HttpResponseRedirect(_address(request, params))
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+    def _to_token(
+        self, request: HttpRequest, term: str, posted: Mapping[str, str] | None = None
+    ) -> HttpResponseRedirect:
+        """Redirect to the list with the same filters and the term's token (none when the term
+        is blank: the search is cleared). The form posts the filters as hidden fields."""
+        params = {**request.GET.dict(), **(posted or {})}
+        kept = {k: v for k, v in params.items() if k not in _NOT_PARAMS and k != "p"}
+        if term.strip():
+            kept[TOKEN_VAR] = remember(request, term)
+        return HttpResponseRedirect(_address(request, kept))
+
+
+def _address(request: HttpRequest, params: Mapping[str, str]) -> str:
+    return request.path + (f"?{urlencode(params)}" if params else "")
