@@ -570,7 +570,7 @@ def report(
         "and the same foreign keys: the indexes, checks and references the app's rows pay for), "
         "one transaction per submission. "
         "The one-connection run waits for each commit's flush to disk in turn, so its rate "
-        "follows the disk's latency more than its CPU: it varied from about 600 to 950 "
+        "follows the disk's latency more than its CPU: it varied from about 500 to 950 "
         "submissions/s between runs on this machine on 2026-12-02.",
         "",
         "The reference line is the floor of this stack: the same client threads post the same "
