@@ -19,9 +19,11 @@ import logging
 import uuid
 from collections.abc import Callable
 from functools import reduce
+from importlib import import_module
 from operator import or_
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError, transaction
 from django.db.models import Q
@@ -128,7 +130,9 @@ def purgeable(conf: ReminderSettings | None = None) -> Any:
 
 def housekeeping() -> dict[str, Any]:
     """Purge personal data past retention (one transaction per request), then delete expired
-    download links and uploads through the hooks of intake and letters."""
+    download links and uploads through the hooks of intake and letters, and expired sessions:
+    a staff member's session holds the request list's search terms, names and email addresses
+    among them (``dsar.requests.admin_search``), and Django deletes no session by itself."""
     conf = reminder_settings()
     purged = errors = 0
     for pk in list(purgeable(conf).order_by("pk").values_list("pk", flat=True)):
@@ -140,5 +144,6 @@ def housekeeping() -> dict[str, Any]:
         else:
             purged += 1
     result = {"purged": purged, "purge_errors": errors, "expired": hooks.delete_expired()}
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     _log("housekeeping", result)
     return result

@@ -9,7 +9,8 @@ only the token (``?s=…``), as do its pagination, sorting, filter and back-to-l
 address with ``q`` in it (typed, or bookmarked before) is answered with a redirect to its token.
 
 A token belongs to the session that made it: it means nothing in another browser, and the last
-``KEEP`` searches are remembered.
+``KEEP`` searches are remembered. The daily housekeeping deletes expired sessions, and the
+search terms in them (``dsar.reminders.jobs.housekeeping``).
 """
 
 from __future__ import annotations
@@ -27,15 +28,17 @@ from django.utils.translation import gettext as _
 TOKEN_VAR = "s"  # noqa: S105 - the name of a query parameter, not a secret
 SESSION_KEY = "dsar_searches"
 KEEP = 20
+# Longer than any reference, name or address; the session is read on every staff page.
+MAX_LENGTH = 200
 # What a posted search form carries that is not a filter of the list.
 _NOT_PARAMS = {"csrfmiddlewaretoken", SEARCH_VAR, TOKEN_VAR}
 
 
 def remember(request: HttpRequest, term: str) -> str:
-    """Keep ``term`` in the session; returns its token."""
+    """Keep ``term`` (its first ``MAX_LENGTH`` characters) in the session; returns its token."""
     searches: dict[str, str] = dict(request.session.get(SESSION_KEY, {}))
     token = secrets.token_urlsafe(12)
-    searches[token] = term
+    searches[token] = term[:MAX_LENGTH]
     request.session[SESSION_KEY] = dict(list(searches.items())[-KEEP:])
     return token
 

@@ -9,6 +9,7 @@ import types
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.db import SessionStore
 
 from dsar.reminders import hooks, jobs
 from dsar.reminders.checks import check_hooks
@@ -166,3 +167,21 @@ def test_a_hook_module_that_fails_to_import_is_not_taken_for_missing(monkeypatch
     assert hooks.find("dsar.no_such_app.housekeeping.delete_expired") is None
     with pytest.raises(ModuleNotFoundError):
         hooks.find("tests.reminders.broken_hook.delete_expired")
+
+
+def test_it_forgets_expired_sessions_and_the_searches_they_hold(london):
+    # A staff member's session keeps the request list's search terms (names, addresses).
+    with time_machine.travel(NOW - datetime.timedelta(days=2), tick=False):
+        old = SessionStore()
+        old["dsar_searches"] = {"t": "Dana Data"}
+        old.set_expiry(60)
+        old.create()
+    current = SessionStore()
+    current["dsar_searches"] = {"u": "Eve Example"}
+    current.set_expiry(NOW + datetime.timedelta(hours=8))
+    current.create()
+
+    run_housekeeping()
+
+    assert not SessionStore().exists(old.session_key)
+    assert SessionStore().exists(current.session_key)
