@@ -119,7 +119,8 @@ def form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | None]:
     """The organization of ``slug`` and its version in force, in one read when it has one.
 
     The version comes with its organization attached (``version.organization``). None, None
-    when there is no such organization. Each call gets its own copies: callers may change them.
+    when there is no such organization. Each call gets its own copies of the two models, whose
+    fields callers may set (but not change lists or dicts in place: those are shared).
 
     On PostgreSQL the last read is kept per process and checked, on each call, against where and
     by which transaction the two rows were last written (``ctid``, ``xmin``: an update writes a

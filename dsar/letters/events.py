@@ -32,7 +32,7 @@ class LetterEvent:
 
 def record(
     request: PrivacyRequest,
-    what: str,
+    what: EventKind,
     *,
     summary: str,
     actor: Any = None,
