@@ -12,11 +12,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dsar.intake.models import IntakeSubmission, ReleasedFile
+from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.requests.workspace import organizations_for
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(PrivateSearchMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

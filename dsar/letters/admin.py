@@ -17,11 +17,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dsar.letters.models import DataItem, DataPackage, Letter, LetterDelivery
+from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.requests.workspace import organizations_for
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PrivateSearchMixin, admin.ModelAdmin):
     organization_path = "request__organization"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import (
     PRIVACY_OFFICER_ONLY,
     TenantAdminMixin,
@@ -93,7 +94,7 @@ class OrganizationContactInline(TenantInlineMixin, admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TenantAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "slug",
@@ -131,7 +132,7 @@ class OrganizationAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganizationAddress)
-class OrganizationAddressAdmin(TenantAdminMixin, admin.ModelAdmin):
+class OrganizationAddressAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = ("organization", "label", "address")
     list_filter = (("organization", TenantOrganizationFilter),)
     search_fields = ("label", "address", "organization__name")
@@ -139,7 +140,7 @@ class OrganizationAddressAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganizationContact)
-class OrganizationContactAdmin(TenantAdminMixin, admin.ModelAdmin):
+class OrganizationContactAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = ("organization", "role", "name", "email", "phone")
     list_filter = (("organization", TenantOrganizationFilter),)
     search_fields = ("role", "name", "email", "phone", "organization__name")
@@ -147,7 +148,7 @@ class OrganizationContactAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(MarketingDisclosure)
-class MarketingDisclosureAdmin(TenantAdminMixin, admin.ModelAdmin):
+class MarketingDisclosureAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     """The register a 1798.83 answer is read from: kept by staff, not part of policy files."""
 
     list_display = ("organization", "year", "third_party_name", "category_count")
@@ -163,7 +164,7 @@ class MarketingDisclosureAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(TenantAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     """Staff roles per organization, set by its privacy officer. Saving one also sets the user's
     role groups."""
 

@@ -23,6 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import (
     PRIVACY_OFFICER_ONLY,
     TenantAdminMixin,
@@ -144,7 +145,7 @@ class PolicyGapInline(DraftOnlyInline):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(TenantAdminMixin, admin.ModelAdmin):
+class PolicyVersionAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = (
         "organization",
         "number",
@@ -366,7 +367,7 @@ class SameVersionForm(forms.ModelForm):
         return data
 
 
-class PolicyContentAdmin(TenantAdminMixin, admin.ModelAdmin):
+class PolicyContentAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     """A row of a version's content: editable on drafts, view-only once published."""
 
     form = SameVersionForm

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.reminders.models import Notification, Reminder
 from dsar.requests.workspace import organizations_for
@@ -86,7 +87,7 @@ class ReminderInline(ReadOnly, admin.TabularInline):  # type: ignore[misc]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
+class ReminderAdmin(PrivateSearchMixin, ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
     list_display = ("request", "kind", "deadline", "offset", "claimed_at", "sent_at", sent_to)
     list_filter = (
         "kind",
@@ -104,7 +105,7 @@ class ReminderAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
+class NotificationAdmin(PrivateSearchMixin, ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
     list_display = (
         "pk",
         "kind",

@@ -132,7 +132,7 @@ def housekeeping() -> dict[str, Any]:
     """Purge personal data past retention (one transaction per request), then delete expired
     download links and uploads through the hooks of intake and letters, and expired sessions:
     a staff member's session holds the request list's search terms, names and email addresses
-    among them (``dsar.requests.admin_search``), and Django deletes no session by itself."""
+    among them (``dsar.lib.admin_search``), and Django deletes no session by itself."""
     conf = reminder_settings()
     purged = errors = 0
     for pk in list(purgeable(conf).order_by("pk").values_list("pk", flat=True)):

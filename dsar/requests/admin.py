@@ -26,9 +26,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dsar.lib.admin_search import SEARCH_VAR, PrivateSearchMixin, recall
 from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.requests import services, views_staff, workspace
-from dsar.requests.admin_search import SEARCH_VAR, PrivateSearchMixin, recall
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, RequestEvent
 from dsar.requests.services import TransitionError
 
@@ -240,7 +240,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         # Bulk actions are POSTs: a read-only role is refused outright, not sent back quietly.
-        # (A posted search is not an action: admin_search turns it into a token and redirects.)
+        # (A posted search is not an action: lib.admin_search turns it into a token and redirects.)
         searching = SEARCH_VAR in request.POST and "action" not in request.POST
         if request.method == "POST" and not searching and not self.has_change_permission(request):
             raise PermissionDenied
@@ -401,7 +401,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(RequestEvent)
-class RequestEventAdmin(admin.ModelAdmin):
+class RequestEventAdmin(PrivateSearchMixin, admin.ModelAdmin):
     """The audit trail across requests, read-only (events are append-only evidence)."""
 
     list_display = ("at", "request", "kind", "actor_label", "summary")

@@ -1,16 +1,19 @@
-"""Search terms kept out of addresses: the request list's search goes by a token in the URL.
+"""Search terms kept out of addresses: the admin lists search by a token in the URL.
 
-Staff search the request list by a requester's name or email address. The admin puts the term in
-the query string (``?q=dana@example.org``), from where it reaches the web server's access log,
-the proxy's, the browser's history and the ``Referer`` of every page opened from the list:
-personal data in URLs, which the project does not allow. Here the search form is posted; the
-term is kept in the staff member's session under a random token, and the list's address carries
-only the token (``?s=…``), as do its pagination, sorting, filter and back-to-list links. An
-address with ``q`` in it (typed, or bookmarked before) is answered with a redirect to its token.
+Staff search the request list by a requester's name or email address, the contacts by a
+person's name. The admin puts the term in the query string (``?q=dana@example.org``), from where
+it reaches the web server's access log, the proxy's, the browser's history and the ``Referer``
+of every page opened from the list: personal data in URLs, which the project does not allow.
+Here the search form is posted (``templates/admin/search_form_posted.html``, included by each of
+our apps' ``admin/<app>/search_form.html``); the term is kept in the staff member's session under
+a random token, and the list's address carries only the token (``?s=…``), as do its pagination,
+sorting, filter and back-to-list links. An address with ``q`` in it (typed, or bookmarked
+before) is answered with a redirect to its token.
 
 A token belongs to the session that made it: it means nothing in another browser, and the last
 ``KEEP`` searches are remembered. The daily housekeeping deletes expired sessions, and the
-search terms in them (``dsar.reminders.jobs.housekeeping``).
+search terms in them (``dsar.reminders.jobs.housekeeping``). Every admin of our models that
+searches uses ``PrivateSearchMixin`` (a test holds them to it).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
@@ -66,8 +70,8 @@ class PrivateSearchChangeList(ChangeList):
 
 
 class PrivateSearchMixin:
-    """For a ModelAdmin whose search terms are personal data. Its ``search_form.html`` must post
-    the form (``templates/admin/requests/privacyrequest/search_form.html``)."""
+    """For a ModelAdmin with ``search_fields``; its app's ``admin/<app>/search_form.html`` posts
+    the form."""
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return PrivateSearchChangeList
@@ -75,6 +79,8 @@ class PrivateSearchMixin:
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied  # before anything is kept in the session
         if request.method == "POST" and SEARCH_VAR in request.POST and "action" not in request.POST:
             return self._to_token(request, request.POST[SEARCH_VAR], request.POST)
         if SEARCH_VAR in request.GET:
