@@ -670,15 +670,17 @@ def deliver_one(
     return True
 
 
-def _mail_connection() -> BaseEmailBackend:
-    """One connection for the emails of a pass. When the mail server cannot be reached, each
-    send still tries on its own, and its failure is recorded and retried like any other."""
+def _mail_connection() -> tuple[BaseEmailBackend, Exception | None]:
+    """One connection for the emails of a pass, and why it could not be opened, if it could
+    not. When the mail server cannot be reached, the next send still tries on its own, and its
+    failure is recorded and retried like any other."""
     backend = get_connection()
     try:
         backend.open()
     except Exception as error:
         logger.warning("reminder emails: no mail connection (%s)", type(error).__name__)
-    return backend
+        return backend, error
+    return backend, None
 
 
 def _close(backend: BaseEmailBackend) -> None:
@@ -693,17 +695,22 @@ def deliver_pending(*, conf: ReminderSettings | None = None) -> Delivery:
     delivery = Delivery()
     outbox = _outbox(conf)
     if outbox:
-        backend = _mail_connection()
+        backend, _ = _mail_connection()
+        # Set once a send failed and a new connection failed too: the server is down, or hangs
+        # (each try would wait EMAIL_TIMEOUT twice). The rest of the pass is recorded as failed
+        # tries with that error, without knocking again, and retried after the backoff.
+        unreachable: Exception | None = None
         try:
             for page in _pages(outbox):
                 built = compose_page(page, timezone.now(), conf)
                 for notification in page:
-                    if not deliver_one(
-                        notification, built[notification.pk], delivery, conf, backend
-                    ):
+                    email = built[notification.pk]
+                    if unreachable is not None and not isinstance(email, Exception):
+                        email = unreachable
+                    if not deliver_one(notification, email, delivery, conf, backend):
                         # A broken connection would fail every later send: start anew.
                         _close(backend)
-                        backend = _mail_connection()
+                        backend, unreachable = _mail_connection()
         finally:
             _close(backend)
     return delivery

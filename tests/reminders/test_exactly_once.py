@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import socket
+import threading
 
 import pytest
 import time_machine
@@ -259,3 +261,46 @@ def test_an_unreachable_mail_server_is_recorded_on_every_email(london, due, sett
     # Once the server is back, the next sweep after the backoff sends them.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert sweep_at(TUESDAY_09 + datetime.timedelta(minutes=5))["sent"] == 3
+
+
+@pytest.fixture
+def hanging_mail_server(settings):
+    """An SMTP port that accepts connections and never answers; counts the connections."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.2)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = server.getsockname()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield accepted
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+def test_a_hanging_mail_server_is_not_knocked_on_for_every_email(london, due, hanging_mail_server):
+    # Each try waits EMAIL_TIMEOUT (1 s in tests): after a failed send and a failed reconnect,
+    # the rest of the pass is recorded as failed tries without another connection.
+    result = sweep_at(TUESDAY_09)
+
+    assert (result["sent"], result["retrying"]) == (0, 3)
+    assert len(hanging_mail_server) <= 3  # was 7: one open, then a send and a reopen per email
+    emails = Notification.objects.all()
+    assert all(n.status == NotificationStatus.PENDING and n.last_error for n in emails)
+    assert {n.attempts for n in emails} == {1}
