@@ -12,12 +12,15 @@ planned status through ``dsar.requests.services``, so every request has a real a
 - **Idempotent**: when any demo request exists (its "received" event has the actor label
   ``demo``), it adds nothing.
 
-The services stamp every event and closure with the current time, so closed requests are closed
-"now" and their days to respond are their age. Requests are received over the last
-``HISTORY_DAYS`` days, but never before the organization's first policy version was in force (a
-request binds to the version in force when it was received, and ``load_policy`` puts a version in
-force when it runs): on a fresh install the ages shrink into the time since the policies were
-loaded, and ``Seeded.window`` says so.
+The services stamp every event and closure with the current time, so each step of a story runs
+with the clock set to when it happened (``time_machine.travel``, a runtime dependency for this
+alone): a request received 50 days ago was started the next day, perhaps asked for proof of
+identity a few days later, and answered after its days to respond, mostly within its deadline and
+sometimes late, so the timelines read like real ones and the on-time chart has months to show.
+Requests are received over the last ``HISTORY_DAYS`` days, but never before the organization's
+first policy version was in force (a request binds to the version in force when it was received,
+and ``load_policy`` puts a version in force when it runs): on a fresh install the ages shrink into
+the time since the policies were loaded, and ``Seeded.window`` says so.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 
@@ -135,6 +140,37 @@ class _Seeder:
     window: datetime.timedelta
     actor: Any
     made: list[PrivacyRequest]
+    # The story being told: when its last step happened, and when it must end (its closure, or
+    # a little before now for a request still open).
+    clock: datetime.datetime = field(init=False)
+    ends: datetime.datetime = field(init=False)
+
+    @contextmanager
+    def at(self, when: datetime.datetime) -> Iterator[None]:
+        """Run a service as if at ``when``: its events and dates are stamped then."""
+        self.clock = when
+        with time_machine.travel(when, tick=False):
+            yield
+
+    @contextmanager
+    def step(self, *, last: bool = False) -> Iterator[None]:
+        """The next step of the story, a few hours to a few days after the previous one (the
+        closing step at its planned end), never after the end."""
+        when = self.ends if last else self.clock + datetime.timedelta(hours=self.rng.uniform(3, 60))
+        with self.at(min(when, self.ends)):
+            yield
+
+    def plan(self, received_at: datetime.datetime, target: Status) -> None:
+        """Set the story's end: the answer's day for a closed request, mostly within 30 days
+        (some later), never in the future; just before now for an open one."""
+        latest = self.now - datetime.timedelta(minutes=5)
+        if target in OPEN_TARGETS:
+            self.ends = latest
+            return
+        days = self.rng.triangular(1, 50, 12) * (
+            self.window / datetime.timedelta(days=HISTORY_DAYS)
+        )
+        self.ends = min(received_at + datetime.timedelta(days=days), latest)
 
     def pick_right(self, rights: list[Right], target: Status) -> tuple[str, Right | None]:
         if target is Status.AWAITING_VERIFICATION:
@@ -162,8 +198,8 @@ class _Seeder:
             return self.rng.choice((0, 1, 2, 3, 5)) if self.rng.random() < 0.8 else 60
         if target in OPEN_TARGETS:
             return int(self.rng.triangular(2, 70, 15))
-        # Closed "now" by the services: the age is the days to respond, mostly within a month.
-        return int(self.rng.triangular(2, 75, 12))
+        # Answered any time over the history: the on-time chart has every month of it.
+        return int(self.rng.triangular(2, 88, 40))
 
     def received_at(self, organization: Organization, age: int) -> datetime.datetime:
         """``age`` days ago during office hours, or, when the policies are younger than
@@ -198,78 +234,94 @@ class _Seeder:
         )[0]
         subjects = SUBJECTS.get(RightKind(right_kind), ("Privacy request", "Request"))
         subject = self.rng.choice(subjects)
-        return services.request_log(
-            organization=organization,
-            right_kind=right_kind,
-            channel_kind=channel,
-            received_at=self.received_at(organization, self.age_days(target)),
-            requester_name=requester[0],
-            requester_email=requester[1],
-            jurisdiction=jurisdiction,
-            subject_line=subject,
-            message=self.rng.choice(MESSAGES),
-            actor_label=DEMO_ACTOR_LABEL,
-        )
+        received_at = self.received_at(organization, self.age_days(target))
+        self.plan(received_at, target)
+        with self.at(received_at):
+            return services.request_log(
+                organization=organization,
+                right_kind=right_kind,
+                channel_kind=channel,
+                received_at=received_at,
+                requester_name=requester[0],
+                requester_email=requester[1],
+                jurisdiction=jurisdiction,
+                subject_line=subject,
+                message=self.rng.choice(MESSAGES),
+                actor_label=DEMO_ACTOR_LABEL,
+            )
 
     def start(self, request: PrivacyRequest) -> PrivacyRequest:
         """Start work; verify the identity first where the policy requires it."""
-        request = services.request_start(request=request, actor=self.actor)
+        with self.step():
+            request = services.request_start(request=request, actor=self.actor)
         if request.status == Status.AWAITING_VERIFICATION:
-            request = services.request_verify_identity(
-                request=request,
-                actor=self.actor,
-                how=self.rng.choice(
-                    ("matched the account email", "copy of ID checked and deleted")
-                ),
-            )
+            with self.step():
+                request = services.request_verify_identity(
+                    request=request,
+                    actor=self.actor,
+                    how=self.rng.choice(
+                        ("matched the account email", "copy of ID checked and deleted")
+                    ),
+                )
         return request
 
     def today(self, request: PrivacyRequest) -> datetime.date:
-        return timezone.localtime(self.now, ZoneInfo(request.organization.time_zone)).date()
+        """The day of the story's current step, where the organization counts its days."""
+        return timezone.localtime(self.clock, ZoneInfo(request.organization.time_zone)).date()
 
     def maybe_assign(self, request: PrivacyRequest) -> PrivacyRequest:
         if self.actor is None or self.rng.random() < 0.4:
             return request
         if not request.organization.memberships.filter(user=self.actor).exists():
             return request
-        return services.request_assign(request=request, actor=self.actor, assignee=self.actor)
+        with self.step():
+            return services.request_assign(request=request, actor=self.actor, assignee=self.actor)
 
     def drive(self, request: PrivacyRequest, target: Status) -> PrivacyRequest:
-        """Move a freshly logged request to ``target`` the way staff would."""
+        """Move a freshly logged request to ``target`` the way staff would, each step at its
+        time in the story (``plan``), the answer last."""
         actor, rng = self.actor, self.rng
         if target is Status.RECEIVED:
             return request
         if target is Status.DENIED and rng.random() < 0.5:
-            return services.request_deny(
-                request=request,
-                actor=actor,
-                reason="Manifestly unfounded: the requester has no account and no data is held.",
-            )
+            with self.step(last=True):
+                return services.request_deny(
+                    request=request,
+                    actor=actor,
+                    reason=(
+                        "Manifestly unfounded: the requester has no account and no data is held."
+                    ),
+                )
         if target is Status.WITHDRAWN and rng.random() < 0.5:
-            return services.request_withdraw(
-                request=request, actor=actor, note="Requester resolved it by self-service."
-            )
+            with self.step(last=True):
+                return services.request_withdraw(
+                    request=request, actor=actor, note="Requester resolved it by self-service."
+                )
         request = self.maybe_assign(request)
         if target is Status.AWAITING_VERIFICATION:
-            return services.request_start(request=request, actor=actor)
+            with self.step():
+                return services.request_start(request=request, actor=actor)
         if target is Status.CLOSED_UNVERIFIABLE:
-            request = services.request_start(request=request, actor=actor)
+            with self.step():
+                request = services.request_start(request=request, actor=actor)
             if request.status != Status.AWAITING_VERIFICATION:
                 request = self.ask(request, WaitingFor.IDENTITY)
-            return services.request_close(
-                request=request,
-                actor=actor,
-                as_status=Status.CLOSED_UNVERIFIABLE,
-                note="No answer to two requests for proof of identity.",
-            )
+            with self.step(last=True):
+                return services.request_close(
+                    request=request,
+                    actor=actor,
+                    as_status=Status.CLOSED_UNVERIFIABLE,
+                    note="No answer to two requests for proof of identity.",
+                )
         request = self.start(request)
         if rng.random() < 0.3:
             request = self.extend(request)
         if rng.random() < 0.25 and target is not Status.WAITING_REQUESTER:
             request = self.ask(request, WaitingFor.CLARIFICATION)
-            request = services.request_requester_answered(
-                request=request, actor=actor, answered_on=self.today(request)
-            )
+            with self.step():
+                request = services.request_requester_answered(
+                    request=request, actor=actor, answered_on=self.today(request)
+                )
         if target is Status.IN_PROGRESS:
             return request
         if target is Status.WAITING_REQUESTER:
@@ -277,6 +329,11 @@ class _Seeder:
             if request.identity_status == IdentityStatus.VERIFIED:
                 what = WaitingFor.CLARIFICATION
             return self.ask(request, what)
+        with self.step(last=True):
+            return self.answer(request, target)
+
+    def answer(self, request: PrivacyRequest, target: Status) -> PrivacyRequest:
+        actor = self.actor
         if target is Status.FULFILLED:
             return services.request_fulfil(request=request, actor=actor)
         if target is Status.PARTIALLY_FULFILLED:
@@ -302,27 +359,29 @@ class _Seeder:
             WaitingFor.CLARIFICATION: "Which of your two accounts does the request concern?",
             WaitingFor.FEE: "A reasonable fee applies to further copies.",
         }
-        return services.request_ask_requester(
-            request=request,
-            actor=self.actor,
-            waiting_for=what,
-            note=notes[what],
-            today=self.today(request),
-        )
-
-    def extend(self, request: PrivacyRequest) -> PrivacyRequest:
-        today = self.today(request)
-        if request.due_date is None or request.extended or today > request.due_date:
-            return request
-        try:
-            return services.request_extend(
+        with self.step():
+            return services.request_ask_requester(
                 request=request,
                 actor=self.actor,
-                reason="The request is complex: records are kept in three systems.",
-                today=today,
+                waiting_for=what,
+                note=notes[what],
+                today=self.today(request),
             )
-        except services.TransitionError:
-            return request  # the rule allows no extension (e.g. a CAN-SPAM opt-out)
+
+    def extend(self, request: PrivacyRequest) -> PrivacyRequest:
+        with self.step():
+            today = self.today(request)
+            if request.due_date is None or request.extended or today > request.due_date:
+                return request
+            try:
+                return services.request_extend(
+                    request=request,
+                    actor=self.actor,
+                    reason="The request is complex: records are kept in three systems.",
+                    today=today,
+                )
+            except services.TransitionError:
+                return request  # the rule allows no extension (e.g. a CAN-SPAM opt-out)
 
 
 def _plan(rng: random.Random, size: int, can_await_verification: bool) -> list[Status]:
@@ -380,9 +439,10 @@ def _duplicate(seeder: _Seeder, organization: Organization, rights: list[Right])
         requester=(original.requester_name, original.requester_email),
         right_kind=original.right_kind,
     )
-    return services.request_close(
-        request=request,
-        actor=seeder.actor,
-        as_status=Status.CLOSED_DUPLICATE,
-        note=f"Same request as {original.reference}.",
-    )
+    with seeder.step(last=True):
+        return services.request_close(
+            request=request,
+            actor=seeder.actor,
+            as_status=Status.CLOSED_DUPLICATE,
+            note=f"Same request as {original.reference}.",
+        )

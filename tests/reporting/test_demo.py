@@ -159,3 +159,20 @@ def test_demo_setup_loads_the_seeds_makes_a_privacy_officer_and_seeds_requests(d
     # history to show: requests received months ago, not only since the install.
     oldest = PrivacyRequest.objects.order_by("received_at").first().received_at
     assert timezone.now() - oldest > dt.timedelta(days=60)
+
+
+def test_each_story_is_told_at_the_times_it_happened(seeds):
+    seed(per_organization=SMALL)
+
+    closed = PrivacyRequest.objects.exclude(closed_at=None)
+    for request in PrivacyRequest.objects.prefetch_related("events"):
+        times = [event.at for event in request.events.all()]
+        # Received when it says it was, then step by step, never in the future.
+        assert times[0] == request.received_at
+        assert times == sorted(times) and times[-1] <= NOW
+        if request.closed_at is not None:
+            assert request.closed_at == times[-1]
+    # Answered over the months of the history, not all on the day the demo was made: the
+    # on-time chart has something to show.
+    assert len({r.closed_at.date().replace(day=1) for r in closed}) >= 3
+    assert closed.filter(closed_at__lt=NOW - dt.timedelta(days=30)).exists()
