@@ -19,14 +19,12 @@ searches uses ``PrivateSearchMixin`` (a test holds them to it).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.utils.translation import gettext as _
 
 TOKEN_VAR = "s"  # noqa: S105 - the name of a query parameter, not a secret
@@ -87,21 +85,31 @@ class PrivateSearchMixin:
             return self._to_token(request, request.GET[SEARCH_VAR])
         if request.GET.get(TOKEN_VAR) and recall(request) is None:
             messages.info(request, _("That search has expired: search again."))
-            params = {k: v for k, v in request.GET.items() if k != TOKEN_VAR}
-            return HttpResponseRedirect(_address(request, params))
+            return HttpResponseRedirect(_address(request, _without(request.GET, TOKEN_VAR)))
         return super().changelist_view(request, extra_context)  # type: ignore[misc]
 
     def _to_token(
-        self, request: HttpRequest, term: str, posted: Mapping[str, str] | None = None
+        self, request: HttpRequest, term: str, posted: QueryDict | None = None
     ) -> HttpResponseRedirect:
         """Redirect to the list with the same filters and the term's token (none when the term
-        is blank: the search is cleared). The form posts the filters as hidden fields."""
-        params = {**request.GET.dict(), **(posted or {})}
-        kept = {k: v for k, v in params.items() if k not in _NOT_PARAMS and k != "p"}
+        is blank: the search is cleared). The form posts the filters as hidden fields; a filter
+        may have several values."""
+        params = request.GET.copy()
+        for key in posted or ():
+            params.setlist(key, posted.getlist(key))  # type: ignore[union-attr]
+        params = _without(params, *_NOT_PARAMS, "p")
         if term.strip():
-            kept[TOKEN_VAR] = remember(request, term)
-        return HttpResponseRedirect(_address(request, kept))
+            params[TOKEN_VAR] = remember(request, term)
+        return HttpResponseRedirect(_address(request, params))
 
 
-def _address(request: HttpRequest, params: Mapping[str, str]) -> str:
-    return request.path + (f"?{urlencode(params)}" if params else "")
+def _without(params: QueryDict, *names: str) -> QueryDict:
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept
+
+
+def _address(request: HttpRequest, params: QueryDict) -> str:
+    query = params.urlencode()
+    return request.path + (f"?{query}" if query else "")

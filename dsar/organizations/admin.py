@@ -10,6 +10,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -190,3 +192,20 @@ class MembershipAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for user in users:
             sync_role_groups(user)
+
+
+# Django's own lists of staff users (searched by name and email address) and groups, like the
+# lists above (dsar.lib.admin_search): the same admins, their search terms kept out of the URL.
+# (admin/auth/search_form.html posts the search form of both.)
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class UserAdmin(PrivateSearchMixin, DjangoUserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GroupAdmin(PrivateSearchMixin, DjangoGroupAdmin):
+    pass
