@@ -157,13 +157,14 @@ class _Seeder:
         """The next step of the story, a few hours to a few days after the previous one (the
         closing step at its planned end), never after the end."""
         when = self.ends if last else self.clock + datetime.timedelta(hours=self.rng.uniform(3, 60))
-        with self.at(min(when, self.ends)):
+        with self.at(max(self.clock, min(when, self.ends))):
             yield
 
     def plan(self, received_at: datetime.datetime, target: Status) -> None:
         """Set the story's end: the answer's day for a closed request, mostly within 30 days
         (some later), never in the future; just before now for an open one."""
-        latest = self.now - datetime.timedelta(minutes=5)
+        # Never before receipt: on a fresh install a request may be received minutes ago.
+        latest = max(self.now - datetime.timedelta(minutes=5), received_at)
         if target in OPEN_TARGETS:
             self.ends = latest
             return
@@ -398,7 +399,10 @@ def _plan(rng: random.Random, size: int, can_await_verification: bool) -> list[S
 def seed_demo_requests(*, actor: Any = None, per_organization: int = 30) -> Seeded:
     """Log and drive ``per_organization`` demo requests in each seed organization; nothing when
     demo requests exist already. ``actor`` (a staff user, or None for "system") does the work
-    and, where a member of the organization, gets some requests assigned."""
+    and, where a member of the organization, gets some requests assigned.
+
+    Only from a command of its own (``seed_demo_requests``, ``demo_setup``): moving the clock
+    moves it for the whole process, never to be done in a web or task worker."""
     if demo_requests_exist():
         return Seeded([])
     organizations = list(Organization.objects.filter(slug__in=SEED_ORGANIZATIONS).order_by("slug"))

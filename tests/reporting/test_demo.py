@@ -117,10 +117,13 @@ def test_with_policies_loaded_an_hour_ago_requests_are_received_since_then(db):
     out = seed(per_organization=10)
 
     assert "have been in force for 60 minutes only" in out
-    requests = PrivacyRequest.objects.select_related("policy_version")
+    requests = PrivacyRequest.objects.select_related("policy_version").prefetch_related("events")
     assert requests.count() >= 50
     for request in requests:
         assert request.policy_version.in_force_from <= request.received_at <= NOW
+        # Every step after receipt, even squeezed into the hour: never a closure before it.
+        times = [event.at for event in request.events.all()]
+        assert times[0] == request.received_at and times == sorted(times), request.reference
 
 
 def test_assignments_go_to_the_actor_where_a_member(seeds):
