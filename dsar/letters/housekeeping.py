@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from dsar.letters import events
 from dsar.letters.models import DataItem, DataPackage, DeliveryStatus, Letter, LetterDelivery
-from dsar.requests.models import PrivacyRequest
+from dsar.requests.models import EventKind, PrivacyRequest
 
 #: What a delivery that had not gone out yet records: it can no longer be sent.
 NOT_SENT_PURGED = "not sent: the request's personal data was purged"
@@ -50,7 +50,7 @@ def purge_request(request: PrivacyRequest, now: datetime.datetime | None = None)
     if any(counts.values()):
         events.record(
             request,
-            events.LetterEvent.PURGED,
+            EventKind.PURGED,
             summary=_("Letters' personal data purged"),
             actor_label="system",
             **counts,

@@ -28,7 +28,7 @@ from django_q.tasks import async_task, schedule
 from dsar.letters import events, render, tokens
 from dsar.letters.models import DeliveryMethod, DeliveryStatus, LetterDelivery
 from dsar.lib.emails import make_message
-from dsar.requests.models import PrivacyRequest
+from dsar.requests.models import EventKind, PrivacyRequest
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
         )
         events.record(
             delivery.letter.request,
-            events.LetterEvent.SENT,
+            EventKind.LETTER_SENT,
             summary=_("%(ref)s sent by email (attempt %(n)s)")
             % {"ref": delivery.letter.reference, "n": delivery.attempts},
             id=delivery.letter_id,
@@ -202,7 +202,7 @@ def _failed(delivery: LetterDelivery, error: Exception, now: datetime.datetime) 
             }
         events.record(
             delivery.letter.request,
-            events.LetterEvent.SEND_FAILED if final else events.LetterEvent.SEND_RETRY,
+            EventKind.SEND_FAILED if final else EventKind.SEND_RETRY,
             summary=summary,
             id=delivery.letter_id,
             delivery=delivery.pk,

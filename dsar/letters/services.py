@@ -41,7 +41,7 @@ from dsar.letters.models import (
     LetterDelivery,
 )
 from dsar.letters.storage import private_storage, sha256_hex
-from dsar.requests.models import PrivacyRequest
+from dsar.requests.models import EventKind, PrivacyRequest
 
 Actor = AbstractBaseUser | None
 
@@ -197,7 +197,7 @@ def letter_issue(
             summary += " " + _("(corrects %(ref)s)") % {"ref": corrects.reference}
         events.record(
             request,
-            events.LetterEvent.ISSUED,
+            EventKind.LETTER_ISSUED,
             summary=summary,
             actor=actor,
             id=letter.pk,
@@ -301,7 +301,7 @@ def _queue_delivery(
     )
     events.record(
         letter.request,
-        events.LetterEvent.QUEUED,
+        EventKind.LETTER_QUEUED,
         summary=_("%(what)s queued for sending (%(method)s)")
         % {
             "what": _("Data package %(n)s") % {"n": package.number}
@@ -371,7 +371,7 @@ def data_item_add(
         )
     events.record(
         request,
-        events.LetterEvent.DATA_ADDED,
+        EventKind.DATA_ADDED,
         summary=_("Data attached from %(system)s (%(category)s)")
         % {"system": system, "category": category},
         actor=actor,
@@ -470,7 +470,7 @@ def package_build(
         )
         events.record(
             request,
-            events.LetterEvent.PACKAGE_BUILT,
+            EventKind.PACKAGE_BUILT,
             summary=_("Data package %(n)s built: %(count)s items, with %(ref)s")
             % {"n": number, "count": len(items), "ref": cover_letter.reference},
             actor=actor,
@@ -515,7 +515,7 @@ def package_release(
         cover.save(update_fields=["released_at"])
     events.record(
         package.request,
-        events.LetterEvent.PACKAGE_RELEASED,
+        EventKind.PACKAGE_RELEASED,
         summary=_("Data package %(n)s released; the link expires %(when)s")
         % {"n": package.number, "when": package.link_expires_at.date().isoformat()},
         actor=actor,

@@ -37,7 +37,7 @@ from dsar.letters.models import DataPackage, Letter
 from dsar.letters.storage import sha256_hex
 from dsar.organizations.models import Role
 from dsar.policies.models import DataCategory
-from dsar.requests.models import PrivacyRequest
+from dsar.requests.models import EventKind, PrivacyRequest
 
 ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
 
@@ -230,7 +230,7 @@ def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
     with transaction.atomic():
         events.record(
             privacy_request,
-            events.LetterEvent.EVIDENCE_EXPORTED,
+            EventKind.EXPORTED,
             summary=_("Evidence pack exported"),
             actor=request.user,
             sha256=sha256_hex(content),
@@ -341,7 +341,7 @@ def requester_package(request: HttpRequest, token: str) -> HttpResponse:
         DataPackage.objects.filter(pk=package.pk).update(download_count=F("download_count") + 1)
         events.record(
             package.request,
-            events.LetterEvent.PACKAGE_DOWNLOADED,
+            EventKind.PACKAGE_DOWNLOADED,
             summary=_("Data package %(n)s downloaded by the requester") % {"n": package.number},
             actor_label="requester",
             package=package.pk,
