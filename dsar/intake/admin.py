@@ -6,43 +6,18 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dsar.intake.models import IntakeSubmission, ReleasedFile
-from dsar.lib.admin_search import PrivateSearchMixin
-from dsar.organizations.admin_tenancy import TenantOrganizationFilter
-from dsar.requests.workspace import organizations_for
+from dsar.organizations.admin_tenancy import ReadOnlyTenantAdmin, TenantOrganizationFilter
 
 
-class _ReadOnly(PrivateSearchMixin, admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
-        # The admin would redirect to its index with "doesn't exist"; another tenant's row is a
-        # plain 404, like every other staff page.
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
-
+class _ReadOnly(ReadOnlyTenantAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        """Only the organizations the staff member is a member of (tenancy): another
-        organization's row answers 404."""
-        queryset = super().get_queryset(request).select_related("request__organization")
-        user: Any = request.user
-        if user.is_superuser:
-            return queryset
-        return queryset.filter(request__organization__in=organizations_for(user))
+        return super().get_queryset(request).select_related("request__organization")
 
 
 @admin.register(IntakeSubmission)

@@ -10,44 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dsar.letters.models import DataItem, DataPackage, Letter, LetterDelivery
-from dsar.lib.admin_search import PrivateSearchMixin
-from dsar.organizations.admin_tenancy import TenantOrganizationFilter
-from dsar.requests.workspace import organizations_for
-
-
-class ReadOnlyAdmin(PrivateSearchMixin, admin.ModelAdmin):
-    organization_path = "request__organization"
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
-        # The admin would redirect to its index with "doesn't exist"; another tenant's row is a
-        # plain 404, like every other staff page.
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        # A subquery of the user's organizations: no join per membership, no DISTINCT.
-        return queryset.filter(**{f"{self.organization_path}__in": organizations_for(request.user)})
+from dsar.organizations.admin_tenancy import ReadOnlyTenantAdmin, TenantOrganizationFilter
 
 
 class DeliveryInline(admin.TabularInline):
@@ -63,7 +32,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Letter)
-class LetterAdmin(ReadOnlyAdmin):
+class LetterAdmin(ReadOnlyTenantAdmin):
     list_display = ["__str__", "kind", "language", "issued_at", "issued_by", "released_at", "pdf"]
     list_filter = ["kind", "language", ("request__organization", TenantOrganizationFilter)]
     search_fields = ["request__reference", "sha256"]
@@ -98,7 +67,7 @@ class LetterAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LetterDelivery)
-class LetterDeliveryAdmin(ReadOnlyAdmin):
+class LetterDeliveryAdmin(ReadOnlyTenantAdmin):
     organization_path = "letter__request__organization"
     list_display = ["letter", "method", "status", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status", "method", ("letter__request__organization", TenantOrganizationFilter)]
@@ -107,7 +76,7 @@ class LetterDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DataPackage)
-class DataPackageAdmin(ReadOnlyAdmin):
+class DataPackageAdmin(ReadOnlyTenantAdmin):
     list_display = [
         "__str__",
         "item_count",
@@ -123,7 +92,7 @@ class DataPackageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DataItem)
-class DataItemAdmin(ReadOnlyAdmin):
+class DataItemAdmin(ReadOnlyTenantAdmin):
     list_display = ["__str__", "request", "kind", "added_at", "added_by"]
     list_filter = ["kind", ("request__organization", TenantOrganizationFilter)]
     list_select_related = ["request", "added_by"]

@@ -8,6 +8,8 @@ only those where they hold a writing role, and another tenant's object answers 4
 would tell that the id exists.
 
 Each admin names the path from its model to the organization in ``organization_path``.
+``ReadOnlyTenantAdmin`` is the same for what the system records about requests (letters,
+submissions, reminders): members of the request's organization view it, nobody edits it here.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.models import Organization, Role, holds_role_anywhere, holds_role_in
 from dsar.requests.workspace import ACTING_ROLES, organizations_for
 
@@ -45,7 +48,8 @@ class TenantOrganizationFilter(admin.RelatedFieldListFilter):
 class TenantAdminMixin:
     """A ``ModelAdmin`` whose rows belong to an organization through ``organization_path``.
 
-    - ``get_queryset``: the rows of the user's organizations (all for a superuser).
+    - ``get_queryset``: the rows of the user's organizations (all for a superuser;
+      ``tenant_rows`` says which).
     - ``get_object``: 404 for a row outside them.
     - add, change and delete: the model permission *and* one of ``writing_roles`` in the row's
       organization (a privacy officer of one organization may be an auditor of another).
@@ -75,13 +79,15 @@ class TenantAdminMixin:
             return holds_role_anywhere(request.user, self.writing_roles)
         return holds_role_in(request.user, self.organization_id_of(obj), self.writing_roles)
 
+    def tenant_rows(self, request: HttpRequest) -> Q:
+        """The rows the user may see (a superuser sees all): their organizations' rows."""
+        return Q(**{f"{self.organization_path}__in": organizations_for(request.user).values("pk")})
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)  # type: ignore[misc]
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(
-            **{f"{self.organization_path}__in": organizations_for(request.user).values("pk")}
-        )
+        return queryset.filter(self.tenant_rows(request))
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
@@ -132,3 +138,23 @@ class TenantInlineMixin:
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
         return allowed and self._may_write(request, obj)
+
+
+class ReadOnly:
+    """No adding, changing or deleting through the admin (an admin or an inline)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyTenantAdmin(ReadOnly, PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
+    """A read-only list of rows that belong to a request: the rows of the user's
+    organizations, 404 for another's, searched by token."""
+
+    organization_path = "request__organization"

@@ -11,40 +11,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from dsar.lib.admin_search import PrivateSearchMixin
-from dsar.organizations.admin_tenancy import TenantOrganizationFilter
+from dsar.organizations.admin_tenancy import ReadOnly, ReadOnlyTenantAdmin, TenantOrganizationFilter
 from dsar.reminders.models import Notification, Reminder
-from dsar.requests.workspace import organizations_for
-
-
-def _for_user(queryset: QuerySet[Any], request: HttpRequest, path: str) -> QuerySet[Any]:
-    """Tenancy: staff see the rows of their own organizations' requests only (another
-    organization's row answers 404)."""
-    if request.user.is_superuser:
-        return queryset
-    return queryset.filter(**{f"{path}__in": organizations_for(request.user)})
-
-
-class ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
-        # The admin would redirect to its index with "doesn't exist"; another tenant's row is a
-        # plain 404, like every other staff page.
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
-        if obj is None:
-            raise Http404
-        return obj
 
 
 @admin.display(description=_("sent to"))
@@ -87,7 +58,7 @@ class ReminderInline(ReadOnly, admin.TabularInline):  # type: ignore[misc]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(PrivateSearchMixin, ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
+class ReminderAdmin(ReadOnlyTenantAdmin):
     list_display = ("request", "kind", "deadline", "offset", "claimed_at", "sent_at", sent_to)
     list_filter = (
         "kind",
@@ -100,12 +71,11 @@ class ReminderAdmin(PrivateSearchMixin, ReadOnly, admin.ModelAdmin):  # type: ig
     ordering = ("-claimed_at", "-id")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Reminder]:
-        queryset = super().get_queryset(request).prefetch_related("notifications__user")
-        return _for_user(queryset, request, "request__organization")
+        return super().get_queryset(request).prefetch_related("notifications__user")
 
 
 @admin.register(Notification)
-class NotificationAdmin(PrivateSearchMixin, ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
+class NotificationAdmin(ReadOnlyTenantAdmin):
     list_display = (
         "pk",
         "kind",
@@ -142,11 +112,6 @@ class NotificationAdmin(PrivateSearchMixin, ReadOnly, admin.ModelAdmin):  # type
     def recipient(self, obj: Notification) -> str:
         return obj.recipient_label()
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        # Their own emails, and the emails to requesters of their organizations' requests.
-        return queryset.filter(
-            Q(user=request.user) | Q(request__organization__in=organizations_for(request.user))
-        )
+    def tenant_rows(self, request: HttpRequest) -> Q:
+        # The emails to requesters of their organizations' requests, and their own emails.
+        return super().tenant_rows(request) | Q(user=request.user)
