@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import platform
 import re
 import signal
 import statistics
@@ -48,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import host  # bench/host.py: this folder is on sys.path when a bench runs
 import psycopg
 from psycopg.types.json import Jsonb
 
@@ -501,14 +501,7 @@ def report(
     with psycopg.connect(f"{SERVER}/postgres") as conn:
         (pg_version,) = conn.execute("SHOW server_version").fetchone()
         (sync_commit,) = conn.execute("SHOW synchronous_commit").fetchone()
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
+    cpu = host.cpu_model()
     lines = [
         "# Intake throughput",
         "",

@@ -43,7 +43,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import pgdb  # bench/pgdb.py: this folder is on sys.path when a bench runs
+import host  # bench/host.py and bench/pgdb.py: this folder is on sys.path when a bench runs
+import pgdb
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "letters.md"
@@ -256,14 +257,7 @@ def _bulk_bench(requests: list[Any], env: dict[str, str], timeout: float) -> dic
 def _machine() -> dict[str, str]:
     from django.db import connection
 
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
+    model = host.cpu_model()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]

@@ -42,7 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pgdb  # bench/pgdb.py: this folder is on sys.path when a bench runs
+import host  # bench/host.py and bench/pgdb.py: this folder is on sys.path when a bench runs
+import pgdb
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "reminders_sweep.md"
@@ -188,33 +189,6 @@ COLUMNS = {
 }
 
 
-def _select_list(
-    model: Any, expressions: dict[str, str], params: dict[str, Any]
-) -> tuple[str, str]:
-    """The model's columns and an SQL expression for each: ``expressions``, else the field's
-    default, else NULL or ''; a new required column without a default stops the bench."""
-    from django.db import connection
-
-    columns, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(field.column)
-        if field.column in expressions:
-            values.append(expressions[field.column])
-        elif field.has_default():
-            key = f"default_{field.column}"
-            params[key] = field.get_db_prep_save(field.get_default(), connection)
-            values.append(f"%({key})s")
-        elif field.null:
-            values.append("NULL")
-        elif field.get_internal_type() in ("CharField", "TextField"):
-            values.append("''")
-        else:
-            sys.exit(f"bench: no value for {model._meta.db_table}.{field.column}; add it")
-    return ", ".join(columns), ", ".join(values)
-
-
 RESET_UNVERIFIED = """
 UPDATE requests_privacyrequest SET
     status = 'awaiting_verification', identity_status = 'pending', closed_at = NULL,
@@ -247,9 +221,12 @@ def _fill(rows: int, orgs: list[Org]) -> float:
         )
         params: dict[str, Any] = {"rows": rows}
         expressions = {k: v.format(handlers=HANDLERS) for k, v in COLUMNS.items()}
-        columns, values = _select_list(PrivacyRequest, expressions, params)
+        columns, values = pgdb.select_list(PrivacyRequest, expressions, params, "default")
         sql = FILL.format(
-            org_values=org_values, org_count=len(orgs), columns=columns, expressions=values
+            org_values=org_values,
+            org_count=len(orgs),
+            columns=", ".join(columns),
+            expressions=", ".join(values),
         )
         cursor.execute(sql, params)
         cursor.execute("ANALYZE requests_privacyrequest")
@@ -387,22 +364,9 @@ def _machine() -> dict[str, str]:
         except OSError:
             return "?"
 
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "?",
-    )
-    mem = next(
-        (
-            f"{int(line.split()[1]) // 1024 // 1024} GiB"
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        ),
-        "?",
-    )
+    cpu = host.cpu_model()
+    memory = host.memory_gib()
+    mem = f"{int(memory)} GiB" if memory else "?"
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pgdb  # bench/pgdb.py: this folder is on sys.path when a bench runs
+import host  # bench/host.py and bench/pgdb.py: this folder is on sys.path when a bench runs
+import pgdb
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "requests_1m.md"
@@ -251,33 +252,6 @@ EVENT_MOVED = {
 }
 
 
-def _select_list(
-    model: Any, expressions: dict[str, str], params: dict[str, Any], prefix: str
-) -> tuple[list[str], list[str]]:
-    """The columns of ``model`` and an SQL expression for each: ``expressions``, else the
-    field's default as a parameter, else NULL."""
-    from django.db import connection
-
-    columns, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(field.column)
-        if field.column in expressions:
-            values.append(expressions[field.column])
-        elif field.has_default():
-            key = f"{prefix}_{field.column}"
-            params[key] = field.get_db_prep_save(field.get_default(), connection)
-            values.append(f"%({key})s")
-        elif field.null:
-            values.append("NULL")
-        elif field.blank and field.get_internal_type() in ("CharField", "TextField"):
-            values.append("''")
-        else:
-            sys.exit(f"bench: no value for {model._meta.db_table}.{field.column}; add it")
-    return columns, values
-
-
 # Future references must not collide with the bench's: start each counter after them.
 SYNC_COUNTERS = """
 INSERT INTO requests_referencecounter (organization_id, year, last)
@@ -314,15 +288,15 @@ def _fill(rows: int, user: Any) -> None:
         "bench_org": Organization.objects.get(slug=BENCH_ORGANIZATION).pk,
         "bench_user": user.pk,
     }
-    columns, expressions = _select_list(PrivacyRequest, REQUEST_COLUMNS, params, "r")
+    columns, expressions = pgdb.select_list(PrivacyRequest, REQUEST_COLUMNS, params, "r")
     sql = (
         FILL_REQUESTS.replace("{org_values}", ", ".join(values))
         .replace("{columns}", ", ".join(columns))
         .replace("{expressions}", ", ".join(expressions))
     )
     event_params: dict[str, Any] = {}
-    event_columns, received = _select_list(RequestEvent, EVENT_RECEIVED, event_params, "e")
-    _same, moved = _select_list(RequestEvent, EVENT_MOVED, event_params, "e")
+    event_columns, received = pgdb.select_list(RequestEvent, EVENT_RECEIVED, event_params, "e")
+    _same, moved = pgdb.select_list(RequestEvent, EVENT_MOVED, event_params, "e")
     events_sql = (
         FILL_EVENTS.replace("{columns}", ", ".join(event_columns))
         .replace("{received}", ", ".join(received))
@@ -422,19 +396,8 @@ def _measure(user: Any, repeat: int) -> list[Measure]:
 def _machine() -> dict[str, str]:
     from django.db import connection
 
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown",
-    )
-    mem_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
+    model = host.cpu_model()
+    memory = host.memory_gib()
     nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
@@ -454,7 +417,7 @@ def _machine() -> dict[str, str]:
     return {
         "CPUs (nproc)": nproc or str(os.cpu_count()),
         "CPU model": model,
-        "RAM": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "RAM": f"{memory:.1f} GiB" if memory else "?",
         "PostgreSQL": f"{pg} (shared_buffers {shared_buffers})",
         "Python / Django": f"{platform.python_version()} / {__import__('django').get_version()}",
         "Requests": f"{requests:,} ({req_size} with indexes); {tenant:,} in the bench user's "
