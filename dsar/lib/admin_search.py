@@ -54,6 +54,11 @@ def recall(request: HttpRequest) -> str | None:
     return request.session.get(SESSION_KEY, {}).get(token)
 
 
+def is_search_post(request: HttpRequest) -> bool:
+    """Whether this is the list's search form posted (not an action on the list)."""
+    return request.method == "POST" and SEARCH_VAR in request.POST and "action" not in request.POST
+
+
 class PrivateSearchChangeList(ChangeList):
     """The admin's list, searching by the term its token stands for."""
 
@@ -79,7 +84,7 @@ class PrivateSearchMixin:
     ) -> HttpResponse:
         if not self.has_view_or_change_permission(request):  # type: ignore[attr-defined]
             raise PermissionDenied  # before anything is kept in the session
-        if request.method == "POST" and SEARCH_VAR in request.POST and "action" not in request.POST:
+        if is_search_post(request):
             return self._to_token(request, request.POST[SEARCH_VAR], request.POST)
         if SEARCH_VAR in request.GET:
             return self._to_token(request, request.GET[SEARCH_VAR])

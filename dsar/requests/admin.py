@@ -26,7 +26,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dsar.lib.admin_search import SEARCH_VAR, PrivateSearchMixin, recall
+from dsar.lib.admin_search import PrivateSearchMixin, is_search_post, recall
 from dsar.organizations.admin_tenancy import TenantOrganizationFilter
 from dsar.requests import services, views_staff, workspace
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, RequestEvent
@@ -241,8 +241,8 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
     ) -> HttpResponse:
         # Bulk actions are POSTs: a read-only role is refused outright, not sent back quietly.
         # (A posted search is not an action: lib.admin_search turns it into a token and redirects.)
-        searching = SEARCH_VAR in request.POST and "action" not in request.POST
-        if request.method == "POST" and not searching and not self.has_change_permission(request):
+        acting = request.method == "POST" and not is_search_post(request)
+        if acting and not self.has_change_permission(request):
             raise PermissionDenied
         extra_context = {
             "title": _("Requests"),
