@@ -134,10 +134,11 @@ US_STATE_LAWS: Mapping[str, StateLaw] = {
                    date(2025, 1, 1)),
     "NE": StateLaw("Nebraska Data Privacy Act", "Neb. Rev. Stat. §87-1101 et seq.",
                    date(2025, 1, 1)),
-    "NH": StateLaw("New Hampshire privacy law", "N.H. Rev. Stat. ch. 507-H", date(2025, 1, 1)),
+    "NH": StateLaw("New Hampshire Data Privacy Act", "N.H. Rev. Stat. ch. 507-H",
+                   date(2025, 1, 1)),
     "NJ": StateLaw("New Jersey Data Privacy Act", "N.J. Stat. §56:8-166.4 et seq.",
                    date(2025, 1, 15)),
-    "TN": StateLaw("Tennessee Information Protection Act", "Tenn. Code §47-18-3201 et seq.",
+    "TN": StateLaw("Tennessee Information Protection Act", "Tenn. Code §47-18-3301 et seq.",
                    date(2025, 7, 1)),
     "MN": StateLaw("Minnesota Consumer Data Privacy Act", "Minn. Stat. ch. 325M",
                    date(2025, 7, 31)),
@@ -218,12 +219,80 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True)
+class ResidenceLaw:
+    """The comprehensive privacy law of where a requester lives: whom they complain to, which
+    letter they are owed (a GDPR Art. 15 access letter or a CCPA one), how the law is named."""
+
+    law: Law
+    name: str  # as a requester reads it: "GDPR", "UK GDPR", "Virginia Consumer Data Protection Act"
+    state_law: StateLaw | None = None
+
+    @property
+    def is_gdpr(self) -> bool:
+        """The EU GDPR or the UK GDPR: the same Art. 12-22 duties."""
+        return self.law in (Law.EU_GDPR, Law.UK_GDPR)
+
+    @property
+    def is_us_state(self) -> bool:
+        """California's CCPA or another state's comprehensive law."""
+        return self.law in (Law.CCPA, Law.US_STATE_PRIVACY)
+
+
+def residence_law(jurisdiction: str, *, on: date | None = None) -> ResidenceLaw | None:
+    """The comprehensive privacy law that protects residents of ``jurisdiction`` on ``on``, or
+    None (a US state without one, "elsewhere", a state not given).
+
+    This is about the person, whatever the right: a Californian's marketing opt-out is still a
+    Californian's, who complains to the California Privacy Protection Agency. Whether the law
+    binds the organization is the caller's question (``dsar.requests.clock.serves``).
+    """
+    if not jurisdiction:
+        return None
+    where = Jurisdiction.parse(jurisdiction)
+    if where.in_eea:
+        return ResidenceLaw(Law.EU_GDPR, "GDPR")
+    if where.code == "GB":
+        return ResidenceLaw(Law.UK_GDPR, "UK GDPR")
+    if where.us_state == "CA":
+        return ResidenceLaw(Law.CCPA, "California Consumer Privacy Act")
+    state_law = US_STATE_LAWS.get(where.us_state or "")
+    if state_law is not None and (on is None or on >= state_law.in_force):
+        return ResidenceLaw(Law.US_STATE_PRIVACY, state_law.name, state_law)
+    if where.code == "BR":
+        return ResidenceLaw(Law.LGPD, "LGPD")
+    if where.code == "CA":
+        return ResidenceLaw(Law.PIPEDA, "PIPEDA")
+    return None
+
+
+def requires_verification(*, right: str, jurisdiction: str, on: date | None = None) -> bool:
+    """Whether the law of the requester's residence lets the organization act only on a
+    verified (California: "verifiable consumer request", Cal. Civ. Code §1798.140(ak); Cal.
+    Code Regs. tit. 11 §7060) or authenticated (e.g. Va. Code §59.1-577(A), Tex. Bus. & Com.
+    Code §541.051(b)) request. The GDPR only allows asking (Art. 12(6)): False there."""
+    kind = Right.parse(right)
+    law = residence_law(jurisdiction, on=on)
+    if law is None:
+        return False
+    if law.law is Law.CCPA:
+        return kind in CCPA_RIGHTS
+    if law.state_law is not None:
+        return kind in law.state_law.rights
+    return False
+
+
+@dataclass(frozen=True)
 class LegalBasis:
     """A deadline rule the law attaches to a request, and why, in words for the request's log."""
 
     law: Law
     rule: Rule
     reason: str
+    name: str = ""  # the law as a requester reads it; the state's own law for US_STATE_PRIVACY
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.law.label)
 
 
 def applicable_rules(
@@ -267,7 +336,7 @@ def applicable_rules(
     if state_law and kind in state_law.rights and (on is None or on >= state_law.in_force):
         reason = f"the {state_law.name} ({state_law.citation}) applies to {resident}"
         reason += f"; {state_law.note}" if state_law.note else ""
-        bases.append(LegalBasis(Law.US_STATE_PRIVACY, Rule.US_STATE, reason))
+        bases.append(LegalBasis(Law.US_STATE_PRIVACY, Rule.US_STATE, reason, state_law.name))
     if kind is Right.ACCESS and where.code == "BR":
         reason = f"LGPD Art. 19(II) applies to {resident}"
         bases.append(LegalBasis(Law.LGPD, Rule.LGPD, reason))

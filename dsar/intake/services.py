@@ -4,12 +4,12 @@ services of ``dsar.requests`` (``request_log_awaiting_confirmation``,
 
 The life of a request sent through the form:
 
-1. ``intake_submit`` logs it (channel "web form"), marks it as waiting for the requester's
-   identity (their email address, confirmed by a link), and emails the link. The GDPR month
-   starts again on the day the link is followed; a CCPA or other clock keeps running from
-   receipt (legal-rules.md, "GDPR identity and clarification"; Cal. Code Regs. §7021(b)).
-2. ``intake_confirm`` records the confirmation (the clock restarts where the rule says so) and
-   emails a link to the status page.
+1. ``intake_submit`` logs it (channel "web form"), marks it as waiting for the requester to
+   confirm their email address (a link), and emails the link, which also acknowledges receipt
+   (Cal. Code Regs. tit. 11 §7021(a)). No clock stops for the confirmation: it shows only that
+   the sender reads that mailbox (docs/legal-decisions.md, "Email confirmation").
+2. ``intake_confirm`` records the confirmation (``request_confirm_email``: the identity is not
+   verified by it) and emails a link to the status page.
 3. The reminder sweep (``dsar.reminders``) closes requests never confirmed, through
    ``intake_close_unverified``; ``jobs.close_unverified`` does the same by hand.
 4. ``release_file`` puts a letter or data package on the status page.
@@ -17,6 +17,7 @@ The life of a request sent through the form:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,23 +39,22 @@ from dsar.intake.forms import KeptUpload, Upload, staff_message
 from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
 from dsar.intake.tokens import confirmation_tokens, new_status_token
 from dsar.lib import emails
+from dsar.lib.i18n import in_staff_language
 from dsar.organizations.models import Organization
 from dsar.policies.models import ChannelKind, PolicyVersion, RightKind
 from dsar.requests.models import (
     EventKind,
-    IdentityStatus,
     PrivacyRequest,
     Status,
-    WaitingFor,
 )
 from dsar.requests.services import (
     TransitionError,
     _record,
+    request_acknowledge,
     request_close,
+    request_confirm_email,
     request_log_awaiting_confirmation,
     request_note,
-    request_requester_answered,
-    request_verify_identity,
 )
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ def _store_authorization(
 
 
 @sensitive_variables("new", "upload", "kept")
+@in_staff_language
 @transaction.atomic
 def intake_submit(
     *,
@@ -162,7 +163,7 @@ def intake_submit(
             language=new.language,
             is_agent=new.is_agent,
             agent_name=new.name if new.is_agent else "",
-            note=_("Confirmation link emailed to the address given on the web form."),
+            note=_("Follow the link emailed to the address given on the web form."),
             dependents=[submission],
         )
     except BaseException:
@@ -223,14 +224,29 @@ def send_confirmation(
             "request", "request__organization", "request__right"
         ).get(pk=submission.pk)
     request = submission.request
-    send_to_requester(
+    sent = send_to_requester(
         "intake_confirm",
         request,
         _email_context(submission, confirm_url=confirmation_link(submission, link_for)),
     )
+    if sent and request.acknowledged_at is None:
+        _acknowledged(request)
 
 
-def send_to_requester(name: str, request: PrivacyRequest, context: dict[str, Any]) -> None:
+@in_staff_language
+def _acknowledged(request: PrivacyRequest) -> None:
+    """The first confirmation email acknowledges receipt (§7021(a)): it says what was received,
+    how it will be processed and verified, and when to expect an answer."""
+    with contextlib.suppress(TransitionError):  # acknowledged meanwhile (a racing resend)
+        request_acknowledge(
+            request=request,
+            actor=None,
+            actor_label="system",
+            how=_("the acknowledgement email sent on receipt through the web form"),
+        )
+
+
+def send_to_requester(name: str, request: PrivacyRequest, context: dict[str, Any]) -> bool:
     """Send after commit. A mail server that fails must not turn a stored request into an error
     page (the requester would send it again): the failure is logged and recorded in the
     request's trail for staff. The requester has "send the link again", and an unconfirmed
@@ -238,6 +254,7 @@ def send_to_requester(name: str, request: PrivacyRequest, context: dict[str, Any
     and records each send)."""
     try:
         emails.send(name, to=[request.requester_email], context=context, language=request.language)
+        return True
     except Exception as error:
         logger.exception("intake: the %s email for %s could not be sent", name, request.reference)
         try:
@@ -253,6 +270,7 @@ def send_to_requester(name: str, request: PrivacyRequest, context: dict[str, Any
             )
         except Exception:
             logger.exception("intake: the failed send for %s was not recorded", request.reference)
+        return False
 
 
 # -- Confirmation ----------------------------------------------------------------------------------
@@ -262,31 +280,24 @@ class AlreadyConfirmed(Exception):
     pass
 
 
+@in_staff_language
 @transaction.atomic
 def intake_confirm(
     *, submission: IntakeSubmission, now: datetime, link_for: LinkMaker
 ) -> tuple[IntakeSubmission, str]:
-    """The requester followed the link: their email address is confirmed.
+    """The requester followed the link: their email address is confirmed, and only that.
 
-    The request's identity becomes verified through ``request_requester_answered``, which restarts
-    a GDPR clock on today's date (in the organization's time zone) and leaves a CCPA clock alone.
-    Returns the submission and the URL of a new status link, which is also emailed.
+    ``request_confirm_email`` records it and moves a request that waited for it on (to awaiting
+    verification where staff must still verify the identity); no clock moves. Returns the
+    submission and the URL of a new status link, which is also emailed.
     """
     submission = IntakeSubmission.objects.select_for_update().get(pk=submission.pk)
     if submission.verified_at is not None:
         raise AlreadyConfirmed
     request = submission.request
-    if request.status == Status.WAITING_REQUESTER and request.waiting_for == WaitingFor.IDENTITY:
-        request_requester_answered(
-            request=request,
-            actor=None,
-            answered_on=_org_today(request.organization, now),
-        )
-    elif request.is_open and request.identity_status == IdentityStatus.PENDING:
-        # Staff moved the request on meanwhile (it no longer waits for the requester).
-        request_verify_identity(request=request, actor=None, how=_("email confirmation link"))
-    else:
+    if not request.is_open:
         raise TransitionError(_("This request no longer waits for a confirmation."))
+    request_confirm_email(request=request, confirmed_on=_org_today(request.organization, now))
     submission.verified_at = now
     submission.save(update_fields=["verified_at"])
     url = status_link(submission, link_for, now=now)
@@ -304,6 +315,7 @@ def intake_confirm(
 # -- Closing unconfirmed requests ------------------------------------------------------------------
 
 
+@in_staff_language
 @transaction.atomic
 def intake_close_unverified(
     *, request: PrivacyRequest, note: str, now: datetime | None = None
@@ -336,6 +348,7 @@ def _open_submissions(organization: Organization, email: str):
 
 
 @sensitive_variables("email")
+@in_staff_language
 @transaction.atomic
 def intake_resend(
     *,
@@ -376,6 +389,7 @@ def intake_resend(
 # -- Released files --------------------------------------------------------------------------------
 
 
+@in_staff_language
 @transaction.atomic
 def release_file(
     *,

@@ -11,7 +11,6 @@ import datetime
 import mimetypes
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from dsar.letters.render import letter_language
 from dsar.letters.wording import wording
 from dsar.organizations.models import disclosures_for_year
 from dsar.policies.models import ChannelKind, Exemption, IdentityVerification
+from dsar.requests import clock
 from dsar.requests.models import EventKind, PrivacyRequest, Status, WaitingFor
 
 
@@ -34,29 +34,10 @@ class LetterNotApplicable(Exception):
     """The letter cannot be issued for this request now (with a message staff can act on)."""
 
 
-class ClockEffect(StrEnum):
-    """What asking the requester does to the deadline; the templates word each code."""
-
-    RESTART = "restart"  # GDPR: the month starts again when the identity information arrives
-    PAUSE = "pause"  # UK GDPR Art. 12A model: clarification days do not count
-    RUNS = "runs"  # CCPA and others: the clock keeps running (§7021(b))
-    TARGET = "target"  # no legal deadline, only an internal target
-
-
-def clock_effect(request: PrivacyRequest, asking_for: str) -> ClockEffect:
-    """The effect of asking for ``asking_for`` on the request's deadline.
-
-    The same rules as ``dsar.requests.services.request_ask_requester`` (legal-rules.md, "GDPR
-    identity and clarification"; §7021(b) for CCPA).
-    """
-    if not request.deadline_rule or request.due_date is None:
-        return ClockEffect.TARGET
-    rule = Rule.parse(request.deadline_rule)
-    if rule is Rule.GDPR and asking_for == AskingFor.IDENTITY:
-        return ClockEffect.RESTART
-    if rule.pausable and asking_for == AskingFor.CLARIFICATION:
-        return ClockEffect.PAUSE
-    return ClockEffect.RUNS
+def clock_effect(request: PrivacyRequest, asking_for: str) -> clock.WaitingEffect:
+    """What asking for ``asking_for`` does to the request's deadline: ``dsar.requests.clock``
+    decides it, for the letters as for the request page and the evidence pack."""
+    return clock.decide_for(request).waiting_effect(asking_for)
 
 
 def _extension_event(request: PrivacyRequest) -> Any:
@@ -247,7 +228,9 @@ def letter_context(
     elif kind is LetterKind.VERIFICATION:
         asking = parts.get("asking_for") or AskingFor.IDENTITY
         context["asking_for"] = AskingFor(asking)
-        context["clock_effect"] = clock_effect(request, asking)
+        waiting = clock_effect(request, asking)
+        context["waiting"] = waiting
+        context["clock_effect"] = waiting.effect.value
         context["rule"] = Rule.parse(request.deadline_rule) if request.deadline_rule else None
     elif kind is LetterKind.EXTENSION:
         event = _extension_event(request)

@@ -14,10 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from dsar import deadlines
 from dsar.deadlines import Rule
 from dsar.letters import render
 from dsar.letters.models import DataPackage, Letter
+from dsar.requests import clock
 from dsar.requests.models import EventKind, PrivacyRequest, RequestEvent, Status, WaitingFor
 
 TEMPLATE = "letters/evidence_pack.html"
@@ -37,31 +37,33 @@ class Arithmetic:
     paused: list[tuple[datetime.date, datetime.date]]
     due: datetime.date
     explain: str
+    reason: str
+    matches: bool  # the recomputed date is the one the request holds
 
 
 def recompute(request: PrivacyRequest) -> Arithmetic | None:
-    """The binding rule's deadline recomputed from the request's dates, with the engine's words.
+    """The deadline recomputed from the request's dates by ``clock.decide_for``, the function
+    that set it, with the engine's words; None when only an internal target applies.
 
-    Mirrors ``dsar.requests.clock.decide`` for the rule recorded on the request: a GDPR month
-    counts from the clock start (identity or fee received), other rules from receipt.
-    """
-    if not request.deadline_rule:
+    The same function as the request page and every letter: a different date here means the
+    request's inputs were changed behind the services' back, and the pack says so."""
+    decision = clock.decide_for(request)
+    deadline = decision.deadline
+    if deadline is None:
         return None
-    rule = Rule.parse(request.deadline_rule)
-    start = request.clock_started_on if rule is Rule.GDPR else request.received_on
-    calendar = request.organization.holiday_calendar or rule.default_calendar
-    paused = (
+    return Arithmetic(
+        deadline.rule,
+        deadline.received,
+        deadline.calendar,
+        deadline.extended,
         [
             (datetime.date.fromisoformat(a), datetime.date.fromisoformat(b))
             for a, b in request.paused_days
-        ]
-        if rule.pausable
-        else []
-    )
-    extended = request.extended and rule.max_extension > 0
-    deadline = deadlines.compute(rule, start, calendar=calendar, extended=extended, paused=paused)
-    return Arithmetic(
-        rule, start, deadline.calendar, extended, paused, deadline.due, deadline.explain()
+        ],
+        deadline.due,
+        deadline.explain(),
+        decision.reason,
+        deadline.due == request.due_date,
     )
 
 

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -73,11 +74,44 @@ class Organization(models.Model):
         validators=[validate_jurisdictions],
         help_text=_(
             "ISO 3166 codes (US, US-CA, GB) or EU, whose residents it serves or whose law its "
-            "policy names: they decide which statutory deadlines bind it."
+            "policy names. The policy lint checks its promises against these laws. Deadlines "
+            "follow the law of each requester's residence, whatever this list says, unless the "
+            "place is listed as out of scope below (docs/legal-decisions.md)."
         ),
+    )
+    out_of_scope = models.JSONField(
+        _("out of scope"),
+        default=list,
+        blank=True,
+        validators=[validate_jurisdictions],
+        help_text=_(
+            "Places whose privacy law does not reach the organization (GB: not established in "
+            "the UK and neither offering goods or services to people there nor monitoring them, "
+            "UK GDPR Art. 3). A request from a resident of a place listed here runs on the "
+            "policy's promise, said as a promise. A legal judgement: give the reason below."
+        ),
+    )
+    out_of_scope_reason = models.TextField(
+        _("why out of scope"),
+        blank=True,
+        help_text=_("The legal reasoning, for the record and the next privacy officer."),
     )
     websites = models.JSONField(
         _("websites"), default=list, blank=True, validators=[validate_websites]
+    )
+    web_form_enabled = models.BooleanField(
+        _("public request form switched on"),
+        default=True,
+        help_text=_(
+            "The organization offers dsar's public request form as a channel: a request sent "
+            "through it is never flagged as sent through a channel the policy does not offer."
+        ),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="USD",
+        help_text=_("ISO 4217 code (USD, EUR, GBP) in which fees are asked and printed."),
     )
     primary_colour = models.CharField(
         _("primary colour"),
@@ -110,6 +144,11 @@ class Organization(models.Model):
                 violation_error_message=_(
                     "Use 1 to 12 upper-case letters and digits, starting with a letter."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(out_of_scope=[]) | ~models.Q(out_of_scope_reason=""),
+                name="organizations_out_of_scope_has_reason",
+                violation_error_message=_("Say why these places' laws do not reach it."),
             ),
             models.CheckConstraint(
                 condition=models.Q(primary_colour="")
@@ -178,6 +217,46 @@ class OrganizationContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.name or self.email or self.phone}"
+
+
+class DisclosureRegisterConfirmation(models.Model):
+    """A privacy officer's statement that the 1798.83 register of a calendar year is complete.
+
+    An empty register proves nothing: it may be empty because nobody kept it. A letter may say
+    "we did not disclose personal information for direct marketing in that year" only once a
+    privacy officer has confirmed the year's register complete, with or without rows.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="register_confirmations",
+        verbose_name=_("organization"),
+    )
+    year = models.PositiveSmallIntegerField(_("calendar year"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("1798.83 register confirmation")
+        verbose_name_plural = _("1798.83 register confirmations")
+        ordering = ["organization", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="organizations_one_register_confirmation_per_year",
+                violation_error_message=_("This year's register is already confirmed."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.year}"
 
 
 class MarketingDisclosureQuerySet(models.QuerySet["MarketingDisclosure"]):

@@ -145,6 +145,8 @@ ORGANIZATION = {
     "time_zone": text(default="UTC"),
     "holiday_calendar": text(),
     "jurisdictions": Field(Type.TEXT_LIST, default=[]),
+    "out_of_scope": Field(Type.TEXT_LIST, default=[]),
+    "out_of_scope_reason": text(),
     "websites": Field(Type.TEXT_LIST, default=[]),
     "addresses": records(
         label=text(max_length=_max(OrganizationAddress, "label")),
@@ -434,6 +436,10 @@ def _check_organization(check: _Checker, org: dict[str, Any]) -> None:
         _validate(check, (*path, "jurisdictions", i), validate_jurisdictions, [code])
     if len(set(org["jurisdictions"])) != len(org["jurisdictions"]):
         check.fail((*path, "jurisdictions"), "a jurisdiction is listed twice")
+    for i, code in enumerate(org["out_of_scope"]):
+        _validate(check, (*path, "out_of_scope", i), validate_jurisdictions, [code])
+    if org["out_of_scope"] and not (org["out_of_scope_reason"] or "").strip():
+        check.fail((*path, "out_of_scope_reason"), "say why these places' laws do not reach it")
     url = URLValidator(schemes=["http", "https"])
     for i, website in enumerate(org["websites"]):
         _validate(check, (*path, "websites", i), url, website)

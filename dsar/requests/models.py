@@ -69,8 +69,15 @@ CLOSED = frozenset(
 )
 _ENDINGS = {Status.WITHDRAWN, Status.CLOSED_DUPLICATE}
 TRANSITIONS: dict[Status, frozenset[Status]] = {
+    # A request can wait for the requester from the start (the web form's email confirmation).
     Status.RECEIVED: frozenset(
-        {Status.AWAITING_VERIFICATION, Status.IN_PROGRESS, Status.DENIED, *_ENDINGS}
+        {
+            Status.AWAITING_VERIFICATION,
+            Status.IN_PROGRESS,
+            Status.WAITING_REQUESTER,
+            Status.DENIED,
+            *_ENDINGS,
+        }
     ),
     # Asking the requester for identity information moves a request on to waiting for them.
     Status.AWAITING_VERIFICATION: frozenset(
@@ -91,8 +98,16 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
             *_ENDINGS,
         }
     ),
+    # Back to awaiting verification when the answer was the email confirmation and the
+    # identity still has to be verified by staff.
     Status.WAITING_REQUESTER: frozenset(
-        {Status.IN_PROGRESS, Status.CLOSED_UNVERIFIABLE, Status.DENIED, *_ENDINGS}
+        {
+            Status.IN_PROGRESS,
+            Status.AWAITING_VERIFICATION,
+            Status.CLOSED_UNVERIFIABLE,
+            Status.DENIED,
+            *_ENDINGS,
+        }
     ),
     **{closed: frozenset() for closed in CLOSED},
 }
@@ -106,11 +121,24 @@ class IdentityStatus(models.TextChoices):
 
 
 class WaitingFor(models.TextChoices):
-    """What the organization asked the requester for. The effect on the clock differs by law."""
+    """What the organization asked the requester for. The effect on the clock differs by law
+    (``clock.Decision.waiting_effect``); the email confirmation of the public form stops none."""
 
     IDENTITY = "identity", _("identity information")
     CLARIFICATION = "clarification", _("clarification")
     FEE = "fee", _("a fee")
+    EMAIL = "email", _("confirmation of their email address")
+
+
+class VerificationMethod(models.TextChoices):
+    """How staff verified who the requester is. Confirming an email address is not one: it
+    shows only that the sender reads that mailbox."""
+
+    DOCUMENT = "document", _("identity document seen")
+    DATA_POINTS = "data_points", _("data points matched against our records")
+    ACCOUNT = "account", _("signed in to their account")
+    KNOWN_CONTACT = "known_contact", _("answered from contact details we already hold")
+    OTHER = "other", _("another way (described below)")
 
 
 class Flag(models.TextChoices):
@@ -121,7 +149,7 @@ class Flag(models.TextChoices):
     RIGHT_NOT_PROMISED = "right_not_promised", _("right not promised by the policy")
     BEYOND_FREQUENCY = "beyond_frequency", _("beyond the policy's frequency limit")
     DUPLICATE = "duplicate", _("possible duplicate of an open request")
-    NO_LEGAL_DEADLINE = "no_legal_deadline", _("no legal deadline: internal target only")
+    NO_LEGAL_DEADLINE = "no_legal_deadline", _("no statutory deadline known: internal target")
 
 
 def member_organization_ids(user: Any) -> list[int]:
@@ -368,10 +396,20 @@ class PrivacyRequest(models.Model):
             "empty when none was asked."
         ),
     )
-    outcome_reason = models.TextField(
-        _("outcome and reasons"),
+    fee_currency = models.CharField(
+        _("fee currency"),
+        max_length=3,
         blank=True,
-        help_text=_("Required when a request is denied or only partly fulfilled."),
+        help_text=_("ISO 4217 code of the fee (the organization's currency when asked)."),
+    )
+    outcome_reason = models.TextField(
+        _("reasons given to the requester"),
+        blank=True,
+        help_text=_(
+            "Sent to the requester: shown on their status page and printed in letters. "
+            "Required when a request is denied or only partly fulfilled. Internal notes go to "
+            "the timeline, never here."
+        ),
     )
     exemptions = models.ManyToManyField(
         "policies.Exemption",
@@ -510,6 +548,7 @@ class EventKind(models.TextChoices):
     EXTENDED = "extended", _("deadline extended")
     TARGET_SET = "target_set", _("internal target set")
     ACKNOWLEDGED = "acknowledged", _("receipt acknowledged")
+    EMAIL_CONFIRMED = "email_confirmed", _("email address confirmed")
     NOTE = "note", _("note")
     EXPORTED = "exported", _("exported")
     # Letters and data packages (``dsar.letters.events``).

@@ -39,6 +39,7 @@ from dsar.requests.models import (
     PrivacyRequest,
     RequestEvent,
     Status,
+    VerificationMethod,
     WaitingFor,
 )
 from dsar.requests.writes import write_new_request
@@ -154,31 +155,6 @@ def _require_open(request: PrivacyRequest) -> None:
         )
 
 
-def _clock_args(request: PrivacyRequest) -> dict[str, Any]:
-    """What ``clock.decide`` needs to know about a logged request."""
-    return {
-        "organization": request.organization,
-        "right": request.right,
-        "right_kind": request.right_kind,
-        "jurisdiction": request.jurisdiction,
-        "designated": request.designated,
-        "received_on": request.received_on,
-        "promise_applies": not request.off_channel,
-    }
-
-
-def _decide(request: PrivacyRequest, *, extended: bool | None = None) -> clock.Decision:
-    return clock.decide(
-        **_clock_args(request),
-        clock_started_on=request.clock_started_on,
-        paused=[
-            (datetime.date.fromisoformat(a), datetime.date.fromisoformat(b))
-            for a, b in request.paused_days
-        ],
-        extended=request.extended if extended is None else extended,
-    )
-
-
 def _apply_deadline(request: PrivacyRequest, decision: clock.Decision) -> None:
     """Set the legal deadline; the internal target is the team's, so it is left alone."""
     request.due_date = decision.deadline.due if decision.deadline else None
@@ -273,8 +249,17 @@ def _new_request(
         message=message,
     )
     right = assessment.right
+    # The policy may require it; the CCPA and the state laws let the organization act on a
+    # request to know, delete or correct only once it is verified (``requires_verification``).
     identity_required = (
         right is not None and right.identity_verification == IdentityVerification.REQUIRED
+    ) or (
+        bool(jurisdiction)
+        and right_kind in set(jurisdictions.Right)
+        and clock.serves(organization, jurisdiction)
+        and jurisdictions.requires_verification(
+            right=right_kind, jurisdiction=jurisdiction, on=received_on
+        )
     )
     request = PrivacyRequest(
         organization=organization,
@@ -298,7 +283,7 @@ def _new_request(
         **details,
     )
     request.flags = [*assessment.flags, *_repeat_flags(request)]
-    decision = clock.decide(**_clock_args(request))
+    decision = clock.decide_for(request)
     _apply_deadline(request, decision)
     request.internal_target = decision.internal_target
     if decision.deadline is None:
@@ -394,11 +379,12 @@ def request_log_awaiting_confirmation(
     """Log a request sent through a form open to anyone: it waits for the requester to confirm
     their email address before anything is started or released.
 
-    Three events, as ``request_log`` then the two moves would write them: received (flags and
-    deadline); awaiting identity verification, with the identity pending whatever the policy
-    says of verification; asked the requester for identity information (``note``), with the
-    clock effect of each rule (``request_ask_requester``). The request row is written once, in
-    its final state: no other transaction can see the steps between. ``received`` takes the
+    Two events, as ``request_log`` then ``request_ask_requester`` would write them: received
+    (flags and deadline); asked the requester to confirm their email address (``note``), with
+    the clock effect of each rule: none stops for it (``clock``). Confirming an address is not
+    verifying an identity: the identity stays as the policy and the law say (pending where a
+    verification is required), for staff to verify. The request row is written once, in its
+    final state: no other transaction can see the steps between. ``received`` takes the
     arguments of ``request_log``; ``dependents``, new rows that refer to the request (the web
     form's submission), are written with it (``writes.write_new_request``).
     """
@@ -406,26 +392,11 @@ def request_log_awaiting_confirmation(
         raise TransitionError(_("Say what you are asking the requester for."))
     request = _new_request(**received)
     events = [_received(request, actor=actor, actor_label=actor_label)]
-    current = _set_status(request, Status.AWAITING_VERIFICATION)
-    request.identity_status = IdentityStatus.PENDING
-    events.append(
-        _event(
-            request,
-            kind=EventKind.STATUS_CHANGED,
-            summary=_(
-                "Sent through the web form: waiting for the requester to confirm their email "
-                "address"
-            ),
-            actor=None,
-            from_status=current,
-            to_status=Status.AWAITING_VERIFICATION,
-        )
-    )
     events.append(
         _ask(
             request,
             actor=None,
-            waiting_for=WaitingFor.IDENTITY,
+            waiting_for=WaitingFor.EMAIL,
             note=note,
             asked_on=request.received_on,
         )
@@ -504,8 +475,21 @@ def request_start(*, request: PrivacyRequest, actor: Actor) -> PrivacyRequest:
 
 
 @transaction.atomic
-def request_verify_identity(*, request: PrivacyRequest, actor: Actor, how: str) -> PrivacyRequest:
-    """Record that the requester's identity is verified, and start work on the request."""
+def request_verify_identity(
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    how: str,
+    method: VerificationMethod | str = VerificationMethod.OTHER,
+) -> PrivacyRequest:
+    """Record that staff verified the requester's identity, how (``method``: a document seen,
+    data points matched, an account login…) and with what (``how``), and start work.
+
+    An email confirmation is not a verification (``request_confirm_email``)."""
+    try:
+        method = VerificationMethod(method)
+    except ValueError:
+        raise TransitionError(_("Choose how the identity was verified.")) from None
     if not how.strip():
         raise TransitionError(_("Say how the identity was verified."))
     request = _locked(request)
@@ -525,29 +509,66 @@ def request_verify_identity(*, request: PrivacyRequest, actor: Actor, how: str) 
     _record(
         request,
         kind=EventKind.IDENTITY_VERIFIED,
-        summary=_("Identity verified: %(how)s") % {"how": how},
+        summary=_("Identity verified (%(method)s): %(how)s") % {"method": method.label, "how": how},
         actor=actor,
         from_status=current if request.status != current else "",
         to_status=request.status if request.status != current else "",
+        method=method.value,
         how=how,
     )
     return request
 
 
+@transaction.atomic
+def request_confirm_email(
+    *, request: PrivacyRequest, confirmed_on: datetime.date, actor_label: str = "requester"
+) -> PrivacyRequest:
+    """The requester followed the link emailed to the address they gave: the address is
+    confirmed, and nothing else. The identity is not verified by it, and no clock moves.
+
+    A request waiting for the confirmation goes on: to awaiting verification when its identity
+    must still be verified, else in progress. One that staff moved on meanwhile only gets the
+    event."""
+    request = _locked(request)
+    _require_open(request)
+    current = request.status_enum
+    moved = request.status == Status.WAITING_REQUESTER and request.waiting_for == WaitingFor.EMAIL
+    if moved:
+        pending = request.identity_status == IdentityStatus.PENDING
+        _set_status(request, Status.AWAITING_VERIFICATION if pending else Status.IN_PROGRESS)
+        request.save()
+    _record(
+        request,
+        kind=EventKind.EMAIL_CONFIRMED,
+        summary=_("The requester confirmed their email address on %(day)s")
+        % {"day": confirmed_on.isoformat()},
+        actor=None,
+        actor_label=actor_label,
+        from_status=current if moved else "",
+        to_status=request.status if moved else "",
+        confirmed_on=confirmed_on.isoformat(),
+    )
+    return request
+
+
 def _clock_effect(request: PrivacyRequest, waiting_for: WaitingFor) -> str:
-    """What waiting does to the clock, in words: it differs by rule (see ``clock``)."""
-    found = clock.candidates(**_clock_args(request))
-    if waiting_for == WaitingFor.CLARIFICATION:
-        stopping = [c for c in found if c.pauses]
-        effect = _("under UK GDPR the days until the answer do not count")
-    else:
-        stopping = [c for c in found if c.restarts]
-        effect = _("the GDPR month starts again on the day it arrives")
-    if not stopping:
+    """What waiting does to the clock, in words for the trail (``clock.Decision.waiting_effect``
+    decides it)."""
+    effect = clock.decide_for(request).waiting_effect(waiting_for)
+    if effect.effect is clock.ClockEffect.TARGET:
+        return _("no statutory deadline: the internal target stays")
+    if effect.effect is clock.ClockEffect.RUNS:
         return _("the clock keeps running")
-    if len(stopping) < len(found):
-        effect += _("; the other rules keep running")
-    return effect
+    if waiting_for == WaitingFor.CLARIFICATION:
+        words = _("under the UK GDPR the days until the answer do not count")
+    else:
+        words = _("the GDPR month starts again on the day it arrives")
+    if effect.effect is clock.ClockEffect.PARTLY:
+        words += _("; %(rules)s keep running (due %(due)s)") % {
+            "rules": ", ".join(c.law_name or c.rule.label for c, _due in effect.running),
+            "due": _iso(effect.holds_until),
+        }
+    return words
 
 
 def _ask(
@@ -567,6 +588,7 @@ def _ask(
     request.waiting_since = asked_on
     if waiting_for == WaitingFor.FEE:
         request.fee_amount = fee_amount
+        request.fee_currency = request.organization.currency
     effect = _clock_effect(request, waiting_for)
     return _event(
         request,
@@ -581,6 +603,7 @@ def _ask(
         note=note,
         effect=effect,
         fee=str(fee_amount) if waiting_for == WaitingFor.FEE else None,
+        currency=request.fee_currency if waiting_for == WaitingFor.FEE else None,
     )
 
 
@@ -627,11 +650,17 @@ def request_requester_answered(
 
     Identity information or a fee restarts a GDPR month from ``answered_on``; a clarification's
     days, from asking to answering, do not count under UK GDPR; any other clock keeps running.
-    Identity information, once recorded as the answer, counts as the identity verified.
+    Identity information received still has to be checked: the request goes to awaiting
+    verification until staff verify it (``request_verify_identity``, which records how). An
+    email confirmation is recorded by ``request_confirm_email``.
     """
     request = _locked(request)
     if request.status != Status.WAITING_REQUESTER:
         raise _refusal(request.status_enum, Status.IN_PROGRESS)
+    if request.waiting_for == WaitingFor.EMAIL:
+        raise TransitionError(
+            _("The request waits for the requester to follow the link emailed to them.")
+        )
     answered_on = answered_on or _today(request)
     waiting_for, since = WaitingFor(request.waiting_for), request.waiting_since
     assert since is not None  # noqa: S101 - guaranteed by requests_waiting_only_when_waiting
@@ -642,10 +671,11 @@ def request_requester_answered(
         request.paused_days = [*request.paused_days, [since.isoformat(), answered_on.isoformat()]]
     else:
         request.clock_started_on = max(request.clock_started_on, answered_on)
-        if waiting_for == WaitingFor.IDENTITY:
-            request.identity_status = IdentityStatus.VERIFIED
-    _apply_deadline(request, _decide(request))
-    current = _set_status(request, Status.IN_PROGRESS)
+    _apply_deadline(request, clock.decide_for(request))
+    # Work starts once the identity is verified where it must be.
+    pending = request.identity_status == IdentityStatus.PENDING
+    target = Status.AWAITING_VERIFICATION if pending else Status.IN_PROGRESS
+    current = _set_status(request, target)
     request.save()
     summary = _("The requester sent %(what)s on %(day)s") % {
         "what": waiting_for.label,
@@ -664,7 +694,7 @@ def request_requester_answered(
         summary=summary,
         actor=actor,
         from_status=current,
-        to_status=Status.IN_PROGRESS,
+        to_status=target,
         waiting_for=waiting_for.value,
         asked_on=since.isoformat(),
         answered_on=answered_on.isoformat(),
@@ -688,6 +718,13 @@ def request_extend(
     _require_open(request)
     if request.due_date is None:
         raise TransitionError(_("There is no legal deadline to extend."))
+    if not clock.extension_allowed(request.right_kind):
+        raise TransitionError(
+            _(
+                "An objection to direct marketing is acted on without extension (GDPR Art. "
+                "21(3); CAN-SPAM allows none)."
+            )
+        )
     if request.extended:
         raise TransitionError(_("The deadline was already extended to the rule's maximum."))
     today = today or _today(request)
@@ -696,7 +733,7 @@ def request_extend(
             _("The deadline of %(due)s has passed: an extension must be notified before it.")
             % {"due": request.due_date.isoformat()}
         )
-    decision = _decide(request, extended=True)
+    decision = clock.decide_for(request, extended=True)
     assert decision.deadline is not None  # noqa: S101 - a due date implies a deadline
     if decision.deadline.due <= request.due_date:
         raise TransitionError(
@@ -785,9 +822,19 @@ def request_assign(
 
 @transaction.atomic
 def request_acknowledge(
-    *, request: PrivacyRequest, actor: Actor, at: datetime.datetime | None = None
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    how: str = "",
+    at: datetime.datetime | None = None,
+    actor_label: str = "",
 ) -> PrivacyRequest:
-    """Record that receipt was confirmed to the requester (CCPA §7021(a): 10 business days)."""
+    """Record that receipt was confirmed to the requester, and how (CCPA §7021(a): within 10
+    business days, saying how the request will be processed and verified and when to expect an
+    answer). Records ``acknowledged_at``, which stops the acknowledgement reminders.
+
+    Called when the web form's acknowledgement email goes out, when an acknowledgement letter
+    is sent, or by staff who acknowledged it another way (``how``: "by telephone", ...)."""
     request = _locked(request)
     if request.acknowledged_at is not None:
         raise TransitionError(_("Receipt was already acknowledged."))
@@ -796,9 +843,13 @@ def request_acknowledge(
     _record(
         request,
         kind=EventKind.ACKNOWLEDGED,
-        summary=_("Receipt acknowledged"),
+        summary=(_("Receipt acknowledged: %(how)s") % {"how": how})
+        if how
+        else _("Receipt acknowledged"),
         actor=actor,
+        actor_label=actor_label,
         at=request.acknowledged_at.isoformat(),
+        how=how,
     )
     return request
 
@@ -823,9 +874,12 @@ def _close(
     actor: Actor,
     summary: str,
     reason: str = "",
+    note: str = "",
     exemptions: Iterable[Exemption] | None = None,
     **fields: Any,
 ) -> PrivacyRequest:
+    """Close the request. ``reason`` is what the requester is told (status page, letters);
+    ``note`` is for staff and stays on the timeline."""
     request = _locked(request)
     relied_on = _exemptions(request, exemptions)
     current = _set_status(request, target)
@@ -835,6 +889,8 @@ def _close(
     request.save()
     if relied_on:
         request.exemptions.set(relied_on)
+    if note:
+        summary += _(" (internal note: %(note)s)") % {"note": note}
     _record(
         request,
         kind=EventKind.STATUS_CHANGED,
@@ -843,6 +899,7 @@ def _close(
         from_status=current,
         to_status=target,
         reason=reason,
+        note=note,
         exemptions=[e.name for e in relied_on],
     )
     return request
@@ -855,15 +912,23 @@ def request_fulfil(
     actor: Actor,
     partial: bool = False,
     reason: str = "",
+    note: str = "",
     exemptions: Iterable[Exemption] | None = None,
 ) -> PrivacyRequest:
-    """Close as fulfilled; a partial fulfilment names its reasons and the exemptions relied on."""
+    """Close as fulfilled; a partial fulfilment tells the requester its reasons and the
+    exemptions relied on. ``note`` is internal."""
     if partial and not reason.strip():
         raise TransitionError(_("Say why the request was only partly fulfilled."))
     target = Status.PARTIALLY_FULFILLED if partial else Status.FULFILLED
     summary = str(target.label).capitalize() + (f": {reason}" if reason else "")
     return _close(
-        request, target, actor=actor, summary=summary, reason=reason, exemptions=exemptions
+        request,
+        target,
+        actor=actor,
+        summary=summary,
+        reason=reason,
+        note=note,
+        exemptions=exemptions,
     )
 
 
@@ -873,9 +938,11 @@ def request_deny(
     request: PrivacyRequest,
     actor: Actor,
     reason: str,
+    note: str = "",
     exemptions: Iterable[Exemption] | None = None,
 ) -> PrivacyRequest:
-    """Deny the request, with the reasons the requester is told and the exemptions relied on."""
+    """Deny the request, with the reasons the requester is told and the exemptions relied on;
+    ``note`` is internal."""
     if not reason.strip():
         raise TransitionError(_("A denial needs its reasons, which the requester is told."))
     return _close(
@@ -884,22 +951,32 @@ def request_deny(
         actor=actor,
         summary=_("Denied: %(reason)s") % {"reason": reason},
         reason=reason,
+        note=note,
         exemptions=exemptions,
     )
 
 
 @transaction.atomic
-def request_withdraw(*, request: PrivacyRequest, actor: Actor, note: str = "") -> PrivacyRequest:
-    """The requester withdrew the request."""
-    summary = _("Withdrawn by the requester") + (f": {note}" if note else "")
-    return _close(request, Status.WITHDRAWN, actor=actor, summary=summary, reason=note)
+def request_withdraw(
+    *, request: PrivacyRequest, actor: Actor, note: str = "", reason: str = ""
+) -> PrivacyRequest:
+    """The requester withdrew the request. ``note`` is internal (how they said so);
+    ``reason``, if any, is what they are told."""
+    summary = _("Withdrawn by the requester")
+    return _close(request, Status.WITHDRAWN, actor=actor, summary=summary, reason=reason, note=note)
 
 
 @transaction.atomic
 def request_close(
-    *, request: PrivacyRequest, actor: Actor, as_status: Status | str, note: str = ""
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    as_status: Status | str,
+    note: str = "",
+    reason: str = "",
 ) -> PrivacyRequest:
-    """Close as unverifiable (the identity could not be verified) or as a duplicate."""
+    """Close as unverifiable (the identity could not be verified) or as a duplicate. ``note``
+    is internal; ``reason``, if any, is what the requester is told."""
     as_status = Status(as_status)
     if as_status not in (Status.CLOSED_UNVERIFIABLE, Status.CLOSED_DUPLICATE):
         raise TransitionError(_("Close only as unverifiable or duplicate."))
@@ -908,5 +985,7 @@ def request_close(
         if as_status == Status.CLOSED_UNVERIFIABLE
         else {}
     )
-    summary = str(as_status.label).capitalize() + (f": {note}" if note else "")
-    return _close(request, as_status, actor=actor, summary=summary, reason=note, **fields)
+    summary = str(as_status.label).capitalize()
+    return _close(
+        request, as_status, actor=actor, summary=summary, reason=reason, note=note, **fields
+    )

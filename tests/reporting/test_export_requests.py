@@ -86,7 +86,8 @@ def test_it_writes_the_import_columns_plus_reference_status_and_deadline(seeds):
             "US-CA",
             "My data",
             "Hello",
-            "in_progress",
+            # A Californian's request to know waits for a verified identity (CCPA §7060).
+            "awaiting_verification",
             "2026-02-05",
         ]
     ]

@@ -48,7 +48,8 @@ def test_it_restarts_a_gdpr_month_on_the_day_the_identity_information_arrives(lo
     # The month runs from 10 Mar: Fri 10 Apr (legal-rules.md §5 #14).
     assert request.due_date == D(2026, 4, 10)
     assert request.clock_started_on == D(2026, 3, 10)
-    assert request.identity_status == IdentityStatus.VERIFIED
+    # What arrived is not yet checked: staff verify it, recording how.
+    assert request.identity_status != IdentityStatus.VERIFIED
     assert request.status == Status.IN_PROGRESS
     event = request.events.last()
     assert event.kind == EventKind.REQUESTER_ANSWERED
@@ -80,8 +81,9 @@ def test_it_moves_an_identity_wait_on_from_awaiting_verification(log, imgwg, ali
     request = services.request_start(request=request, actor=alice)
     assert request.status == Status.AWAITING_VERIFICATION
     request = ask_and_answer(request, alice, WaitingFor.IDENTITY, D(2026, 3, 3), D(2026, 3, 20))
-    assert request.identity_status == IdentityStatus.VERIFIED
-    assert request.status == Status.IN_PROGRESS
+    # The answer waits for staff to check it: back to awaiting verification.
+    assert request.identity_status == IdentityStatus.PENDING
+    assert request.status == Status.AWAITING_VERIFICATION
     # CCPA: still 2 Mar + 45 days = 16 Apr.
     assert request.due_date == D(2026, 4, 16)
     assert "due" not in request.events.last().data  # the deadline did not move

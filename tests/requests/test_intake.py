@@ -431,7 +431,8 @@ def test_what_intake_returns_is_what_it_stored(img):
     assert submission.request == request
     assert stored(submission) == stored(IntakeSubmission.objects.get(pk=submission.pk))
     events = list(RequestEvent.objects.filter(request=request))
-    assert [e.kind for e in events] == ["received", "status_changed", "asked_requester"]
+    assert [e.kind for e in events] == ["received", "asked_requester"]
+    assert events[1].data["waiting_for"] == "email"
     assert events[0].data["flags"] == [flag["code"] for flag in request.flags]
 
 

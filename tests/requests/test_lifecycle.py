@@ -36,6 +36,8 @@ def move(request: PrivacyRequest, to: Status, actor: User) -> PrivacyRequest:
     """Drive ``request`` towards ``to`` with the service that leads there."""
     kw = {"request": request, "actor": actor}
     if to is S.AWAITING_VERIFICATION:
+        if request.status == S.WAITING_REQUESTER:
+            return services.request_requester_answered(**kw)  # the identity still pending
         return services.request_start(**kw)
     if to is S.IN_PROGRESS:
         if request.status == S.WAITING_REQUESTER:
@@ -56,6 +58,13 @@ def move(request: PrivacyRequest, to: Status, actor: User) -> PrivacyRequest:
     if to is S.WITHDRAWN:
         return services.request_withdraw(**kw, note="By phone.")
     return services.request_close(**kw, as_status=to, note="See IMGWG-2026-00001.")
+
+
+# A path of its own for a move that needs another state than the usual path leaves.
+SPECIAL_PATHS: dict[tuple[Status, Status], list[Status]] = {
+    # Waiting for the requester with the identity still pending: asked straight on receipt.
+    (S.WAITING_REQUESTER, S.AWAITING_VERIFICATION): [S.WAITING_REQUESTER],
+}
 
 
 # How to reach each status from a fresh request whose identity must be verified.
@@ -87,9 +96,9 @@ def _id(pair: tuple[Status, Status]) -> str:
 def request_in(log, imgwg, alice) -> Callable[[Status], PrivacyRequest]:
     """``request_in(status)``: an imgwg access request (identity required) in that status."""
 
-    def make(status: Status) -> PrivacyRequest:
+    def make(status: Status, target: Status | None = None) -> PrivacyRequest:
         request = log(imgwg, channel_kind="postal_mail", jurisdiction="US-CA")
-        for step in PATHS[status]:
+        for step in SPECIAL_PATHS.get((status, target), PATHS[status]):
             request = move(request, step, alice)
         assert request.status == status
         return request
@@ -104,7 +113,7 @@ def test_the_paths_reach_every_status_and_the_table_covers_it():
 
 @pytest.mark.parametrize(("source", "target"), ALLOWED, ids=map(_id, ALLOWED))
 def test_it_allows_the_move(request_in, alice, source, target):
-    request = request_in(source)
+    request = request_in(source, target)
     before = request.events.count()
     request = move(request, target, alice)
     request.refresh_from_db()
@@ -199,10 +208,16 @@ def test_it_refuses_an_exemption_of_another_policy(log, img, imt, alice):
 def test_it_marks_the_identity_failed_when_closed_as_unverifiable(request_in, alice):
     request = request_in(S.AWAITING_VERIFICATION)
     request = services.request_close(
-        request=request, actor=alice, as_status="closed_unverifiable", note="No answer."
+        request=request,
+        actor=alice,
+        as_status="closed_unverifiable",
+        note="Phoned twice, no answer.",
+        reason="We could not confirm who you are.",
     )
     assert request.identity_status == IdentityStatus.FAILED
-    assert request.outcome_reason == "No answer."
+    # What the requester is told, apart from the note staff keep for themselves.
+    assert request.outcome_reason == "We could not confirm who you are."
+    assert request.events.last().data["note"] == "Phoned twice, no answer."
 
 
 def test_it_refuses_to_close_with_an_outcome_other_than_unverifiable_or_duplicate(
@@ -288,7 +303,14 @@ def test_it_refuses_to_extend_a_1798_83_deadline(log, img, olivia):
 def test_it_refuses_to_extend_a_can_spam_deadline(log, imt, charlie):
     request = log(imt, right_kind="marketing_opt_out", jurisdiction="US-NY")
     assert request.deadline_rule == "can_spam"
-    _refuse_extension(request, charlie, "CAN-SPAM opt-out cannot be extended")
+    _refuse_extension(request, charlie, "CAN-SPAM allows none")
+
+
+def test_it_refuses_to_extend_an_eu_objection_to_direct_marketing(log, img, alice):
+    """GDPR Art. 21(3): a French requester's marketing objection is acted on without the Art.
+    12(3) extension, and CAN-SPAM, which binds IMG as a US sender, has none either."""
+    request = log(img, right_kind="marketing_opt_out", jurisdiction="FR")
+    _refuse_extension(request, alice, r"Art\. 21\(3\)")
 
 
 def test_it_refuses_to_extend_a_request_with_no_legal_deadline(log, ims_consulting, olivia):
