@@ -8,6 +8,10 @@ the staticfiles finders) and the few in-memory images the renderer registers its
 organization's logo as ``dsar-inline:logo``). Any other URL (http, https, ftp, file, data) stops
 the rendering with ``LetterRenderError``, so no letter can make the server fetch a network or
 file URL.
+
+Every character prints: one that no installed font of the letter's stylesheet can print (an
+emoji, a script the fonts lack) is replaced by a visible code before rendering, never left as an
+empty box (``dsar.letters.fonts``, ``printable_html``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from dsar.letters import fonts
 from dsar.letters.kinds import LetterKind
 
 STATIC_SCHEME = "dsar-static:"
@@ -190,6 +195,22 @@ def shared_stylesheets() -> list[CSS]:
     return sheets
 
 
+def letter_font_stacks() -> tuple[tuple[str, ...], ...]:
+    """The ``font-family`` stacks of the shared stylesheets: the fonts a letter is set in."""
+    css = []
+    for rel in SHARED_STATIC:
+        path = find_static(rel)
+        if path is not None:
+            css.append(_read(path, path.stat().st_mtime_ns).decode("utf-8"))
+    return fonts.font_stacks("\n".join(css))
+
+
+def printable_html(html: str) -> str:
+    """``html`` with each character the letter's fonts cannot print replaced by a visible code
+    (``[U+1F98A FOX FACE]``), so no letter prints an empty box: see ``dsar.letters.fonts``."""
+    return fonts.printable(html, letter_font_stacks())
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -277,7 +298,7 @@ def render_html(template: Template, context: Mapping[str, Any], *, for_pdf: bool
     }
     # The language is active too: dates (DATE_FORMAT) and choice labels follow it.
     with translation.override(template.language):
-        return loader.render_to_string(template.name, {**context, **extra})
+        return printable_html(loader.render_to_string(template.name, {**context, **extra}))
 
 
 def render_document(
@@ -286,4 +307,4 @@ def render_document(
     """Render any letters template straight to PDF (the evidence pack)."""
     with translation.override(language):
         html = loader.render_to_string(name, {**context, "for_pdf": True})
-    return html_to_pdf(html)
+    return html_to_pdf(printable_html(html))
