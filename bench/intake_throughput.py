@@ -167,7 +167,7 @@ class Session:
                 "right": "access",
                 "name": f"Bench Requester {n}",
                 "email": f"bench{n}@example.org",
-                "residence": ("EU", "US-CA", "GB", "US", "OTHER")[n % 5],
+                "residence": ("FR", "US-CA", "GB", "US-VA", "OTHER")[n % 5],
                 "acting_for": "self",
                 "message": "Please send me a copy of my data.",
                 "website": "",

@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from dsar import residences
 from dsar.intake import files
-from dsar.intake.selectors import Residence
 from dsar.policies.models import RightKind
 
 TEXT_LIMIT = 5000
@@ -30,7 +30,8 @@ ERROR_REQUIRED_RIGHT = _("Choose the right you want to use.")
 ERROR_REQUIRED_NAME = _("Enter your full name.")
 ERROR_REQUIRED_EMAIL = _("Enter your email address: we send the confirmation link to it.")
 ERROR_INVALID_EMAIL = _("Enter an email address like name@example.com.")
-ERROR_REQUIRED_RESIDENCE = _("Say where you live.")
+ERROR_REQUIRED_RESIDENCE = _("Choose where you live.")
+ERROR_INVALID_RESIDENCE = _("Choose where you live from the list.")
 ERROR_REQUIRED_ACTING_FOR = _("Say whether you ask for yourself or for someone else.")
 ERROR_REQUIRED_SUBJECT = _("Enter the full name of the person you act for.")
 ERROR_REQUIRED_AUTHORIZATION = _("Attach the signed authorization of the person you act for.")
@@ -127,6 +128,23 @@ class Upload:
     name: str
 
 
+class ResidenceField(forms.ChoiceField):
+    """Where the requester lives, as a ``<select>`` of ``dsar.residences`` grouped by country:
+    every US state, every EU/EEA country, the UK, Canada, Brazil and "elsewhere". What is kept
+    is the ISO code ("US-VA", "FR", "OTHER"); the coarse "US" and "EU" are not offered, since a
+    state's or a country's law decides the deadline. The names are read in the language of the
+    page, so the choices are set per form (``RequestForm.__init__``)."""
+
+    widget = forms.Select
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        try:
+            return residences.parse(text) if text else text
+        except ValueError:
+            return text  # refused by the choices, with ERROR_INVALID_RESIDENCE
+
+
 class RequestForm(forms.Form):
     right = forms.ChoiceField(
         label=_("Which right do you want to use?"),
@@ -146,14 +164,15 @@ class RequestForm(forms.Form):
         error_messages={"required": ERROR_REQUIRED_EMAIL, "invalid": ERROR_INVALID_EMAIL},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
-    residence = forms.ChoiceField(
+    residence = ResidenceField(
         label=_("Where do you live?"),
-        help_text=_("The law of the place where you live can give you more rights and a deadline."),
-        choices=Residence.CHOICES,
-        widget=forms.RadioSelect,
+        help_text=_(
+            "Choose your US state or your country, or “Elsewhere”. The law of the place where "
+            "you live can give you more rights and decides when you must get an answer."
+        ),
         error_messages={
             "required": ERROR_REQUIRED_RESIDENCE,
-            "invalid_choice": ERROR_REQUIRED_RESIDENCE,
+            "invalid_choice": ERROR_INVALID_RESIDENCE,
         },
     )
     acting_for = forms.ChoiceField(
@@ -222,6 +241,10 @@ class RequestForm(forms.Form):
         """``right_kinds``: the rights the policy in force promises, in its order."""
         super().__init__(*args, **kwargs)
         self.fields["right"].choices = [(kind, RightKind(kind).label) for kind in right_kinds]
+        self.fields["residence"].choices = [
+            ("", _("Choose where you live")),
+            *residences.grouped_choices(),
+        ]
         limit = filesizeformat(files.max_upload_bytes())
         self.fields["authorization"].help_text = self.fields["authorization"].help_text % {
             "limit": limit

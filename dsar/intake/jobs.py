@@ -34,7 +34,8 @@ def close_unverified(now: datetime.datetime | None = None) -> int:
     Each request goes through ``dsar.reminders.services.close_unverified_request``, the claim the
     reminder sweep takes: one transaction per request, a unique claim row, the request closed
     through ``intake_close_unverified`` (one event, ``closed_unverified_at`` set) and the notice
-    queued in the reminders outbox, where a failed send is retried and recorded.
+    queued in the reminders outbox, where a failed send is retried and recorded. A request whose
+    address was confirmed and whose identity staff have still to verify is not this tool's.
     """
     from dsar.reminders import claims, delivery
     from dsar.reminders import services as reminder_services
@@ -45,7 +46,11 @@ def close_unverified(now: datetime.datetime | None = None) -> int:
     run = uuid.uuid4()
     due = (
         claims.awaiting_verification()
-        .filter(intake__isnull=False, received_at__lte=now - conf.close_unverified_after)
+        .filter(
+            intake__isnull=False,
+            intake__verified_at__isnull=True,
+            received_at__lte=now - conf.close_unverified_after,
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )

@@ -1,8 +1,13 @@
-"""Reads for the public pages: what the policy in force offers, and when to expect an answer.
+"""Reads for the public pages and the requester's emails: what the policy in force offers, when
+to expect an answer and what it rests on, and where a request stands, in the requester's words.
 
-Nothing here writes. The deadlines shown on the form are computed by the same ``clock.decide``
-and ``channel_rules.assess`` that ``request_log`` uses, for a request received through the web
-form today, so the form never promises a date the staff side would not compute.
+Nothing here writes, and no legal rule is decided here. Every date comes from ``clock.decide``
+(the form, for a request received through the web form today, checked by the same
+``channel_rules.assess`` that ``request_log`` uses) or ``clock.decide_for`` (a logged request),
+so the public side never promises a date the staff side would not compute. What a date rests
+on is the decision's ``basis_kind``: a law (named), the policy's promise (said as a promise,
+never as law) or the organization's own date. dsar never says that no law sets a deadline
+(docs/legal-decisions.md, "What dsar never says").
 """
 
 from __future__ import annotations
@@ -10,55 +15,327 @@ from __future__ import annotations
 import copy
 import datetime
 import threading
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dsar.deadlines import Rule
+from dsar import jurisdictions, residences
+from dsar.jurisdictions import Law
 from dsar.organizations.models import Organization
 from dsar.policies.models import Channel, ChannelKind, PolicyVersion, PolicyVersionStatus, Right
 from dsar.requests import channel_rules, clock
-from dsar.requests.models import Flag, PrivacyRequest, Status, WaitingFor
+from dsar.requests.clock import Basis, ClockEffect
+from dsar.requests.models import (
+    EventKind,
+    Flag,
+    IdentityStatus,
+    PrivacyRequest,
+    Status,
+    WaitingFor,
+)
 
+# -- What an answer date rests on ------------------------------------------------------------------
 
-class Residence:
-    """Where the requester lives, as the form asks it, and the jurisdiction code it stands for."""
-
-    CHOICES: tuple[tuple[str, Promise], ...] = (
-        ("EU", _("In the European Union, Iceland, Liechtenstein or Norway (EU/EEA)")),
-        ("GB", _("In the United Kingdom")),
-        ("US-CA", _("In California")),
-        ("US", _("In another US state")),
-        ("OTHER", _("Elsewhere")),
-    )
-    SHORT: dict[str, Promise] = {
-        "EU": _("EU/EEA"),
-        "GB": _("United Kingdom"),
-        "US-CA": _("California"),
-        "US": _("another US state"),
-        "OTHER": _("elsewhere"),
-    }
-
-
-# The law's name as a requester reads it; the engine's own labels are for staff.
-RULE_NAMES: dict[str, Promise] = {
-    Rule.GDPR: _("one month (GDPR)"),
-    Rule.CCPA: _("45 days (California Consumer Privacy Act)"),
-    Rule.CCPA_OPT_OUT: _("15 business days (California Consumer Privacy Act)"),
-    Rule.SHINE_THE_LIGHT: _("30 days (California Civil Code 1798.83)"),
-    Rule.SHINE_THE_LIGHT_UNDESIGNATED: _("at most 150 days (California Civil Code 1798.83)"),
-    Rule.CAN_SPAM: _("10 business days (CAN-SPAM Act)"),
-    Rule.US_STATE: _("45 days (state privacy law)"),
-    Rule.LGPD: _("15 days (LGPD)"),
-    Rule.PIPEDA: _("30 days (PIPEDA)"),
+# A law as a requester reads it, in their language. A US state's law is named by its own title
+# ("the Virginia Consumer Data Protection Act"); the engine's labels ("EU GDPR") are for staff.
+LAW_NAMES: dict[str, Promise] = {
+    Law.EU_GDPR: _("the GDPR"),
+    Law.UK_GDPR: _("the UK GDPR"),
+    Law.CCPA: _("the California Consumer Privacy Act"),
+    Law.CAL_1798_83: _("section 1798.83 of the California Civil Code"),
+    Law.CAL_22581: _("section 22581 of the California Business and Professions Code"),
+    Law.CAN_SPAM: _("the CAN-SPAM Act"),
+    Law.LGPD: _("the LGPD, Brazil's data protection law"),
+    Law.PIPEDA: _("PIPEDA, Canada's privacy law"),
 }
+# Several states' laws with the same date, on the form ("US states with their own privacy law").
+ANY_STATE_LAW = _("the privacy law of your state")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """When an answer is due and what the date rests on, as the requester is told it.
+
+    ``basis`` is the decision's: a law (``law``, and its title in ``law_name``: for a US state
+    the title of its own law, "" for several states' laws), the policy's promise (``promise``:
+    its words, in the policy's English), or the organization's own date (``due`` is then its
+    internal target; ``promise`` holds a promise in words, "promptly", which sets no date). The
+    words are chosen when a template reads ``law_words``, so an email built in the staff's
+    language is written in the requester's.
+    """
+
+    basis: Basis
+    due: datetime.date | None
+    law: str = ""  # a ``jurisdictions.Law`` value
+    law_name: str = ""
+    promise: str = ""
+    extended: bool = False
+
+    @property
+    def law_words(self) -> str:
+        """The law in the active language: "the GDPR", "el RGPD", "the Virginia Consumer Data
+        Protection Act"; several states' laws together: "the privacy law of your state"."""
+        if self.law == Law.US_STATE_PRIVACY:
+            if not self.law_name:
+                return str(ANY_STATE_LAW)
+            return gettext("the %(law)s") % {"law": self.law_name}
+        found = LAW_NAMES.get(self.law)
+        return str(found) if found is not None else self.law_name
+
+    @property
+    def group_key(self) -> tuple[object, ...]:
+        """Residences whose answers share this key read the same on the form (each state's own
+        law counts as one: "the privacy law of your state")."""
+        return (self.basis, self.due, self.law, self.promise, self.extended)
+
+
+def answer(
+    decision: clock.Decision,
+    right: Right | None,
+    *,
+    target: datetime.date | None = None,
+    extended: bool = False,
+) -> Answer:
+    """What ``decision``'s date rests on, for the requester. ``target``: the organization's
+    own date when it is not the decision's (staff may have set another on the request)."""
+    promise = (right.deadline_promise or "") if right is not None else ""
+    kind = decision.basis_kind
+    if kind is Basis.LAW:
+        assert decision.deadline is not None  # noqa: S101 - a law's basis has a date
+        law = decision.binding_law
+        assert law is not None  # noqa: S101 - Basis.LAW means a law binds
+        due = decision.deadline.due
+        return Answer(kind, due, str(law.law or ""), law.law_name, extended=extended)
+    if kind is Basis.PROMISE:
+        assert decision.deadline is not None  # noqa: S101 - a promise's basis has a date
+        return Answer(kind, decision.deadline.due, promise=promise, extended=extended)
+    return Answer(kind, target or decision.internal_target, promise=promise)
+
+
+def answer_for(request: PrivacyRequest, decision: clock.Decision | None = None) -> Answer:
+    """When the requester of ``request`` can expect an answer, from its own dates (extension,
+    restarts and pauses included): what the sent page, the status page and the emails say."""
+    decision = decision or clock.decide_for(request)
+    return answer(
+        decision,
+        request.right,
+        target=request.internal_target,
+        extended=request.extended and decision.deadline is not None,
+    )
+
+
+# -- The form: where the requester lives, and the answer to expect from each place ----------------
+
+
+STATE_LAWS = "us-law"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Residences the form names together, so that 85 places read as a few lines."""
+
+    key: str
+    label: Promise
+    codes: frozenset[str]
+    in_us: bool = False
+
+
+def places(on: datetime.date) -> list[Place]:
+    """The residences of ``dsar.residences`` in the groups the form names, in its order: the
+    EU/EEA, the UK, California, the US states whose own privacy law is in force on ``on``
+    (``jurisdictions.residence_law``), the other US states, Canada, Brazil, elsewhere."""
+    us = [code for code in residences.NAMES if code.startswith("US-") and code != "US-CA"]
+    with_law = frozenset(
+        code
+        for code in us
+        if (law := jurisdictions.residence_law(code, on=on)) is not None
+        and law.state_law is not None
+    )
+    return [
+        Place("eea", _("EU/EEA"), frozenset(residences.EEA_COUNTRIES)),
+        Place("gb", _("United Kingdom"), frozenset({"GB"})),
+        Place("us-ca", _("California"), frozenset({"US-CA"}), in_us=True),
+        Place(STATE_LAWS, _("US states with their own privacy law"), with_law, in_us=True),
+        Place("us-other", _("other US states"), frozenset(us) - with_law, in_us=True),
+        Place("ca", _("Canada"), frozenset({"CA"})),
+        Place("br", _("Brazil"), frozenset({"BR"})),
+        Place("other", _("elsewhere"), frozenset({residences.ELSEWHERE})),
+    ]
+
+
+def state_law_names(on: datetime.date) -> str:
+    """The US states the form calls "US states with their own privacy law", in words."""
+    return _names(next(place.codes for place in places(on) if place.key == STATE_LAWS))
+
+
+def _sort_key(text: str) -> str:
+    """Alphabetical in any of our languages ("Míchigan" among the M's)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _names(codes: Iterable[str]) -> str:
+    return ", ".join(sorted((residences.label(code) for code in codes), key=_sort_key))
+
+
+def where(codes: frozenset[str], groups: list[Place]) -> str:
+    """The residences ``codes`` in words, in the active language: "EU/EEA", "United States,
+    elsewhere", "US states with their own privacy law except Iowa, Utah", "wherever you live".
+
+    A place wholly in ``codes`` is named by its group; one partly in it by the residences in,
+    or by the group "except" the residences out, whichever is shorter."""
+    if all(place.codes <= codes for place in groups):
+        return gettext("wherever you live")
+    us = [place for place in groups if place.in_us]
+    whole_us = bool(us) and all(place.codes <= codes for place in us)
+    parts = []
+    for place in groups:
+        if whole_us and place.in_us:
+            if place is us[0]:
+                parts.append(gettext("United States"))
+            continue
+        inside = place.codes & codes
+        if inside == place.codes:
+            parts.append(str(place.label))
+        elif inside and 2 * len(inside) <= len(place.codes):
+            parts.append(_names(inside))
+        elif inside:
+            parts.append(
+                gettext("%(place)s except %(names)s")
+                % {"place": place.label, "names": _names(place.codes - inside)}
+            )
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The answer to expect for the residences in ``codes``, if the request arrives today."""
+
+    codes: frozenset[str]
+    answer: Answer
+    groups: tuple[Place, ...]
+
+    @property
+    def where(self) -> str:
+        return where(self.codes, list(self.groups))
+
+
+_EXPECTATIONS: dict[tuple[object, ...], list[Expectation]] = {}
+_EXPECTATIONS_LIMIT = 512
+_EXPECTATIONS_LOCK = threading.Lock()
+
+
+def _forget_expectations(**_kwargs: Any) -> None:
+    """A version was saved or deleted: drop every line kept (a new row may reuse a freed pk)."""
+    with _EXPECTATIONS_LOCK:
+        _EXPECTATIONS.clear()
+
+
+post_save.connect(_forget_expectations, sender=PolicyVersion, dispatch_uid="intake_expectations")
+post_delete.connect(_forget_expectations, sender=PolicyVersion, dispatch_uid="intake_expectations")
+
+
+def expectations(
+    organization: Organization, version: PolicyVersion, right: Right, *, today: datetime.date
+) -> list[Expectation]:
+    """The answer to expect for every residence the form offers, grouped where it reads the
+    same, in the order of ``places``.
+
+    A published version never changes, so the lines are kept per process for the day, keyed by
+    everything the decision reads of the organization and the settings (every form view asks
+    the same thirteen rights times 85 residences); a draft is decided afresh. The words are
+    chosen when a page shows them, in its language.
+    """
+    if version.status == PolicyVersionStatus.DRAFT or version.in_force_from is None:
+        return _expectations(organization, version, right, today=today)
+    key = (
+        version.pk,
+        version.in_force_from,
+        version.content_hash,
+        right.pk,
+        today,
+        tuple(organization.out_of_scope or ()),
+        organization.holiday_calendar,
+        organization.web_form_enabled,
+        settings.DSAR_DEFAULT_TARGET_DAYS,
+    )
+    found = _EXPECTATIONS.get(key)
+    if found is None:
+        found = _expectations(organization, version, right, today=today)
+        with _EXPECTATIONS_LOCK:
+            if len(_EXPECTATIONS) >= _EXPECTATIONS_LIMIT:
+                _EXPECTATIONS.clear()
+            _EXPECTATIONS[key] = found
+    return list(found)
+
+
+def _expectations(
+    organization: Organization, version: PolicyVersion, right: Right, *, today: datetime.date
+) -> list[Expectation]:
+    """``expectations``, computed. ``clock.decide`` depends on the residence only through the
+    rules that bind it (``clock.candidates``): residences with the same rules are decided once,
+    by the same ``clock.decide`` the staff side calls, for a request received through the web
+    form today."""
+    assessment = channel_rules.assess(
+        version=version,
+        right_kind=right.kind,
+        channel_kind=ChannelKind.WEB_FORM,
+        subject_line="",
+        message="",
+    )
+    off_channel = any(
+        f["code"] in (Flag.CHANNEL_NOT_OFFERED, Flag.LABEL_MISSING) for f in assessment.flags
+    )
+    common: dict[str, Any] = {
+        "organization": organization,
+        "right": right,
+        "right_kind": right.kind,
+        "designated": assessment.designated,
+        "received_on": today,
+        "promise_applies": not off_channel,
+    }
+    by_rules: dict[tuple[object, ...], list[str]] = {}
+    for code in residences.NAMES:
+        found = clock.candidates(jurisdiction=code, **common)
+        key = tuple((c.rule, c.law, c.law_name, c.restarts, c.pauses) for c in found)
+        by_rules.setdefault(key, []).append(code)
+    # Residences whose answers read the same: their codes, and the answer of each rule set.
+    by_answer: dict[tuple[object, ...], tuple[list[str], list[Answer]]] = {}
+    for codes in by_rules.values():
+        found_answer = answer(clock.decide(jurisdiction=codes[0], **common), right)
+        same_codes, answers = by_answer.setdefault(found_answer.group_key, ([], []))
+        same_codes.extend(codes)
+        answers.append(found_answer)
+    groups = tuple(places(today))
+    result = []
+    for codes, answers in by_answer.values():
+        shown = answers[0]
+        if len({a.law_name for a in answers}) > 1:  # several states' own laws: one line
+            shown = replace(shown, law_name="")
+        result.append(Expectation(frozenset(codes), shown, groups))
+    return sorted(result, key=lambda e: _first_place(e.codes, groups))
+
+
+def _first_place(codes: frozenset[str], groups: tuple[Place, ...]) -> tuple[int, float]:
+    """Where a line goes: by the first place it covers, the line with more of it first."""
+    for n, place in enumerate(groups):
+        if inside := place.codes & codes:
+            return n, -len(inside) / len(place.codes)
+    return len(groups), 0.0
+
 
 # Channels a person can use instead of the form, in the order a page lists them.
 OTHER_CHANNELS = (
@@ -69,16 +346,6 @@ OTHER_CHANNELS = (
     ChannelKind.FAX,
     ChannelKind.SELF_SERVICE,
 )
-
-
-@dataclass(frozen=True)
-class Expectation:
-    """When an answer is due for the residences in ``where``, if the request arrives today."""
-
-    where: list[Promise]
-    due: datetime.date | None
-    rule_name: Promise | str
-    from_confirmation: bool  # the clock starts on the day the email address is confirmed
 
 
 @dataclass
@@ -201,80 +468,163 @@ def offers(
     return result
 
 
-def expectations(
-    organization: Organization, version: PolicyVersion, right: Right, *, today: datetime.date
-) -> list[Expectation]:
-    """The deadline for each residence the form offers, grouped where they are the same."""
-    assessment = channel_rules.assess(
-        version=version,
-        right_kind=right.kind,
-        channel_kind=ChannelKind.WEB_FORM,
-        subject_line="",
-        message="",
-    )
-    off_channel = any(
-        f["code"] in (Flag.CHANNEL_NOT_OFFERED, Flag.LABEL_MISSING) for f in assessment.flags
-    )
-    grouped: dict[tuple[datetime.date | None, str, bool], list[Promise]] = {}
-    for code, _label in Residence.CHOICES:
-        decision = clock.decide(
-            organization=organization,
-            right=right,
-            right_kind=right.kind,
-            jurisdiction=code,
-            designated=assessment.designated,
-            received_on=today,
-            promise_applies=not off_channel,
-        )
-        if decision.deadline is None:
-            key = (None, "", False)
-        else:
-            rule = decision.deadline.rule
-            restarts = any(c.restarts for c in decision.candidates if c.rule is rule)
-            key = (decision.deadline.due, rule.value, restarts)
-        grouped.setdefault(key, []).append(Residence.SHORT[code])
-    return [
-        Expectation(
-            where=where,
-            due=due,
-            rule_name=RULE_NAMES.get(rule, rule) if rule else "",
-            from_confirmation=restarts,
-        )
-        for (due, rule, restarts), where in grouped.items()
-    ]
+# -- Where a request stands, in the requester's words ----------------------------------------------
 
-
-# Where a request stands, in the requester's words (the staff labels are in Status).
+# The staff labels are in Status; these are the requester's.
 REQUESTER_STATUS: dict[str, Promise] = {
     Status.RECEIVED: _("Received"),
-    Status.AWAITING_VERIFICATION: _("Waiting for you to confirm your email address"),
+    Status.AWAITING_VERIFICATION: _("We are checking who you are"),
     Status.IN_PROGRESS: _("Being worked on"),
     Status.WAITING_REQUESTER: _("Waiting for information from you"),
     Status.FULFILLED: _("Answered"),
     Status.PARTIALLY_FULFILLED: _("Partly answered"),
     Status.DENIED: _("Refused"),
     Status.WITHDRAWN: _("Withdrawn"),
-    Status.CLOSED_UNVERIFIABLE: _("Closed: your email address was not confirmed"),
+    Status.CLOSED_UNVERIFIABLE: _("Closed: we could not verify who you are"),
     Status.CLOSED_DUPLICATE: _("Closed: the same as an earlier request"),
 }
-WAITING_FOR: dict[str, Promise] = {
-    WaitingFor.IDENTITY: _("We need to confirm who you are. We have written to you about it."),
-    WaitingFor.CLARIFICATION: _("We need you to tell us more. We have written to you about it."),
-    WaitingFor.FEE: _("The organization asks for a fee. We have written to you about it."),
+CONFIRM_EMAIL = _("Confirm your email address: follow the link we emailed you")
+CLOSED_UNCONFIRMED = _("Closed: your email address was not confirmed")
+# What the organization asked for, as the status page heads the words staff sent.
+ASKED_FOR: dict[str, Promise] = {
+    WaitingFor.IDENTITY: _("Information to check who you are"),
+    WaitingFor.CLARIFICATION: _("More details about your request"),
+    WaitingFor.FEE: _("A fee"),
 }
 
 
-def requester_status(request: PrivacyRequest) -> Promise | str:
+def awaits_email(request: PrivacyRequest) -> bool:
+    """Whether the request waits for its requester to follow the link emailed to them."""
+    return request.status == Status.WAITING_REQUESTER and request.waiting_for == WaitingFor.EMAIL
+
+
+def email_never_confirmed(request: PrivacyRequest) -> bool:
+    """Whether the request came through the web form and its email address was never confirmed
+    (what a reminder, or the notice of its closure, is about)."""
+    from dsar.intake.models import IntakeSubmission
+
+    if awaits_email(request):
+        return True
+    return IntakeSubmission.objects.filter(request=request, verified_at__isnull=True).exists()
+
+
+def requester_status(request: PrivacyRequest, *, email_confirmed: bool = True) -> Promise | str:
+    if awaits_email(request):
+        return CONFIRM_EMAIL
+    if request.status == Status.CLOSED_UNVERIFIABLE and not email_confirmed:
+        return CLOSED_UNCONFIRMED
     return REQUESTER_STATUS.get(request.status, request.get_status_display())
 
 
-def waiting_for(request: PrivacyRequest) -> Promise | str:
-    return WAITING_FOR.get(request.waiting_for, "")
+@dataclass(frozen=True)
+class Asked:
+    """What the organization asked the requester for, in the words staff sent them (the
+    note of the ASKED_REQUESTER event), and what waiting for it does to the date
+    (``clock.Decision.waiting_effect``): ``holds`` is the date that stays when only some rules
+    stop."""
+
+    waiting_for: str
+    note: str
+    fee: str
+    effect: ClockEffect
+    holds: Answer | None = None
+
+    @property
+    def heading(self) -> Promise | str:
+        return ASKED_FOR.get(self.waiting_for, "")
 
 
-def deadline_restarts_on_confirmation(request: object) -> bool:
-    """Whether the request's binding deadline counts from the day the email is confirmed."""
-    return getattr(request, "deadline_rule", "") == Rule.GDPR
+def _holding(effect: clock.WaitingEffect, right: Right | None) -> Answer | None:
+    """The date that stays whatever the wait, and what it rests on (a law before a promise of
+    the same date)."""
+    due = effect.holds_until
+    if due is None:
+        return None
+    holding = [c for c, day in effect.running if day == due]
+    law = next((c for c in holding if not c.is_promise), None)
+    if law is None:
+        promise = (right.deadline_promise or "") if right is not None else ""
+        return Answer(Basis.PROMISE, due, promise=promise)
+    return Answer(Basis.LAW, due, str(law.law or ""), law.law_name)
+
+
+def asked(request: PrivacyRequest, decision: clock.Decision) -> Asked | None:
+    """What the request waits for from its requester (identity information, clarification or a
+    fee); None when it waits for nothing, or only for the email confirmation."""
+    if request.status != Status.WAITING_REQUESTER or request.waiting_for in ("", WaitingFor.EMAIL):
+        return None
+    event = (
+        request.events.filter(kind=EventKind.ASKED_REQUESTER, data__waiting_for=request.waiting_for)
+        .order_by("-at", "-id")
+        .first()
+    )
+    data = event.data if event is not None else {}
+    fee = ""
+    if request.waiting_for == WaitingFor.FEE and request.fee_amount is not None:
+        fee = f"{request.fee_amount} {request.fee_currency}".strip()
+    effect = decision.waiting_effect(request.waiting_for)
+    holds = _holding(effect, request.right) if effect.effect is ClockEffect.PARTLY else None
+    return Asked(request.waiting_for, str(data.get("note") or ""), fee, effect.effect, holds)
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """The status page of one request: where it stands, what is asked of the requester, and
+    when to expect an answer (while it is open)."""
+
+    label: Promise | str
+    answer: Answer | None
+    asked: Asked | None
+    awaits_email: bool
+
+
+def status_view(request: PrivacyRequest, *, email_confirmed: bool) -> StatusView:
+    decision = clock.decide_for(request)
+    return StatusView(
+        label=requester_status(request, email_confirmed=email_confirmed),
+        answer=answer_for(request, decision) if request.is_open else None,
+        asked=asked(request, decision),
+        awaits_email=awaits_email(request),
+    )
+
+
+# -- How the request will be verified: what the acknowledgement of receipt says --------------------
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    """Whether and why the organization must verify who the requester is before it acts.
+
+    ``how``: "ccpa" (a Californian's request to know, delete or correct: Cal. Code Regs. tit. 11
+    §7060, the 45 days running "regardless of time required to verify", §7021(b)); "state" (a
+    state law's authenticated request, ``law_name``); "policy" (the policy requires it); "ask"
+    (nothing requires it: the organization asks only if it needs to)."""
+
+    how: str
+    law_name: str = ""
+
+    @property
+    def law_words(self) -> str:
+        return Answer(Basis.LAW, None, Law.US_STATE_PRIVACY, self.law_name).law_words
+
+
+def identity_check(request: PrivacyRequest) -> IdentityCheck:
+    """Why the identity of ``request``'s requester must be verified, as ``request_log`` decided
+    it (``identity_status``) and the law of their residence says it
+    (``jurisdictions.requires_verification``)."""
+    if request.identity_status != IdentityStatus.PENDING:
+        return IdentityCheck("ask")
+    law = clock.residence_law(request)
+    by_law = (
+        law is not None
+        and request.right_kind in set(jurisdictions.Right)
+        and jurisdictions.requires_verification(
+            right=request.right_kind, jurisdiction=request.jurisdiction, on=request.received_on
+        )
+    )
+    if by_law and law is not None:
+        return IdentityCheck("ccpa") if law.law is Law.CCPA else IdentityCheck("state", law.name)
+    return IdentityCheck("policy")
 
 
 # -- What the status page lists ----------------------------------------------------------------

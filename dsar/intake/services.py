@@ -201,12 +201,16 @@ def status_link(submission: IntakeSubmission, link_for: LinkMaker, *, now: datet
 
 
 def _email_context(submission: IntakeSubmission, **extra: Any) -> dict[str, Any]:
+    """What the requester's emails say: the answer date and what it rests on
+    (``selectors.answer_for``, as the status page says it) and how the identity will be
+    checked. The words are chosen when the email is rendered, in the requester's language."""
     request = submission.request
     return {
         "organization": request.organization,
         "request": request,
         "right_label": RightKind(request.right_kind).label,
-        "from_confirmation": selectors.deadline_restarts_on_confirmation(request),
+        "answer": selectors.answer_for(request),
+        "identity": selectors.identity_check(request),
         "link_hours": confirmation_tokens.max_age() // 3600,
         **extra,
     }
@@ -301,9 +305,9 @@ def intake_confirm(
     submission.verified_at = now
     submission.save(update_fields=["verified_at"])
     url = status_link(submission, link_for, now=now)
-    submission = IntakeSubmission.objects.select_related("request", "request__organization").get(
-        pk=submission.pk
-    )
+    submission = IntakeSubmission.objects.select_related(
+        "request", "request__organization", "request__right"
+    ).get(pk=submission.pk)
     context = _email_context(submission, status_url=url)
     transaction.on_commit(
         lambda: send_to_requester("intake_confirmed", submission.request, context)
@@ -340,7 +344,9 @@ def intake_close_unverified(
 
 
 def _open_submissions(organization: Organization, email: str):
-    return IntakeSubmission.objects.select_related("request", "request__organization").filter(
+    return IntakeSubmission.objects.select_related(
+        "request", "request__organization", "request__right"
+    ).filter(
         request__organization=organization,
         request__requester_email__iexact=email,
         request__status__in=Status.open_values(),

@@ -119,7 +119,9 @@ def _done_submission(request: HttpRequest, organization: Organization) -> Intake
     except (KeyError, signing.BadSignature):
         return None
     return (
-        IntakeSubmission.objects.select_related("request", "request__organization")
+        IntakeSubmission.objects.select_related(
+            "request", "request__organization", "request__right"
+        )
         .filter(pk=pk, request__organization=organization)
         .first()
     )
@@ -146,6 +148,13 @@ def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     if version is None:
         return _page(request, organization, "intake/no_policy.html", {}, status=404)
+    if not organization.web_form_enabled:
+        # Switched off: the page says so and gives the policy's other channels; a post is
+        # neither read nor logged.
+        if request.method == "POST":
+            logger.info("intake: a post to the switched-off form of %s; nothing logged", slug)
+        context = {"channels": _all_channels(selectors.offers(organization, version))}
+        return _private(_page(request, organization, "intake/form_off.html", context))
     # A post is checked against the kinds alone; the page's details are read only to show it.
     kinds = list(channel_rules.rules_for(version).kinds)
     if request.method != "POST":
@@ -206,7 +215,6 @@ def _form_page(
     offers = selectors.offers(organization, version)
     first_ids = {
         "right": f"id_right_{offers[0].kind}" if offers else "id_right",
-        "residence": "id_residence_0",
         "acting_for": "id_acting_for_0",
         "portability_format": "id_portability_format_0",
         "portability_recipient": "id_portability_recipient_0",
@@ -223,6 +231,7 @@ def _form_page(
         "kept_token": kept.sign() if kept else "",
         "rate_limited": rate_limited,
         "channels": channels,
+        "state_laws": selectors.state_law_names(selectors.today_for(organization)),
     }
     status = 429 if rate_limited else 200
     return _private(_page(request, organization, "intake/form.html", context, status=status))
@@ -240,11 +249,12 @@ def _all_channels(offers: list[selectors.Offer]) -> list[Any]:
 def done(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization(slug)
     submission = _done_submission(request, organization)
-    context = {"submission": submission, "request_": submission.request if submission else None}
+    context: dict[str, Any] = {
+        "submission": submission,
+        "request_": submission.request if submission else None,
+    }
     if submission is not None:
-        context["from_confirmation"] = selectors.deadline_restarts_on_confirmation(
-            submission.request
-        )
+        context["answer"] = selectors.answer_for(submission.request)
         context["link_hours"] = confirmation_tokens.max_age() // 3600
     return _private(_page(request, organization, "intake/done.html", context))
 
@@ -331,7 +341,10 @@ def _status_link(organization: Organization, token: str) -> StatusLink | None:
         return None
     return (
         StatusLink.objects.select_related(
-            "submission", "submission__request", "submission__request__organization"
+            "submission",
+            "submission__request",
+            "submission__request__organization",
+            "submission__request__right",
         )
         .filter(
             token_hash=hash_status_token(token),
@@ -357,8 +370,9 @@ def status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     context = {
         "submission": link.submission,
         "request_": privacy_request,
-        "status_label": selectors.requester_status(privacy_request),
-        "waiting_for": selectors.waiting_for(privacy_request),
+        "view": selectors.status_view(
+            privacy_request, email_confirmed=link.submission.verified_at is not None
+        ),
         "released": released,
         "download_minutes": download_max_age() // 60,
     }

@@ -433,31 +433,28 @@ def _outbox_defaults(now: datetime.datetime) -> dict[str, Value]:
 
 
 def is_awaiting_verification(request: PrivacyRequest) -> bool:
-    """Whether ``request`` still waits for its requester's identity: awaiting verification, or
-    sent through the web form and waiting for the emailed confirmation link to be followed
-    (``dsar.intake`` records that as waiting for the requester's identity information)."""
-    if request.identity_status != IdentityStatus.PENDING:
+    """Whether ``request`` waits for its requester to show who they are: sent through the web
+    form and waiting for the emailed link to be followed (``WaitingFor.EMAIL``), or asked by
+    staff for identity information not yet received (``WaitingFor.IDENTITY``).
+
+    A request *awaiting verification* is not one of them: it is the organization's turn (to
+    check what it holds, or to ask), so the requester is neither reminded nor closed out for
+    it (docs/legal-decisions.md, "Email confirmation is not identity verification")."""
+    if request.status != Status.WAITING_REQUESTER:
         return False
-    return request.status == Status.AWAITING_VERIFICATION or (
-        request.status == Status.WAITING_REQUESTER
-        and request.waiting_for == WaitingFor.IDENTITY
-        and request.channel_kind == ChannelKind.WEB_FORM
-    )
+    if request.waiting_for == WaitingFor.EMAIL:
+        return request.channel_kind == ChannelKind.WEB_FORM
+    return request.waiting_for == WaitingFor.IDENTITY
 
 
 def awaiting_verification() -> QuerySet[PrivacyRequest]:
-    """Requests waiting for the requester to verify their identity, who can be written to (the
-    queryset of ``is_awaiting_verification``)."""
-    web_form = Q(
-        status=Status.WAITING_REQUESTER,
-        waiting_for=WaitingFor.IDENTITY,
-        channel_kind=ChannelKind.WEB_FORM,
-    )
-    return (
-        PrivacyRequest.objects.filter(identity_status=IdentityStatus.PENDING)
-        .filter(Q(status=Status.AWAITING_VERIFICATION) | web_form)
-        .exclude(requester_email="")
-    )
+    """Requests waiting for the requester to confirm their email address or to send identity
+    information, who can be written to (the queryset of ``is_awaiting_verification``)."""
+    web_form = Q(waiting_for=WaitingFor.EMAIL, channel_kind=ChannelKind.WEB_FORM)
+    identity = Q(waiting_for=WaitingFor.IDENTITY)
+    return PrivacyRequest.objects.filter(
+        Q(status=Status.WAITING_REQUESTER) & (web_form | identity)
+    ).exclude(requester_email="")
 
 
 def record_verify_nudges(

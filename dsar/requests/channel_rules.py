@@ -3,7 +3,7 @@
 A request that breaks a rule is accepted and flagged, never dropped; for 1798.83 a request that did
 not come through a designated channel with the label the policy demands counts as "received
 otherwise" and gets the statute's outer limit of 150 days (legal-rules.md, "Labels and designated
-channels").
+channels"). dsar's public form, when the organization switches it on, is a channel it offers.
 
 A published version never changes (``dsar.policies``: its rows are frozen), so what it says about
 rights and channels is read once per process and kept, keyed by the version (``rules_for``): the
@@ -150,6 +150,16 @@ def label_present(placement: str, words: str, *, subject_line: str, message: str
     return _has_words(words, subject_line) or _has_words(words, message)
 
 
+def web_form_offered(version: PolicyVersion, channel_kind: str) -> bool:
+    """Whether ``channel_kind`` is dsar's public form and the organization has it switched on
+    (``Organization.web_form_enabled``): the form is then a channel the organization offers for
+    every right its policy promises, whether or not the policy names a web form.
+
+    The version's organization is the one the caller holds (the form's read, or the reverse
+    relation ``request_log`` reads the version through): no query."""
+    return channel_kind == ChannelKind.WEB_FORM and version.organization.web_form_enabled
+
+
 def assess(
     *,
     version: PolicyVersion,
@@ -162,6 +172,12 @@ def assess(
 
     ``channel`` is the policy's channel of that kind the request came through, preferring one
     offered for the right; None when the policy has no channel of that kind at all.
+
+    dsar's public form, switched on for the organization (``web_form_offered``), is a channel
+    the organization offers: a request through it is not flagged as sent through a channel
+    the policy does not offer, so the policy's promise covers it. It is designated (Cal. Civ.
+    Code §1798.83's 30 days) only where the policy offers and designates a web form for the
+    right, with any label the policy demands there.
     """
     rules = rules_for(version)
     right = rules.rights.get(right_kind)
@@ -177,6 +193,10 @@ def assess(
     offered_on = rules.right_channels[right.pk]
     channel = next((c for c in offered_on if c.kind == channel_kind), None)
     result = Assessment(right=right, channel=channel or any_of_kind, designated=False)
+    if channel is None and web_form_offered(version, channel_kind):
+        # Offered by the organization, not by the policy: nothing to flag, and nothing the
+        # policy designates (a 1798.83 request through it is "received otherwise").
+        return result
     if channel is None:
         offered = ", ".join(sorted({str(_label(ChannelKind, c.kind)) for c in offered_on}))
         result.flag(

@@ -1,6 +1,8 @@
 """The public form in a real browser: a request to each seed organization, sent, confirmed through
 the emailed link, seen on the status page and in the staff list; axe-core finds no WCAG 2.1 AA
-violation on the form, its error state, or the status page.
+violation on the form, its error state, or the status page. The residence is chosen from a
+<select> by keyboard, with JavaScript and without, in English and Spanish; the status page says
+the date and what it rests on.
 
 axe-core comes from npm: ``npm ci --prefix tests/intake/node`` (CI), or set AXE_CORE_PATH to an
 ``axe.min.js``. The fixture installs it itself when npm is there and the file is not.
@@ -8,6 +10,7 @@ axe-core comes from npm: ``npm ci --prefix tests/intake/node`` (CI), or set AXE_
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -25,7 +28,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 
 from dsar.intake.services import release_file
-from dsar.requests.models import PrivacyRequest
+from dsar.requests.models import PrivacyRequest, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,14 +37,26 @@ SEEDS = ROOT / "dsar" / "policies" / "seeds"
 NODE = ROOT / "tests" / "intake" / "node"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-# A right each seed organization promises, and what that right needs on the form.
+# A right each seed organization promises, what that right needs on the form, and where the
+# request stands once the email address is confirmed: staff check the identity first where the
+# policy (imservicecenter) or the law (Texas, for a deletion) requires a verified request.
 CASES: dict[str, dict[str, Any]] = {
-    "imservicecenter": {"right": "rectification", "wrong": "My street", "correct": "Main St"},
+    "imservicecenter": {
+        "right": "rectification",
+        "wrong": "My street",
+        "correct": "Main St",
+        "confirmed": ("We are checking who you are", "awaiting identity verification"),
+    },
     "imgwg": {"right": "shine_the_light", "residence": "US-CA"},
-    "imt": {"right": "erasure", "residence": "US"},
+    "imt": {
+        "right": "erasure",
+        "residence": "US-TX",
+        "confirmed": ("We are checking who you are", "awaiting identity verification"),
+    },
     "ims-consulting": {"right": "access", "residence": "GB"},
     "img": {"right": "portability", "format": "json", "recipient": "me"},
 }
+WORKED_ON = ("Being worked on", "in progress")
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +139,7 @@ def fill_form(page: Page, case: dict[str, Any], email: str) -> None:
     page.locator(f"#id_right_{case['right']}").check()
     page.locator("#id_name").fill("Dana Data")
     page.locator("#id_email").fill(email)
-    page.locator(f"input[name=residence][value={case.get('residence', 'EU')}]").check()
+    page.locator("#id_residence").select_option(case.get("residence", "FR"))
     if "wrong" in case:
         page.locator("#id_wrong").fill(case["wrong"])
         page.locator("#id_correct").fill(case["correct"])
@@ -182,15 +197,16 @@ def test_a_request_is_sent_confirmed_and_followed(
 
     page.goto(confirm)
     assert run_axe(page, axe_path) == [], "confirm page"
-    page.get_by_role("button", name="Confirm my request").click()
+    page.get_by_role("button", name="Confirm my email address").click()
 
+    status, staff_status = case.get("confirmed", WORKED_ON)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Your request {request.reference}")
-    expect(page.locator("#request-status")).to_have_text("Being worked on")
+    expect(page.locator("#request-status")).to_have_text(status)
     assert run_axe(page, axe_path) == [], "status page"
     assert "/status/" in page.url and request.reference not in page.url
     assert latest_link("status") == page.url
 
-    expect(staff_row(page, live_server.url, request.reference)).to_contain_text("in progress")
+    expect(staff_row(page, live_server.url, request.reference)).to_contain_text(staff_status)
     assert csp_violations == []
 
 
@@ -224,12 +240,15 @@ def test_the_form_can_be_used_with_the_keyboard_alone(live_server, page, transac
     page.keyboard.type("Dana Data")
     page.keyboard.press("Tab")
     page.keyboard.type("dana@example.org")
-    page.get_by_label("In California").focus()
-    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_residence")).to_be_focused()
+    page.keyboard.type("Cali")
+    expect(page.locator("#id_residence")).to_have_value("US-CA")
     page.get_by_role("button", name="Send request").focus()
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert PrivacyRequest.objects.get().jurisdiction == "US-CA"
 
 
 def test_errors_are_summarised_linked_keep_what_was_typed_and_pass_axe(
@@ -305,4 +324,118 @@ def test_the_spanish_pages_have_no_accessibility_violations(live_server, browser
     page.goto(confirm)
     expect(page.get_by_role("heading", level=1)).to_have_text("Este enlace ya no funciona")
     assert run_axe(page, axe_path) == [], "used link page"
+    context.close()
+
+
+# -- Where the requester lives, by keyboard; the status page's date and what it rests on ----------
+
+WORDS = {
+    "en": {"locale": "en-GB", "send": "Send request", "sent": "Check your email"},
+    "es": {"locale": "es-ES", "send": "Enviar solicitud", "sent": "Revise su correo"},
+}
+MESES = [
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+]  # fmt: skip
+
+
+def long_date(day: dt.date, lang: str) -> str:
+    if lang == "es":
+        return f"{day.day} de {MESES[day.month - 1]} de {day.year}"
+    return f"{day.day} {day:%B} {day.year}"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_virginian_fills_the_form_by_keyboard(
+    live_server, browser, axe_path, transactional_db, javascript, lang
+):
+    """Tab to a right and choose it with the space bar; type the name and the address; Tab to
+    the residence and type "Virginia" (the select's own type-ahead); send with Enter."""
+    load_seeds("imgwg")
+    context = browser.new_context(locale=WORDS[lang]["locale"], java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/o/imgwg/request/")
+    correction = page.locator("#id_wrong")
+    if javascript:
+        assert run_axe(page, axe_path) == [], "form"
+        expect(correction).to_be_hidden()  # the script shows only the chosen right's fields
+    else:
+        expect(correction).to_be_visible()
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.locator("input[name=right]:focus").count():
+            break
+    page.keyboard.press("Space")
+    expect(page.locator("#id_right_access")).to_be_checked()
+    page.locator("#id_name").focus()
+    page.keyboard.type("Dana Data")
+    page.keyboard.press("Tab")
+    page.keyboard.type("dana@example.org")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_residence")).to_be_focused()
+    page.keyboard.type("Virginia")
+    expect(page.locator("#id_residence")).to_have_value("US-VA")
+    page.get_by_role("button", name=WORDS[lang]["send"]).focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(WORDS[lang]["sent"])
+    request = PrivacyRequest.objects.get()
+    assert request.jurisdiction == "US-VA"
+    assert request.due_date == request.received_on + dt.timedelta(days=45)
+    law = {
+        "en": "under the Virginia Consumer Data Protection Act",
+        "es": "según la ley «Virginia Consumer Data Protection Act»",
+    }[lang]
+    expect(page.locator("main")).to_contain_text(f"{long_date(request.due_date, lang)}")
+    expect(page.locator("main")).to_contain_text(law)
+    if javascript:
+        assert run_axe(page, axe_path) == [], "sent page"
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("residence", "lang", "answer"),
+    [
+        ("US-VA", "en", "by {due} under the Virginia Consumer Data Protection Act"),
+        ("FR", "en", "by {due} under the GDPR"),
+        (
+            "US-VA",
+            "es",
+            "a más tardar el {due}, según la ley «Virginia Consumer Data Protection Act»",
+        ),
+        ("FR", "es", "a más tardar el {due}, según el RGPD"),
+    ],
+)
+def test_the_status_page_says_the_date_and_what_it_rests_on(
+    live_server, browser, axe_path, transactional_db, residence, lang, answer
+):
+    from dsar import deadlines
+    from dsar.deadlines import Rule
+
+    load_seeds("imgwg")
+    context = browser.new_context(locale=WORDS[lang]["locale"])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/o/imgwg/request/")
+    fill_form(page, {"right": "access", "residence": residence}, "dana@example.org")
+    page.get_by_role("button", name=WORDS[lang]["send"]).click()
+    page.goto(latest_link("confirm"))
+    page.locator("form:not(.language) button").click()
+
+    request = PrivacyRequest.objects.get()
+    organization = request.organization
+    if residence == "US-VA":
+        expected = request.received_on + dt.timedelta(days=45)
+    else:
+        calendar = organization.holiday_calendar or None
+        expected = deadlines.compute(Rule.GDPR, request.received_on, calendar=calendar).due
+    assert request.due_date == expected
+    # imgwg's policy requires a verified identity for access: staff check it.
+    assert request.status == Status.AWAITING_VERIFICATION
+    status = {"en": "We are checking who you are", "es": "Estamos comprobando su identidad"}
+    expect(page.locator("#request-status")).to_have_text(status[lang])
+    expect(page.locator("#request-answer")).to_have_text(
+        answer.format(due=long_date(expected, lang))
+    )
+    assert run_axe(page, axe_path) == [], "status page"
     context.close()

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -102,12 +103,12 @@ def imt(seeds: dict[str, Organization]) -> Organization:
 
 
 def form_data(**overrides: Any) -> dict[str, Any]:
-    """A valid access request from an EU resident, for themselves."""
+    """A valid access request from a resident of France, for themselves."""
     data: dict[str, Any] = {
         "right": "access",
         "name": "Dana Data",
         "email": "dana@example.org",
-        "residence": "EU",
+        "residence": "FR",
         "acting_for": "self",
         "message": "",
         "website": "",
@@ -135,3 +136,33 @@ def link_in(message: mail.EmailMessage, kind: str) -> str:
     found = re.search(rf"https?://[^/\s]+(/o/[^\s]+/{kind}/[^\s]+/)", message.body)
     assert found, f"no {kind} link in {message.body!r}"
     return found.group(1)
+
+
+_BLOCKS = {"p", "div", "dt", "dd", "li", "br", "h1", "h2", "h3", "option", "blockquote"}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.skipping += tag in {"script", "style", "title"}
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skipping -= tag in {"script", "style", "title"}
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def text_of(html: str) -> str:
+    """What a reader of a page (or of an HTML fragment) sees: its text, whitespace runs
+    collapsed, quotation marks of <q> left to the browser."""
+    parser = _Text()
+    parser.feed(html)
+    return " ".join("".join(parser.parts).split())

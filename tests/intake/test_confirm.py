@@ -1,4 +1,6 @@
-"""The confirmation link: signed, single use, expiring; confirming restarts a GDPR clock only."""
+"""The confirmation link: signed, single use, expiring. Following it confirms the email address
+and nothing else: the identity is not verified by it, and no clock moves (docs/legal-decisions.md,
+"Email confirmation is not identity verification")."""
 
 from __future__ import annotations
 
@@ -11,16 +13,26 @@ from django.utils.http import urlsafe_base64_encode
 
 from dsar.intake.models import IntakeSubmission, StatusLink
 from dsar.intake.tokens import confirmation_tokens, hash_status_token
-from dsar.requests.models import EventKind, IdentityStatus, PrivacyRequest, Status
+from dsar.requests.models import EventKind, IdentityStatus, PrivacyRequest, Status, WaitingFor
 
 from .conftest import NOW, link_in
 
 pytestmark = pytest.mark.django_db
 
 
+def still_unconfirmed() -> bool:
+    request = PrivacyRequest.objects.get()
+    return (
+        request.status == Status.WAITING_REQUESTER
+        and request.waiting_for == WaitingFor.EMAIL
+        and not request.events.filter(kind=EventKind.EMAIL_CONFIRMED).exists()
+        and IntakeSubmission.objects.get().verified_at is None
+    )
+
+
 @pytest.fixture
 def sent(img, submit):
-    """A request sent by an EU resident at NOW; returns the confirmation link's path."""
+    """A request sent by a resident of France at NOW; returns the confirmation link's path."""
     submit(img)
     return link_in(mail.outbox[-1], "confirm")
 
@@ -39,18 +51,25 @@ def test_following_the_link_asks_for_a_click_and_changes_nothing(sent, client):
     page = client.get(sent)
 
     assert page.status_code == 200
-    assert "Confirm my request" in page.content.decode()
+    html = page.content.decode()
+    assert "Confirm my email address" in html
+    assert "It is not a check of who you are" in html
     assert page["Referrer-Policy"] == "same-origin"
     assert "no-store" in page["Cache-Control"]
-    assert PrivacyRequest.objects.get().identity_status == IdentityStatus.PENDING
+    assert still_unconfirmed()
 
 
-def test_confirming_verifies_the_identity_and_opens_the_status_page(sent, confirm, client):
+def test_confirming_confirms_the_address_not_the_identity_and_opens_the_status_page(
+    sent, confirm, client
+):
     response = confirm(sent)
 
     request = PrivacyRequest.objects.get()
-    assert request.identity_status == IdentityStatus.VERIFIED
+    # IMG's policy does not require a verified identity for a French access request: work starts.
     assert request.status == Status.IN_PROGRESS
+    assert request.identity_status == IdentityStatus.NOT_REQUIRED
+    assert request.events.filter(kind=EventKind.EMAIL_CONFIRMED).count() == 1
+    assert not request.events.filter(kind=EventKind.IDENTITY_VERIFIED).exists()
     assert IntakeSubmission.objects.get().verified_at == NOW
     assert response.status_code == 302
     status_path = response["Location"].removeprefix("http://testserver")
@@ -64,29 +83,48 @@ def test_confirming_verifies_the_identity_and_opens_the_status_page(sent, confir
     assert not StatusLink.objects.filter(token_hash=token).exists()
 
 
-def test_a_gdpr_month_counts_from_the_day_of_confirmation(sent, confirm, time_machine):
+def test_confirming_later_does_not_move_the_gdpr_month(sent, confirm, time_machine):
     assert PrivacyRequest.objects.get().due_date == dt.date(2026, 4, 2)
     time_machine.move_to(NOW + dt.timedelta(days=3), tick=False)
 
     confirm(sent)
 
     request = PrivacyRequest.objects.get()
-    assert request.clock_started_on == dt.date(2026, 3, 5)
-    assert request.due_date == dt.date(2026, 4, 6)  # 5 April 2026 is a Sunday
-    answered = request.events.get(kind=EventKind.REQUESTER_ANSWERED)
-    assert answered.data["due"] == {"old": "2026-04-02", "new": "2026-04-06"}
+    assert request.clock_started_on == dt.date(2026, 3, 2)
+    assert request.due_date == dt.date(2026, 4, 2)
+    assert not request.events.filter(kind=EventKind.REQUESTER_ANSWERED).exists()
+    confirmed = request.events.get(kind=EventKind.EMAIL_CONFIRMED)
+    assert confirmed.data["confirmed_on"] == "2026-03-05"
+    assert "due" not in confirmed.data
 
 
 def test_a_ccpa_deadline_runs_from_receipt_whatever_the_confirmation(
-    img, submit, confirm, time_machine
+    seeds, submit, confirm, time_machine
 ):
-    submit(img, residence="US-CA")
+    # imgwg promises no date: the CCPA's 45 days from receipt on 2 March bind.
+    submit(seeds["imgwg"], residence="US-CA")
     link = link_in(mail.outbox[-1], "confirm")
     time_machine.move_to(NOW + dt.timedelta(days=10), tick=False)
 
     confirm(link)
 
     assert PrivacyRequest.objects.get().due_date == dt.date(2026, 4, 16)
+
+
+def test_confirming_a_request_whose_identity_must_be_verified_leaves_that_to_staff(
+    seeds, submit, confirm, client
+):
+    # A Californian's request to know: the CCPA lets imgwg act only on a verified request.
+    submit(seeds["imgwg"], residence="US-CA")
+
+    status_path = confirm(link_in(mail.outbox[-1], "confirm"))["Location"]
+
+    request = PrivacyRequest.objects.get()
+    assert request.status == Status.AWAITING_VERIFICATION
+    assert request.identity_status == IdentityStatus.PENDING
+    assert not request.events.filter(kind=EventKind.IDENTITY_VERIFIED).exists()
+    page = client.get(status_path.removeprefix("http://testserver")).content.decode()
+    assert "We are checking who you are" in page
 
 
 def test_a_used_link_is_dead(sent, confirm, client):
@@ -106,7 +144,7 @@ def test_an_expired_link_is_dead(sent, client, time_machine, settings):
     page = client.post(sent)
 
     assert "This link no longer works" in page.content.decode()
-    assert PrivacyRequest.objects.get().identity_status == IdentityStatus.PENDING
+    assert still_unconfirmed()
 
 
 def test_a_link_still_works_just_before_it_expires(sent, confirm, time_machine):
@@ -139,7 +177,7 @@ def test_a_forged_link_is_refused(sent, client, forge):
     page = client.post(forge(sent))
 
     assert "This link no longer works" in page.content.decode()
-    assert PrivacyRequest.objects.get().identity_status == IdentityStatus.PENDING
+    assert still_unconfirmed()
 
 
 def test_a_token_of_one_submission_does_not_confirm_another(img, submit, client):

@@ -8,12 +8,13 @@ import re
 import pytest
 from django.utils.html import escape
 
+from dsar.lib.policy_text import policy_html
 from dsar.organizations.models import Organization
 from dsar.policies.models import Channel
 from dsar.policies.services import policy_version_draft_from, policy_version_publish
 from dsar.requests.models import PrivacyRequest
 
-from .conftest import SLUGS
+from .conftest import SLUGS, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,25 +32,54 @@ def test_it_offers_exactly_the_rights_the_policy_in_force_promises(seeds, client
 
     assert radios(html, "right") == list(version.rights.values_list("kind", flat=True))
     for right in version.rights.all():
-        assert escape(right.clause) in html
+        assert policy_html(right.clause) in html  # its Markdown rendered (imservicecenter)
         for item in right.requires:
             assert escape(item) in html
         if right.fee_clause:
-            assert escape(right.fee_clause) in html
+            assert policy_html(right.fee_clause) in html
 
 
 def test_each_right_says_what_it_costs_and_when_to_expect_an_answer(img, client):
     html = client.get("/o/img/request/").content.decode()
     access = html[html.index('id="id_right_access_summary"') :]
-    access = access[: access.index("</details>")]
+    access = text_of(access[: access.index("</details>")])
 
     assert "free, unless the request is clearly unfounded or excessive" in access
-    # Received 2 March 2026: one month under GDPR, 45 days under the CCPA.
-    assert "EU/EEA:</span>\nby 2 April 2026, one month (GDPR)" in access
+    # Received 2 March 2026 through the form IMG offers: its one-month promise covers everyone,
+    # and is the GDPR's month in the EU/EEA and the UK; PIPEDA and the LGPD are earlier.
+    assert "EU/EEA: by 2 April 2026 under the GDPR" in access
+    assert "United Kingdom: by 2 April 2026 under the UK GDPR" in access
     assert (
-        "California:</span>\nby 16 April 2026, 45 days (California Consumer Privacy Act)" in access
+        "United States, elsewhere: by 2 April 2026, as the privacy policy promises (one month)"
+        in access
     )
-    assert "if you confirm your email address today" in access
+    assert "Canada: by 1 April 2026 under PIPEDA" in access
+    assert "Brazil: by 17 March 2026 under the LGPD" in access
+    # No clock waits for the email confirmation.
+    assert "confirm your email address today" not in access
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_right_of_every_organization_says_when_and_on_what(seeds, client, slug, language):
+    html = client.get(f"/o/{slug}/request/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    kinds = radios(html, "right")
+    lists = re.findall(r'<ul class="expectations">(.*?)</ul>', html, re.S)
+
+    assert len(lists) == len(kinds) > 0
+    basis = {
+        "en": r"(under |as the privacy policy promises|sets the date)",
+        "es": r"(según |como promete la política de privacidad|fija la fecha)",
+    }[language]
+    day = {"en": r"\d{1,2} [A-Z][a-z]+ 20\d\d", "es": r"\d{1,2} de [a-z]+ de 20\d\d"}[language]
+    for found in lists:
+        lines = [text_of(line) for line in re.findall(r"<li>(.*?)</li>", found, re.S)]
+        assert lines
+        for line in lines:
+            assert re.search(basis, line), line
+            assert re.search(day, line), line
+    text = text_of(html).casefold()
+    assert "no law" not in text and "ninguna ley" not in text
 
 
 def test_it_lists_the_other_channels(img, client):
@@ -70,13 +100,13 @@ def test_a_channel_named_without_an_address_is_not_offered(seeds, client):
 def test_it_asks_where_the_requester_lives(img, client):
     html = client.get("/o/img/request/").content.decode()
 
-    assert re.findall(r'name="residence" value="([^"]+)"', html) == [
-        "EU",
-        "GB",
-        "US-CA",
-        "US",
-        "OTHER",
-    ]
+    select = html[html.index('<select name="residence"') :]
+    select = select[: select.index("</select>")]
+    values = re.findall(r'<option value="([^"]*)"', select)
+    assert values[0] == ""  # nothing chosen until the requester chooses
+    assert {"US-VA", "US-TX", "US-CA", "FR", "GB", "CA", "BR", "OTHER"} <= set(values)
+    assert "US" not in values and "EU" not in values
+    assert len(values) == 1 + 51 + 30 + 3 + 1
 
 
 def test_every_field_has_a_label(img, client):
@@ -124,7 +154,7 @@ def test_an_error_summary_links_to_each_field_and_keeps_what_was_typed(img, clie
     assert html.index('id="error-summary"') < html.index('<form method="post"')
     assert 'role="alert"' in html
     assert '<a href="#id_email">Enter an email address like name@example.com.</a>' in html
-    assert '<a href="#id_residence_0">Say where you live.</a>' in html
+    assert '<a href="#id_residence">Choose where you live.</a>' in html
     assert '<a href="#id_correct">Say what the information should be.</a>' in html
     assert re.search(r'aria-describedby="id_email_hint id_email_error"', html)
     assert 'aria-invalid="true"' in html

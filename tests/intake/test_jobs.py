@@ -80,6 +80,42 @@ def test_it_leaves_confirmed_requests_alone(
     assert PrivacyRequest.objects.get().status == Status.IN_PROGRESS
 
 
+def test_it_leaves_a_confirmed_request_whose_identity_staff_must_verify(
+    seeds, submit, run, client, django_capture_on_commit_callbacks
+):
+    # A Californian's request to imgwg waits, once confirmed, for staff to verify the identity:
+    # the address was confirmed, so this tool (about unconfirmed addresses) leaves it alone.
+    submit(seeds["imgwg"], residence="US-CA")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link_in(mail.outbox[-1], "confirm"))
+    assert PrivacyRequest.objects.get().status == Status.AWAITING_VERIFICATION
+
+    assert run(NOW + dt.timedelta(days=60)) == 0
+    assert PrivacyRequest.objects.get().status == Status.AWAITING_VERIFICATION
+
+
+def test_the_reminders_are_in_the_requesters_language(
+    img, client, django_capture_on_commit_callbacks
+):
+    from dsar.reminders.jobs import send_due_reminders
+
+    from .conftest import form_data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/o/img/request/", form_data(), HTTP_ACCEPT_LANGUAGE="es")
+    mail.outbox.clear()
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        send_due_reminders()
+    with time_machine.travel(NOW + dt.timedelta(days=31), tick=False):
+        send_due_reminders()
+
+    nudge, closed = mail.outbox
+    assert nudge.subject.startswith("Confirme su dirección de correo: su solicitud IMG-2026-")
+    assert "El 2 de marzo de 2026 recibimos su solicitud" in nudge.body
+    assert "a más tardar el 1 de abril de 2026, cerraremos la solicitud" in nudge.body
+    assert "Su dirección de correo no se confirmó" in closed.body
+
+
 def test_it_leaves_requests_staff_closed_otherwise(img, submit, run):
     from dsar.requests.services import request_withdraw
 
@@ -122,7 +158,9 @@ def test_the_reminder_sweep_nudges_then_closes_a_web_form_request_once(img, subm
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
         assert send_due_reminders()["nudges"] == 1
         (nudge,) = mail.outbox
-        assert "Confirm my request" in client.get(link_in(nudge, "confirm")).content.decode()
+        assert "please confirm your email address" in nudge.body
+        assert "On 2 March 2026 we received" in nudge.body
+        assert "Confirm my email address" in client.get(link_in(nudge, "confirm")).content.decode()
 
     with time_machine.travel(NOW + dt.timedelta(days=31), tick=False):
         assert send_due_reminders()["closed"] == 1
@@ -174,7 +212,7 @@ def test_verification_url_is_a_working_confirmation_link(img, submit, client):
 
     assert url.startswith("https://dsar.example.org/o/img/confirm/")
     path = url.removeprefix("https://dsar.example.org")
-    assert "Confirm my request" in client.get(path).content.decode()
+    assert "Confirm my email address" in client.get(path).content.decode()
 
 
 def test_verification_url_is_empty_for_other_requests(img, submit, client):

@@ -17,13 +17,14 @@ from dsar.intake.services import release_file
 from dsar.requests.models import EventKind, PrivacyRequest
 from dsar.requests.services import request_deny
 
-from .conftest import NOW, PDF, link_in
+from .conftest import NOW, PDF, link_in, text_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def status_path(img, submit, client, django_capture_on_commit_callbacks):
+    """The status page of a Californian's access request to IMG, confirmed at NOW."""
     submit(img, residence="US-CA")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(link_in(mail.outbox[-1], "confirm"))
@@ -34,11 +35,19 @@ def test_it_shows_the_status_and_the_deadline(status_path, client):
     page = client.get(status_path)
 
     html = page.content.decode()
+    text = text_of(html)
     request = PrivacyRequest.objects.get()
     assert page.status_code == 200
     assert request.reference in html
-    assert "Being worked on" in html
-    assert "16 April 2026" in html
+    # The CCPA lets IMG act only on a verified request to know: staff check the identity.
+    assert "Status We are checking who you are" in text
+    assert "Email address confirmed on 2 March 2026" in text
+    # IMG's one month, promised for a request through its form, is earlier than the CCPA's 45
+    # days: it is said as a promise, not as law.
+    assert (
+        "When to expect an answer by 2 April 2026, as the privacy policy promises (one month)"
+        in text
+    )
     assert "no-store" in page["Cache-Control"]
     assert page["Referrer-Policy"] == "same-origin"
     assert "script-src 'self'" in page["Content-Security-Policy"]
@@ -66,8 +75,8 @@ def test_nothing_else_opens_it(status_path, client, path, imt):
     page = client.get(path(status_path, reference))
 
     assert page.status_code == 404
-    assert "Being worked on" not in page.content.decode()
-    assert "16 April 2026" not in page.content.decode()
+    assert "We are checking who you are" not in page.content.decode()
+    assert "2 April 2026" not in page.content.decode()
 
 
 def test_a_revoked_link_opens_nothing(status_path, client):

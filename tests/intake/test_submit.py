@@ -11,7 +11,7 @@ from django.core import mail
 from dsar.intake.models import IntakeSubmission
 from dsar.requests.models import EventKind, IdentityStatus, PrivacyRequest, Status, WaitingFor
 
-from .conftest import link_in
+from .conftest import link_in, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,48 +25,56 @@ def test_it_logs_a_web_form_request_waiting_for_the_email_confirmation(img, subm
     assert request.channel_kind == "web_form"
     assert request.organization == img
     assert request.right_kind == "access"
-    assert request.jurisdiction == "EU"
+    assert request.jurisdiction == "FR"
     assert request.requester_name == "Dana Data"
     assert request.requester_email == "dana@example.org"
     assert request.status == Status.WAITING_REQUESTER
-    assert request.waiting_for == WaitingFor.IDENTITY
-    assert request.identity_status == IdentityStatus.PENDING
+    assert request.waiting_for == WaitingFor.EMAIL
+    # IMG may ask a French requester for proof of identity; nothing requires it.
+    assert request.identity_status == IdentityStatus.NOT_REQUIRED
     assert request.language == "en"
     kinds = list(request.events.values_list("kind", "actor_label"))
     assert kinds[0] == (EventKind.RECEIVED, "requester")
+    # The confirmation email went out: it is the acknowledgement of receipt.
     assert [k for k, _ in kinds] == [
         EventKind.RECEIVED,
-        EventKind.STATUS_CHANGED,
         EventKind.ASKED_REQUESTER,
+        EventKind.ACKNOWLEDGED,
     ]
+    assert request.acknowledged_at is not None
     assert IntakeSubmission.objects.get().request == request
 
 
-def test_the_asked_event_says_the_gdpr_month_waits_for_the_confirmation(img, submit):
+def test_the_asked_event_says_no_clock_waits_for_the_confirmation(img, submit):
     submit(img)
 
     asked = PrivacyRequest.objects.get().events.get(kind=EventKind.ASKED_REQUESTER)
-    assert "GDPR month starts again" in asked.summary
+    assert asked.data["waiting_for"] == "email"
+    assert asked.summary == (
+        "Asked the requester for confirmation of their email address: the clock keeps running"
+    )
 
 
-def test_the_sent_page_shows_the_reference_and_the_deadline(img, submit, client):
-    response = submit(img, residence="US-CA")
+def test_the_sent_page_shows_the_reference_and_the_deadline(seeds, submit, client):
+    response = submit(seeds["imgwg"], residence="US-CA")
     page = client.get(response["Location"])
 
     request = PrivacyRequest.objects.get()
+    text = text_of(page.content.decode())
     assert page.status_code == 200
-    assert request.reference in page.content.decode()
+    assert request.reference in text
     # CCPA: 45 calendar days from receipt on 2 March 2026, verification or not.
     assert request.due_date == dt.date(2026, 4, 16)
-    assert "16 April 2026" in page.content.decode()
-    assert "assumes you confirm" not in page.content.decode()
+    assert "Answer expected: by 16 April 2026 under the California Consumer Privacy Act." in text
+    assert "Confirming your email address does not change this date." in text
 
 
-def test_a_gdpr_deadline_is_shown_as_counted_from_the_confirmation(img, submit, client):
-    page = client.get(submit(img)["Location"])
+def test_a_gdpr_deadline_counts_from_receipt_whatever_the_confirmation(img, submit, client):
+    text = text_of(client.get(submit(img)["Location"]).content.decode())
 
-    assert "2 April 2026" in page.content.decode()
-    assert "assumes you confirm your email address today" in page.content.decode()
+    assert "Answer expected: by 2 April 2026 under the GDPR." in text
+    assert "confirm your email address today" not in text
+    assert "counts from the day you confirm" not in text
 
 
 def test_the_sent_page_shows_nothing_to_someone_else(img, submit, client):
@@ -190,11 +198,15 @@ def test_the_request_and_its_emails_are_in_the_language_of_the_form(
     request = PrivacyRequest.objects.get()
     assert request.language == "es"
     (message,) = mail.outbox
-    assert (
-        message.subject == f"Confirme su solicitud {request.reference} a Incident Management Group"
+    assert message.subject == (
+        f"Hemos recibido su solicitud {request.reference} a Incident Management Group: "
+        "confirme su dirección de correo"
     )
     assert "siga este enlace en un plazo de 72 horas" in message.body
-    assert "debe responder antes del 2 de abril de 2026" in message.body
+    assert (
+        "Cuándo esperar una respuesta: a más tardar el 2 de abril de 2026, según el RGPD."
+        in message.body
+    )
 
 
 @pytest.fixture

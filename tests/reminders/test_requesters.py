@@ -1,4 +1,5 @@
-"""Requesters who have not verified their identity: one reminder after a day, then closure."""
+"""Requesters asked for proof of identity who have not sent it: one reminder after a day, then
+closure. A request awaiting verification is the organization's turn: nothing is sent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.core import mail
 
 from dsar.reminders import jobs
 from dsar.reminders.models import Notification, NotificationStatus, Reminder, ReminderKind
-from dsar.requests.models import EventKind, IdentityStatus, Status
+from dsar.requests.models import EventKind, IdentityStatus, Status, WaitingFor
 from tests.reminders.conftest import make_request, utc
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,9 @@ def unverified(london):
         "gdpr",
         datetime.date(2026, 5, 4),
         received_at=RECEIVED,
-        status=Status.AWAITING_VERIFICATION,
+        status=Status.WAITING_REQUESTER,
+        waiting_for=WaitingFor.IDENTITY,
+        waiting_since=datetime.date(2026, 5, 4),
         identity=IdentityStatus.PENDING,
         reference="L-9",
         email="ada@requester.example",
@@ -49,10 +52,10 @@ def test_it_reminds_the_requester_once_after_a_day(unverified):
     sweep_at(RECEIVED + datetime.timedelta(days=3))
 
     [nudge] = requester_mail()
-    assert nudge.subject == "Please confirm your identity: your request L-9 to London"
-    # It says when the request will be closed (30 days after receipt, in London), in the
-    # requester's language (the text itself waits for the Spanish catalogue).
-    assert "by 3 junio 2026" in nudge.body
+    # In the requester's language, with when the request will be closed (30 days after
+    # receipt, in London).
+    assert nudge.subject == "Confirme su identidad: su solicitud L-9 a London"
+    assert "a más tardar el 3 de junio de 2026" in nudge.body
     reminder = Reminder.objects.get(kind=ReminderKind.VERIFY_NUDGE)
     assert reminder.sent_at == RECEIVED + datetime.timedelta(hours=24)
     event = unverified.events.get()
@@ -74,7 +77,7 @@ def test_it_closes_an_unverified_request_with_a_notice(unverified):
         IdentityStatus.FAILED,
     )
     _nudge, closed = requester_mail()
-    assert closed.subject == "Your request L-9 to London has been closed"
+    assert closed.subject == "Su solicitud L-9 a London se ha cerrado"
     assert list(unverified.events.values_list("kind", "to_status")) == [
         (EventKind.REQUESTER_EMAILED, ""),
         (EventKind.STATUS_CHANGED, Status.CLOSED_UNVERIFIABLE),
@@ -88,6 +91,7 @@ def test_it_closes_an_unverified_request_with_a_notice(unverified):
 def test_a_request_verified_meanwhile_is_neither_reminded_nor_closed(unverified):
     unverified.identity_status = IdentityStatus.VERIFIED
     unverified.status = Status.IN_PROGRESS
+    unverified.waiting_for, unverified.waiting_since = "", None
     unverified.save()
 
     sweep_at(RECEIVED + datetime.timedelta(days=1))
@@ -105,6 +109,7 @@ def test_a_reminder_is_not_sent_once_the_requester_has_verified(unverified, sett
     FlakyBackend.calls, FlakyBackend.failures = 0, 1
     sweep_at(RECEIVED + datetime.timedelta(days=1))
     unverified.status, unverified.identity_status = Status.IN_PROGRESS, IdentityStatus.VERIFIED
+    unverified.waiting_for, unverified.waiting_since = "", None
     unverified.save()
 
     assert sweep_at(RECEIVED + datetime.timedelta(days=1, minutes=5))["skipped"] == 1
@@ -116,7 +121,7 @@ def test_a_request_received_long_ago_is_closed_without_a_late_reminder(unverifie
     sweep_at(RECEIVED + datetime.timedelta(days=40))
 
     [closed] = requester_mail()
-    assert "closed" in closed.subject
+    assert "cerrado" in closed.subject
     assert not Reminder.objects.filter(kind=ReminderKind.VERIFY_NUDGE).exists()
 
 
@@ -126,7 +131,9 @@ def test_requests_without_an_email_address_are_left_to_staff(london):
         "gdpr",
         datetime.date(2026, 5, 4),
         received_at=RECEIVED,
-        status=Status.AWAITING_VERIFICATION,
+        status=Status.WAITING_REQUESTER,
+        waiting_for=WaitingFor.IDENTITY,
+        waiting_since=datetime.date(2026, 5, 4),
         identity=IdentityStatus.PENDING,
         email="",
     )
@@ -134,3 +141,21 @@ def test_requests_without_an_email_address_are_left_to_staff(london):
     result = sweep_at(RECEIVED + datetime.timedelta(days=31))
 
     assert (result["nudges"], result["closed"]) == (0, 0)
+
+
+def test_a_request_awaiting_verification_is_the_organizations_turn(london):
+    """Staff have not checked the identity nor asked for anything: the requester is neither
+    reminded nor closed out for the organization's delay."""
+    make_request(
+        london.org,
+        "gdpr",
+        datetime.date(2026, 5, 4),
+        received_at=RECEIVED,
+        status=Status.AWAITING_VERIFICATION,
+        identity=IdentityStatus.PENDING,
+    )
+
+    result = sweep_at(RECEIVED + datetime.timedelta(days=40))
+
+    assert (result["nudges"], result["closed"]) == (0, 0)
+    assert requester_mail() == []

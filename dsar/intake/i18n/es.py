@@ -119,7 +119,6 @@ ES: dict[str, str] = {
     "Enter an email address like name@example.com.": (
         "Escriba una dirección de correo como nombre@example.com."
     ),
-    "Say where you live.": "Indique dónde vive.",
     "Say whether you ask for yourself or for someone else.": (
         "Indique si hace la solicitud para usted o para otra persona."
     ),
@@ -163,9 +162,6 @@ ES: dict[str, str] = {
         "Le enviaremos un enlace: confirmará su solicitud al seguirlo."
     ),
     "Where do you live?": "¿Dónde vive?",
-    "The law of the place where you live can give you more rights and a deadline.": (
-        "La ley del lugar donde vive puede darle más derechos y un plazo de respuesta."
-    ),
     "Who is this request for?": "¿Para quién es esta solicitud?",
     "Full name of the person you act for": "Nombre completo de la persona a la que representa",
     "Their signed authorization": "Su autorización firmada",
@@ -194,35 +190,12 @@ ES: dict[str, str] = {
     "Leave this field empty": "Deje este campo vacío",
     "The address you gave on the request form.": "La dirección que indicó en el formulario.",
     # dsar/intake/selectors.py
-    "In the European Union, Iceland, Liechtenstein or Norway (EU/EEA)": (
-        "En la Unión Europea, Islandia, Liechtenstein o Noruega (UE/EEE)"
-    ),
-    "In the United Kingdom": "En el Reino Unido",
-    "In California": "En California",
-    "In another US state": "En otro estado de EE. UU.",
     "Elsewhere": "En otro lugar",
     "EU/EEA": "UE/EEE",
     "United Kingdom": "Reino Unido",
     "California": "California",
-    "another US state": "otro estado de EE. UU.",
     "elsewhere": "otro lugar",
-    "one month (GDPR)": "un mes (RGPD)",
-    "45 days (California Consumer Privacy Act)": (
-        "45 días (Ley de Privacidad del Consumidor de California)"
-    ),
-    "15 business days (California Consumer Privacy Act)": (
-        "15 días hábiles (Ley de Privacidad del Consumidor de California)"
-    ),
-    "30 days (California Civil Code 1798.83)": "30 días (Código Civil de California 1798.83)",
-    "at most 150 days (California Civil Code 1798.83)": (
-        "150 días como máximo (Código Civil de California 1798.83)"
-    ),
-    "10 business days (CAN-SPAM Act)": "10 días hábiles (Ley CAN-SPAM)",
-    "45 days (state privacy law)": "45 días (ley estatal de privacidad)",
-    "15 days (LGPD)": "15 días (LGPD)",
-    "30 days (PIPEDA)": "30 días (PIPEDA)",
     "Received": "Recibida",
-    "Waiting for you to confirm your email address": "Pendiente de que confirme su correo",
     "Being worked on": "En tramitación",
     "Waiting for information from you": "Pendiente de información suya",
     "Answered": "Respondida",
@@ -231,29 +204,7 @@ ES: dict[str, str] = {
     "Withdrawn": "Retirada",
     "Closed: your email address was not confirmed": "Cerrada: no se confirmó su correo",
     "Closed: the same as an earlier request": "Cerrada: igual que una solicitud anterior",
-    "We need to confirm who you are. We have written to you about it.": (
-        "Necesitamos confirmar su identidad. Le hemos escrito sobre ello."
-    ),
-    "We need you to tell us more. We have written to you about it.": (
-        "Necesitamos que nos dé más información. Le hemos escrito sobre ello."
-    ),
-    "The organization asks for a fee. We have written to you about it.": (
-        "La organización pide un pago. Le hemos escrito sobre ello."
-    ),
     # dsar/intake/services.py, jobs.py (what staff read in the trail, in their language)
-    "The requester did not confirm their email address within %(days)d days.": (
-        "El solicitante no confirmó su correo en %(days)d días."
-    ),
-    "A request that is %(current)s cannot wait for verification.": (
-        "Una solicitud en estado «%(current)s» no puede quedar pendiente de verificación."
-    ),
-    "Sent through the web form: waiting for the requester to confirm their email address": (
-        "Enviada por el formulario web: pendiente de que el solicitante confirme su correo"
-    ),
-    "Confirmation link emailed to the address given on the web form.": (
-        "Enlace de confirmación enviado a la dirección indicada en el formulario web."
-    ),
-    "email confirmation link": "enlace de confirmación por correo",
     "This request no longer waits for a confirmation.": (
         "Esta solicitud ya no está pendiente de confirmación."
     ),
@@ -286,19 +237,8 @@ ES: dict[str, str] = {
         "Hemos recibido demasiadas solicitudes desde su red o para esta dirección de correo. "
         "Inténtelo de nuevo dentro de una hora. No se ha perdido nada de lo que escribió."
     ),
-    "by %(due)s, %(rule)s": "antes del %(due)s, %(rule)s",
-    "(if you confirm your email address today: the time counts from that day)": (
-        "(si confirma su correo hoy: el plazo cuenta desde ese día)"
-    ),
-    "no law sets a deadline": "ninguna ley fija un plazo",
-    "the policy promises:": "la política promete:",
     "Make a privacy request": "Hacer una solicitud de privacidad",
     "Make a privacy request to %(name)s": "Hacer una solicitud de privacidad a %(name)s",
-    "Use this form to ask %(name)s to use one of the rights its privacy policy gives you. We then email you a link: your request counts once you follow it.": (
-        "Use este formulario para ejercer ante %(name)s uno de los derechos que le da su política "
-        "de privacidad. Después le enviaremos un enlace por correo: su solicitud cuenta en cuanto "
-        "lo siga."
-    ),
     "1. Which right do you want to use?": "1. ¿Qué derecho quiere ejercer?",
     "These are the rights the privacy policy in force gives you. Each one quotes what the policy says.": (
         "Estos son los derechos que le da la política de privacidad vigente. Cada uno cita lo que "
@@ -344,36 +284,13 @@ ES: dict[str, str] = {
     ),
     "Check your email": "Revise su correo",
     "Your request's reference is": "La referencia de su solicitud es",
-    "We sent a link to the email address you gave. Follow it within %(hours)s hours to confirm your request: nothing happens until you do. The email also says how to follow your request.": (
-        "Hemos enviado un enlace a la dirección de correo que indicó. Sígalo en un plazo de "
-        "%(hours)s horas para confirmar su solicitud: no se hará nada hasta entonces. El correo "
-        "también explica cómo seguir su solicitud."
-    ),
     "When to expect an answer": "Cuándo esperar una respuesta",
-    "%(name)s must answer by <strong>%(due)s</strong>.": (
-        "%(name)s debe responder antes del <strong>%(due)s</strong>."
-    ),
-    "This date assumes you confirm your email address today: the time counts from the day you confirm.": (
-        "Esta fecha supone que confirma su correo hoy: el plazo cuenta desde el día en que lo "
-        "confirme."
-    ),
-    "No law sets a deadline for this request. The privacy policy promises:": (
-        "Ninguna ley fija un plazo para esta solicitud. La política de privacidad promete:"
-    ),
-    "No law sets a deadline for this request, and the privacy policy gives no time.": (
-        "Ninguna ley fija un plazo para esta solicitud, y la política de privacidad no indica "
-        "ninguno."
-    ),
     "No email?": "¿No le ha llegado el correo?",
     "Look in your spam folder. If it is not there, we can send it again.": (
         "Mire en su carpeta de correo no deseado. Si no está allí, podemos enviarlo de nuevo."
     ),
     "Send the link again": "Enviar el enlace de nuevo",
     "Thank you": "Gracias",
-    "If you gave a valid email address, we sent you a link: follow it to confirm your request.": (
-        "Si indicó una dirección de correo válida, le hemos enviado un enlace: sígalo para "
-        "confirmar su solicitud."
-    ),
     "Get a new link": "Obtener un enlace nuevo",
     "Give the email address of your request. If you have not confirmed it yet, we send a new confirmation link; if you have, a new link to its status page.": (
         "Indique la dirección de correo de su solicitud. Si aún no la ha confirmado, le enviaremos "
@@ -385,31 +302,19 @@ ES: dict[str, str] = {
         "Si esa dirección tiene una solicitud abierta con nosotros, le hemos enviado un enlace "
         "nuevo. Puede tardar unos minutos en llegar."
     ),
-    "Confirm your request": "Confirme su solicitud",
-    "You are about to confirm request <strong>%(ref)s</strong> to %(name)s (%(right)s).": (
-        "Va a confirmar la solicitud <strong>%(ref)s</strong> a %(name)s (%(right)s)."
-    ),
-    "Confirm my request": "Confirmar mi solicitud",
     "If you did not make this request, close this page: without your confirmation nothing happens, and the request is closed.": (
         "Si usted no hizo esta solicitud, cierre esta página: sin su confirmación no se hará nada "
         "y la solicitud se cerrará."
     ),
     "This link no longer works": "Este enlace ya no funciona",
-    "Your request is already confirmed. The email we sent when you confirmed it has the link to its status page.": (
-        "Su solicitud ya está confirmada. El correo que le enviamos al confirmarla tiene el enlace "
-        "a su página de seguimiento."
-    ),
     "The link has expired, was already used, or was not copied whole.": (
         "El enlace ha caducado, ya se usó o no se copió completo."
     ),
     "Request %(ref)s": "Solicitud %(ref)s",
     "Your request %(ref)s": "Su solicitud %(ref)s",
     "Status": "Estado",
-    "What we need": "Lo que necesitamos",
     "Received on": "Recibida el",
     "Email address confirmed on": "Correo confirmado el",
-    "Answer due by": "Respuesta antes del",
-    "no legal deadline": "sin plazo legal",
     "Closed on": "Cerrada el",
     "Letters and files": "Cartas y archivos",
     "Each download link works for %(minutes)s minutes; open this page again for new ones.": (
@@ -432,26 +337,11 @@ ES: dict[str, str] = {
         "seguimiento desde el enlace de nuestro correo para obtener uno nuevo."
     ),
     # templates/emails/intake_*
-    "Confirm your request %(ref)s to %(name)s": "Confirme su solicitud %(ref)s a %(name)s",
-    "Confirm your request %(ref)s": "Confirme su solicitud %(ref)s",
-    "We received a privacy request to %(name)s sent with this email address.": (
-        "Hemos recibido una solicitud de privacidad a %(name)s enviada con esta dirección de "
-        "correo."
-    ),
     "Reference:": "Referencia:",
     "Right:": "Derecho:",
-    "To confirm it, follow this link within %(hours)s hours:": (
-        "Para confirmarla, siga este enlace en un plazo de %(hours)s horas:"
-    ),
-    "The link works for %(hours)s hours.": "El enlace funciona durante %(hours)s horas.",
     "If you did not make this request, ignore this email: without your confirmation nothing happens, and the request is closed.": (
         "Si usted no hizo esta solicitud, ignore este correo: sin su confirmación no se hará nada "
         "y la solicitud se cerrará."
-    ),
-    "%(name)s must answer by %(due)s.": "%(name)s debe responder antes del %(due)s.",
-    "Your request %(ref)s is confirmed": "Su solicitud %(ref)s está confirmada",
-    "Thank you: your request %(ref)s to %(name)s is confirmed.": (
-        "Gracias: su solicitud %(ref)s a %(name)s está confirmada."
     ),
     "Follow your request, and download the letters and files released to you, on this page:": (
         "Siga su solicitud y descargue las cartas y archivos que se le envíen en esta página:"
@@ -493,4 +383,306 @@ ES: dict[str, str] = {
     ),
     "opt-out confirmation": "confirmación de la baja",
     "Cal. B&P 22581 removal response": "respuesta de retirada (Cal. B&P 22581)",
+    # dsar/residences.py: where the requester lives (the form's list, sorted in Spanish)
+    "United States": "Estados Unidos",
+    "European Union, Iceland, Liechtenstein, Norway": "Unión Europea, Islandia, Liechtenstein, Noruega",
+    "Other countries": "Otros países",
+    "None of these": "Ninguno de estos",
+    "United States (state not given)": "Estados Unidos (sin indicar el estado)",
+    "EU/EEA (country not given)": "UE/EEE (sin indicar el país)",
+    "Alabama": "Alabama",
+    "Alaska": "Alaska",
+    "Arizona": "Arizona",
+    "Arkansas": "Arkansas",
+    "Colorado": "Colorado",
+    "Connecticut": "Connecticut",
+    "Delaware": "Delaware",
+    "District of Columbia": "Distrito de Columbia",
+    "Florida": "Florida",
+    "Georgia": "Georgia",
+    "Hawaii": "Hawái",
+    "Idaho": "Idaho",
+    "Illinois": "Illinois",
+    "Indiana": "Indiana",
+    "Iowa": "Iowa",
+    "Kansas": "Kansas",
+    "Kentucky": "Kentucky",
+    "Louisiana": "Luisiana",
+    "Maine": "Maine",
+    "Maryland": "Maryland",
+    "Massachusetts": "Massachusetts",
+    "Michigan": "Míchigan",
+    "Minnesota": "Minnesota",
+    "Mississippi": "Misisipi",
+    "Missouri": "Misuri",
+    "Montana": "Montana",
+    "Nebraska": "Nebraska",
+    "Nevada": "Nevada",
+    "New Hampshire": "Nuevo Hampshire",
+    "New Jersey": "Nueva Jersey",
+    "New Mexico": "Nuevo México",
+    "New York": "Nueva York",
+    "North Carolina": "Carolina del Norte",
+    "North Dakota": "Dakota del Norte",
+    "Ohio": "Ohio",
+    "Oklahoma": "Oklahoma",
+    "Oregon": "Oregón",
+    "Pennsylvania": "Pensilvania",
+    "Rhode Island": "Rhode Island",
+    "South Carolina": "Carolina del Sur",
+    "South Dakota": "Dakota del Sur",
+    "Tennessee": "Tennessee",
+    "Texas": "Texas",
+    "Utah": "Utah",
+    "Vermont": "Vermont",
+    "Virginia": "Virginia",
+    "Washington": "Washington",
+    "West Virginia": "Virginia Occidental",
+    "Wisconsin": "Wisconsin",
+    "Wyoming": "Wyoming",
+    "Austria": "Austria",
+    "Belgium": "Bélgica",
+    "Bulgaria": "Bulgaria",
+    "Croatia": "Croacia",
+    "Cyprus": "Chipre",
+    "Czechia": "Chequia",
+    "Denmark": "Dinamarca",
+    "Estonia": "Estonia",
+    "Finland": "Finlandia",
+    "France": "Francia",
+    "Germany": "Alemania",
+    "Greece": "Grecia",
+    "Hungary": "Hungría",
+    "Ireland": "Irlanda",
+    "Italy": "Italia",
+    "Latvia": "Letonia",
+    "Lithuania": "Lituania",
+    "Luxembourg": "Luxemburgo",
+    "Malta": "Malta",
+    "Netherlands": "Países Bajos",
+    "Poland": "Polonia",
+    "Portugal": "Portugal",
+    "Romania": "Rumanía",
+    "Slovakia": "Eslovaquia",
+    "Slovenia": "Eslovenia",
+    "Spain": "España",
+    "Sweden": "Suecia",
+    "Iceland": "Islandia",
+    "Liechtenstein": "Liechtenstein",
+    "Norway": "Noruega",
+    "Canada": "Canadá",
+    "Brazil": "Brasil",
+    # dsar/intake/forms.py: the residence question
+    "Choose where you live.": "Indique dónde vive.",
+    "Choose where you live from the list.": "Elija de la lista el lugar donde vive.",
+    "Choose where you live": "Elija dónde vive",
+    "Choose your US state or your country, or “Elsewhere”. The law of the place where you live can give you more rights and decides when you must get an answer.": (
+        "Elija su estado de EE. UU. o su país, o «En otro lugar». La ley del lugar donde vive "
+        "puede darle más derechos y decide cuándo debe recibir una respuesta."
+    ),
+    # dsar/intake/selectors.py: what an answer date rests on, and where the requester lives
+    "the GDPR": "el RGPD",
+    "the UK GDPR": "el RGPD del Reino Unido",
+    "the California Consumer Privacy Act": "la Ley de Privacidad del Consumidor de California",
+    "section 1798.83 of the California Civil Code": "el artículo 1798.83 del Código Civil de California",
+    "section 22581 of the California Business and Professions Code": (
+        "el artículo 22581 del Código de Comercio y Profesiones de California"
+    ),
+    "the CAN-SPAM Act": "la Ley CAN-SPAM",
+    "the LGPD, Brazil's data protection law": "la LGPD, la ley de protección de datos de Brasil",
+    "PIPEDA, Canada's privacy law": "la PIPEDA, la ley de privacidad de Canadá",
+    "the privacy law of your state": "la ley de privacidad de su estado",
+    "the %(law)s": "la ley «%(law)s»",
+    "US states with their own privacy law": "estados de EE. UU. con ley de privacidad propia",
+    "other US states": "otros estados de EE. UU.",
+    "wherever you live": "viva donde viva",
+    "%(place)s except %(names)s": "%(place)s salvo %(names)s",
+    "We are checking who you are": "Estamos comprobando su identidad",
+    "Closed: we could not verify who you are": "Cerrada: no pudimos comprobar su identidad",
+    "Confirm your email address: follow the link we emailed you": (
+        "Confirme su dirección de correo: siga el enlace que le enviamos"
+    ),
+    "Information to check who you are": "Información para comprobar su identidad",
+    "More details about your request": "Más detalles sobre su solicitud",
+    "A fee": "Un pago",
+    # templates/intake: the form, the sent page, the confirmation and status pages
+    "The US states with their own privacy law, as this page names them: %(states)s.": (
+        "Los estados de EE. UU. con ley de privacidad propia, como los llama esta página: "
+        "%(states)s."
+    ),
+    "Answer expected, by where you live:": "Respuesta prevista, según dónde viva:",
+    "Use this form to ask %(name)s to use one of the rights its privacy policy gives you. We then email you a link to confirm your email address.": (
+        "Use este formulario para ejercer ante %(name)s uno de los derechos que le da su política "
+        "de privacidad. Después le enviaremos un enlace para confirmar su dirección de correo."
+    ),
+    "by %(due)s under %(law)s": "a más tardar el %(due)s, según %(law)s",
+    "by %(due)s, as the privacy policy promises": (
+        "a más tardar el %(due)s, como promete la política de privacidad"
+    ),
+    "%(name)s sets the date: by %(due)s": "%(name)s fija la fecha: a más tardar el %(due)s",
+    "%(name)s sets the date": "%(name)s fija la fecha",
+    "the privacy policy promises:": "la política de privacidad promete:",
+    "Confirming your email address does not change this date.": (
+        "Confirmar su dirección de correo no cambia esta fecha."
+    ),
+    "We sent a link to the email address you gave. Follow it within %(hours)s hours to confirm your email address: your request is acted on once you do. The email also says how your request will be processed.": (
+        "Hemos enviado un enlace a la dirección de correo que indicó. Sígalo en un plazo de "
+        "%(hours)s horas para confirmar su dirección: su solicitud se tramitará cuando lo haga. "
+        "El correo también explica cómo se tramitará su solicitud."
+    ),
+    "If you gave a valid email address, we sent you a link: follow it to confirm your email address.": (
+        "Si indicó una dirección de correo válida, le hemos enviado un enlace: sígalo para "
+        "confirmar su dirección."
+    ),
+    "This form is switched off": "Este formulario está desactivado",
+    "%(name)s does not take privacy requests through this form at the moment. Nothing sent to it is recorded.": (
+        "%(name)s no recibe ahora solicitudes de privacidad por este formulario. No se registra "
+        "nada de lo que se envíe por él."
+    ),
+    "Confirm your email address": "Confirme su dirección de correo",
+    "You are about to confirm the email address of request <strong>%(ref)s</strong> to %(name)s (%(right)s).": (
+        "Va a confirmar la dirección de correo de la solicitud <strong>%(ref)s</strong> a "
+        "%(name)s (%(right)s)."
+    ),
+    "This confirms only that you read this mailbox. It is not a check of who you are, and it does not change when to expect an answer.": (
+        "Esto solo confirma que usted lee este buzón. No comprueba su identidad ni cambia cuándo "
+        "esperar una respuesta."
+    ),
+    "Confirm my email address": "Confirmar mi dirección de correo",
+    "What we asked you": "Lo que le hemos pedido",
+    "When to expect an answer:": "Cuándo esperar una respuesta:",
+    "Waiting for it does not change when to expect an answer.": (
+        "La espera no cambia cuándo esperar una respuesta."
+    ),
+    "The time to answer starts again on the day %(name)s receives it: the date to expect an answer will then move.": (
+        "El plazo para responder vuelve a empezar el día en que %(name)s lo reciba: la fecha "
+        "prevista de respuesta cambiará entonces."
+    ),
+    "The days from the question to your answer do not count: the date to expect an answer will then move.": (
+        "Los días entre la pregunta y su respuesta no cuentan: la fecha prevista de respuesta "
+        "cambiará entonces."
+    ),
+    "Part of the time to answer starts again on the day %(name)s receives it, but this date stays:": (
+        "Parte del plazo para responder vuelve a empezar el día en que %(name)s lo reciba, pero "
+        "esta fecha se mantiene:"
+    ),
+    "%(name)s sets the date to expect an answer itself.": (
+        "%(name)s fija por sí misma la fecha prevista de respuesta."
+    ),
+    # templates/emails/intake_*: the acknowledgement of receipt, and the confirmation
+    "We received your request %(ref)s to %(name)s: please confirm your email address": (
+        "Hemos recibido su solicitud %(ref)s a %(name)s: confirme su dirección de correo"
+    ),
+    "We received your privacy request to %(name)s on %(day)s, sent with this email address.": (
+        "Hemos recibido el %(day)s su solicitud de privacidad a %(name)s, enviada con esta "
+        "dirección de correo."
+    ),
+    "How your request will be processed": "Cómo se tramitará su solicitud",
+    "Confirm your email address: follow this link within %(hours)s hours.": (
+        "Confirme su dirección de correo: siga este enlace en un plazo de %(hours)s horas."
+    ),
+    "%(name)s then answers your request. When you have confirmed your email address, we send you the link to a page where you can follow it.": (
+        "Después, %(name)s responderá a su solicitud. Cuando haya confirmado su dirección de "
+        "correo, le enviaremos el enlace a una página donde podrá seguirla."
+    ),
+    "California law lets %(name)s act on this request only once it has verified that the request comes from you. It will do so by matching information you give with information it already holds, and will ask you only for what it needs. The time to answer runs from the day it received your request, however long the verification takes.": (
+        "La ley de California solo permite a %(name)s atender esta solicitud una vez que haya "
+        "verificado que procede de usted. Lo hará comparando la información que usted aporte con "
+        "la que ya tiene, y solo le pedirá lo que necesite. El plazo para responder cuenta desde "
+        "el día en que recibió su solicitud, tarde lo que tarde la verificación."
+    ),
+    "%(law)s lets %(name)s act on this request only once it has checked that the request comes from you. It will tell you what it needs for that.": (
+        "%(law)s solo permite a %(name)s atender esta solicitud una vez que haya comprobado que "
+        "procede de usted. Le indicará lo que necesita para ello."
+    ),
+    "The privacy policy of %(name)s requires it to check who you are before it acts on this request. It will tell you what it needs for that.": (
+        "La política de privacidad de %(name)s le obliga a comprobar su identidad antes de "
+        "atender esta solicitud. Le indicará lo que necesita para ello."
+    ),
+    "If %(name)s needs to make sure that the request comes from you, it will ask you for what it needs.": (
+        "Si %(name)s necesita asegurarse de que la solicitud procede de usted, le pedirá lo que "
+        "necesite."
+    ),
+    "Your email address is confirmed: request %(ref)s": (
+        "Su dirección de correo está confirmada: solicitud %(ref)s"
+    ),
+    "Thank you: you have confirmed the email address of your request %(ref)s to %(name)s.": (
+        "Gracias: ha confirmado la dirección de correo de su solicitud %(ref)s a %(name)s."
+    ),
+    "This confirms only that you read this mailbox, not who you are.": (
+        "Esto solo confirma que usted lee este buzón, no su identidad."
+    ),
+    # templates/emails/nudge_*: the reminder sweep's emails to the requester (dsar.reminders)
+    "Hello,": "Hola:",
+    "Please confirm your email address: your request %(reference)s to %(org)s": (
+        "Confirme su dirección de correo: su solicitud %(reference)s a %(org)s"
+    ),
+    "On %(day)s we received your privacy request %(reference)s to %(org)s. Before it is acted on, please confirm your email address: the link we emailed you has not been followed yet.": (
+        "El %(day)s recibimos su solicitud de privacidad %(reference)s a %(org)s. Antes de "
+        "tramitarla, confirme su dirección de correo: aún no ha seguido el enlace que le enviamos."
+    ),
+    "Follow this link to confirm it:": "Siga este enlace para confirmarla:",
+    "If the email address is not confirmed by %(day)s, we will close the request; you can always make a new one.": (
+        "Si la dirección de correo no se confirma a más tardar el %(day)s, cerraremos la "
+        "solicitud; siempre puede hacer una nueva."
+    ),
+    "Please confirm your identity: your request %(reference)s to %(org)s": (
+        "Confirme su identidad: su solicitud %(reference)s a %(org)s"
+    ),
+    "On %(day)s we received your privacy request %(reference)s to %(org)s. Before we can act on it, we need to confirm that it comes from you, and that step is not finished yet.": (
+        "El %(day)s recibimos su solicitud de privacidad %(reference)s a %(org)s. Antes de "
+        "tramitarla, necesitamos confirmar que procede de usted, y ese paso aún no ha terminado."
+    ),
+    "Please follow this link to finish it:": "Siga este enlace para terminarlo:",
+    "Please follow this link to finish it.": "Siga este enlace para terminarlo.",
+    "Please send what we asked you for, or reply to this email.": (
+        "Envíenos lo que le pedimos, o responda a este correo."
+    ),
+    "Please follow the link in the email we sent you when you made the request, or reply to this email.": (
+        "Siga el enlace del correo que le enviamos cuando hizo la solicitud, o responda a este "
+        "correo."
+    ),
+    "If we cannot confirm your identity by %(day)s, we will close the request; you can always make a new one.": (
+        "Si no podemos confirmar su identidad a más tardar el %(day)s, cerraremos la solicitud; "
+        "siempre puede hacer una nueva."
+    ),
+    "If you did not make this request, you can ignore this email.": (
+        "Si usted no hizo esta solicitud, puede ignorar este correo."
+    ),
+    "Your request %(reference)s to %(org)s has been closed": (
+        "Su solicitud %(reference)s a %(org)s se ha cerrado"
+    ),
+    "On %(day)s we received your privacy request %(reference)s to %(org)s. Its email address was not confirmed, so we have closed it without acting on it.": (
+        "El %(day)s recibimos su solicitud de privacidad %(reference)s a %(org)s. Su dirección "
+        "de correo no se confirmó, así que la hemos cerrado sin tramitarla."
+    ),
+    "You can make a new request at any time; please follow the link we then email you.": (
+        "Puede hacer una nueva solicitud en cualquier momento; siga entonces el enlace que le "
+        "enviemos."
+    ),
+    "On %(day)s we received your privacy request %(reference)s to %(org)s. We could not confirm that it came from you, so we have closed it without acting on it.": (
+        "El %(day)s recibimos su solicitud de privacidad %(reference)s a %(org)s. No pudimos "
+        "confirmar que procedía de usted, así que la hemos cerrado sin tramitarla."
+    ),
+    "You can make a new request at any time; please finish the identity check when we ask for it.": (
+        "Puede hacer una nueva solicitud en cualquier momento; complete la comprobación de "
+        "identidad cuando se la pidamos."
+    ),
+    # The trail of a web-form request, as dsar.requests writes it: in the staff's language
+    # (LANGUAGE_CODE), whatever language the requester used; Spanish for a Spanish installation.
+    "Received by %(channel)s; %(when)s": "Recibida por %(channel)s; %(when)s",
+    "due %(due)s": "vence el %(due)s",
+    "Asked the requester for %(what)s: %(effect)s": "Se pidió al solicitante %(what)s: %(effect)s",
+    "confirmation of their email address": "la confirmación de su dirección de correo",
+    "the clock keeps running": "el plazo sigue corriendo",
+    "Receipt acknowledged: %(how)s": "Acuse de recibo: %(how)s",
+    "the acknowledgement email sent on receipt through the web form": (
+        "el correo de acuse de recibo enviado al recibirla por el formulario web"
+    ),
+    "Follow the link emailed to the address given on the web form.": (
+        "Siga el enlace enviado a la dirección indicada en el formulario web."
+    ),
+    "%(ref)s from the same requester is still open.": (
+        "%(ref)s, del mismo solicitante, sigue abierta."
+    ),
 }

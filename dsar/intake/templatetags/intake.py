@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from dsar.intake import selectors
 
 register = template.Library()
 
@@ -48,9 +52,26 @@ def web_url(value: str) -> str:
 
 @register.filter
 def long_date(value: Any) -> str:
-    """A date in words in the current language: "2 April 2026", "2 de abril de 2026"."""
+    """A date in words in the current language: "2 April 2026", "2 de abril de 2026". A moment
+    (confirmed at, released at) is first put in the installation's time zone."""
     if not value:
         return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     language = get_language() or "en"
     fmt = "j F Y" if language.startswith("en") else get_format("DATE_FORMAT")
     return date_format(value, fmt)
+
+
+@register.filter
+def awaits_email(request: Any) -> bool:
+    """Whether a privacy request waits for its requester to follow the emailed link (the
+    reminder is about that link, not about an identity check)."""
+    return selectors.awaits_email(request)
+
+
+@register.filter
+def email_never_confirmed(request: Any) -> bool:
+    """Whether a web-form request's email address was never confirmed (what the notice of its
+    closure says)."""
+    return selectors.email_never_confirmed(request)
