@@ -6,13 +6,16 @@ page, addresses, contacts, staff and register are a 404 on every URL.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -33,7 +36,12 @@ from dsar.organizations.models import (
     OrganizationAddress,
     OrganizationContact,
     Role,
+    holds_role_anywhere,
+    holds_role_in,
 )
+from dsar.organizations.validators import validate_jurisdictions
+
+CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
 
 class OrganizationAddressInline(TenantInlineMixin, admin.TabularInline):
@@ -95,6 +103,65 @@ class OrganizationContactInline(TenantInlineMixin, admin.TabularInline):
         return obj.pk
 
 
+class PlaceListField(forms.CharField):
+    """A list of place codes typed as "GB, US-TX" (what ``Organization.out_of_scope`` stores as
+    a JSON list): a privacy officer writes codes, not JSON."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(str(code) for code in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value)
+        return [code.upper() for code in re.split(r"[\s,;]+", text) if code]
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        validate_jurisdictions(value)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return (initial or []) != self.to_python(data)
+
+
+class OrganizationForm(forms.ModelForm):
+    """The organization's record. The places out of scope need their reason (a database check,
+    ``organizations_out_of_scope_has_reason``): said here, next to the reason's box, rather than
+    left to the database, which would answer with an error page."""
+
+    out_of_scope = PlaceListField(
+        label=_("Out of scope"),
+        required=False,
+        help_text=Organization._meta.get_field("out_of_scope").help_text
+        + " "
+        + _("Codes separated by commas: GB, US-TX; EU for every EU/EEA country."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets say which are shown
+
+    def clean_currency(self) -> str:
+        currency = (self.cleaned_data.get("currency") or "").strip().upper()
+        if not CURRENCY_RE.fullmatch(currency):
+            raise ValidationError(_("An ISO 4217 code of three letters: USD, EUR, GBP."))
+        return currency
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        places = data.get("out_of_scope") or []
+        if places and not (data.get("out_of_scope_reason") or "").strip():
+            constraint = next(
+                c
+                for c in Organization._meta.constraints
+                if c.name == "organizations_out_of_scope_has_reason"
+            )
+            self.add_error("out_of_scope_reason", constraint.get_violation_error_message())
+        return data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -107,6 +174,10 @@ class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("time_zone", "holiday_calendar")
     organization_path = "pk"
+    form = OrganizationForm
+    # Whose law reaches the organization, its public form and its currency are a privacy
+    # officer's decisions (docs/legal-decisions.md, "Whose law").
+    writing_roles = PRIVACY_OFFICER_ONLY
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new organization has no members yet: whoever created it could not see it. Creating
@@ -123,9 +194,55 @@ class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
             _("Where and when"),
             {"fields": ("time_zone", "holiday_calendar", "jurisdictions", "websites")},
         ),
-        (_("Public request form"), {"fields": ("primary_colour", "logo")}),
+        (
+            _("Whose law reaches it"),
+            {
+                "fields": ("out_of_scope", "out_of_scope_reason"),
+                "description": _(
+                    "A request from a resident of a place listed here runs on the policy's "
+                    "promise, not on that place's law. List a place only once you have concluded, "
+                    "with the reason, that its law does not reach the organization."
+                ),
+            },
+        ),
+        (
+            _("Public request form"),
+            {"fields": ("web_form_enabled", "primary_colour", "logo")},
+        ),
+        (_("Fees"), {"fields": ("currency",)}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
+
+    # The role groups carry no permission on organizations (organizations migration 0003): an
+    # organization's privacy officer reads and edits its record through that role, which the
+    # membership gives in that organization only. Creating organizations stays the superuser's.
+
+    def _privacy_officer(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if obj is None:
+            return holds_role_anywhere(user, PRIVACY_OFFICER_ONLY)
+        return holds_role_in(user, obj.pk, PRIVACY_OFFICER_ONLY)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or self._privacy_officer(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) or self._privacy_officer(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) or self._privacy_officer(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The slug and the reference prefix are in every URL and reference already handed out.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            fields = (*fields, "slug", "reference_prefix")
+        return fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return {} if obj is not None else super().get_prepopulated_fields(request, obj)
 
     @admin.display(description=_("version in force"))
     def version_in_force(self, obj: Organization) -> str:

@@ -15,13 +15,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import (
@@ -63,6 +68,88 @@ def _version_of(obj: models.Model | None) -> PolicyVersion | None:
 def _editable(obj: models.Model | None) -> bool:
     version = _version_of(obj)
     return version is None or version.is_draft
+
+
+def _when(value: Any) -> str:
+    return date_format(value, "j M Y") if value is not None else "—"
+
+
+def undeletable_reason(obj: models.Model) -> str:
+    """Why a policy version, or a row of one, cannot be deleted, in words a privacy officer can
+    act on; "" when it can.
+
+    A published version is the record of what the policy promised while it was in force, and
+    every request received meanwhile is bound to it (its deadline, its letters and its evidence
+    pack quote it): the model refuses to delete it, and so does the database (PROTECT). The admin
+    says so on the page rather than answering 403."""
+    version = _version_of(obj)
+    if version is None:
+        return ""
+    is_row = not isinstance(obj, PolicyVersion)
+    if version.status == PolicyVersionStatus.IN_FORCE:
+        reason = _t(
+            "Version %(number)d is in force: requests received now are bound to it, and it is "
+            "kept as the record of what the policy promised. To change the policy, create a new "
+            "draft from it and put the draft in force."
+        ) % {"number": version.number}
+    elif version.status == PolicyVersionStatus.RETIRED:
+        reason = _t(
+            "Version %(number)d was in force from %(start)s to %(end)s and is kept as the record "
+            "of what the policy promised then: requests received in that time are bound to it."
+        ) % {
+            "number": version.number,
+            "start": _when(version.in_force_from),
+            "end": _when(version.in_force_until),
+        }
+    else:
+        bound = version.requests.count()
+        if not bound:
+            return ""
+        reason = ngettext(
+            "%(count)d request is bound to version %(number)d.",
+            "%(count)d requests are bound to version %(number)d.",
+            bound,
+        ) % {"count": bound, "number": version.number}
+    if is_row:
+        return _t("“%(row)s” belongs to version %(number)d and cannot be deleted. %(why)s") % {
+            "row": obj,
+            "number": version.number,
+            "why": reason,
+        }
+    return _t("Version %(number)d cannot be deleted. %(why)s") % {
+        "number": version.number,
+        "why": reason,
+    }
+
+
+class ExplainedDeleteMixin:
+    """Deleting what cannot be deleted (a published version or its rows) explains why on the
+    page it came from, instead of Django's bare 403: the object's page for one, the list for a
+    selection. The permission checks stay as they are for everything else."""
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        if self.has_view_permission(request, obj):  # type: ignore[attr-defined]
+            reason = undeletable_reason(obj)
+            if reason:
+                self.message_user(request, reason, messages.ERROR)  # type: ignore[attr-defined]
+                opts = obj._meta
+                change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+                return HttpResponseRedirect(change)
+        return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+
+    @admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        """Django's delete action, unless the selection holds something that cannot be deleted:
+        then nothing is deleted, and the list says which and why."""
+        refused = [reason for obj in queryset if (reason := undeletable_reason(obj))]
+        if refused:
+            for reason in refused:
+                self.message_user(request, reason, messages.ERROR)  # type: ignore[attr-defined]
+            return None
+        return django_delete_selected(self, request, queryset)
 
 
 # -- Inlines on a version: editable while it is a draft, read-only after ---------------------------
@@ -145,7 +232,9 @@ class PolicyGapInline(DraftOnlyInline):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
+class PolicyVersionAdmin(
+    ExplainedDeleteMixin, PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin
+):
     list_display = (
         "organization",
         "number",
@@ -203,6 +292,7 @@ class PolicyVersionAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin)
     )
     change_form_template = "admin/policies/policyversion/change_form.html"
     writing_roles = PRIVACY_OFFICER_ONLY
+    actions = ["delete_selected"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The organization of an existing version never changes: its requests are bound to it.
@@ -367,13 +457,16 @@ class SameVersionForm(forms.ModelForm):
         return data
 
 
-class PolicyContentAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
+class PolicyContentAdmin(
+    ExplainedDeleteMixin, PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin
+):
     """A row of a version's content: editable on drafts, view-only once published."""
 
     form = SameVersionForm
     list_select_related = True
     organization_path = "version__organization"
     writing_roles = PRIVACY_OFFICER_ONLY
+    actions = ["delete_selected"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _editable(obj) and super().has_change_permission(request, obj)

@@ -83,7 +83,7 @@ class DeadlineFilter(admin.SimpleListFilter):
             ("overdue", _("Overdue")),
             ("week", _("Due within %(days)d days") % {"days": workspace.DUE_SOON_DAYS}),
             ("later", _("Due later")),
-            ("none", _("No legal deadline")),
+            ("none", _("Date set by the organization")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -131,7 +131,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
         "status",
         "deadline",
         "assignee",
-        "received_at",
+        "received",
     )
     list_filter = (
         ("organization", TenantOrganizationFilter),
@@ -143,7 +143,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
     search_fields = ("reference", "requester_name", "requester_email")
     search_help_text = _("Reference, requester name or email.")
     list_select_related = ("organization", "assignee")
-    sortable_by = ("reference", "received_at", "deadline", "status")
+    sortable_by = ("reference", "received", "deadline", "status")
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -235,6 +235,14 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
             status.text,
             status.short,
         )
+
+    @admin.display(description=_("received"), ordering="received_at")
+    def received(self, obj: PrivacyRequest) -> str:
+        """When it arrived, in the organization's time zone, named: the list mixes organizations
+        of several zones, and a time in the server's zone would put a Florida evening request
+        on the next day."""
+        when = workspace.local_time(obj.received_at, obj.organization)
+        return format_html('<time datetime="{}">{}</time>', when.iso, when.text)
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

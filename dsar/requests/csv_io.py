@@ -13,7 +13,10 @@ column                    import    meaning
                                     organization's time zone; a date alone is midnight there
 ``requester_name``        required  not blank
 ``requester_email``       required  may be blank
-``jurisdiction``          required  ISO 3166 (FR, GB, US-CA, US-TX), US, EU, OTHER; may be blank
+``jurisdiction``          required  where the requester lives: a US state (US-CA, US-DC), an
+                                    EU/EEA country (FR), GB, CA, BR or OTHER (``residences``,
+                                    the list the public form and staff intake offer); blank
+                                    for not known
 ``subject_line``          required  as received; may be blank
 ``message``               optional  as received
 ``status``                ignored   (export only) an imported request is logged as received
@@ -47,7 +50,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from dsar.jurisdictions import Jurisdiction
+from dsar import residences
 from dsar.organizations.models import Organization
 from dsar.policies.models import ChannelKind, PolicyVersion, RightKind
 from dsar.requests import services
@@ -305,16 +308,14 @@ def _check(checker: _Checker, line: int, values: dict[str, str]) -> Row | None:
                 "received (a new organization's first policy can be loaded with "
                 "load_policy --in-force-from DATE)",
             )
+    # The residences the public form and staff intake offer, and no other: a request imported
+    # from a spreadsheet is judged by the same laws as one sent through the form.
     jurisdiction = values["jurisdiction"]
     if jurisdiction:
         try:
-            jurisdiction = Jurisdiction.parse(jurisdiction).code
-        except ValueError:
-            checker.problem(
-                line,
-                f"jurisdiction '{jurisdiction}' is not an ISO 3166 code: use a country (FR, GB, "
-                "BR, …), a US state (US-CA, US-TX, …), US, EU or OTHER, or leave it blank",
-            )
+            jurisdiction = residences.parse(jurisdiction)
+        except ValueError as error:
+            checker.problem(line, f"jurisdiction: {error} Leave it blank if it is not known.")
     if not values["requester_name"]:
         checker.problem(line, "requester_name is blank")
     email = values["requester_email"]

@@ -3,6 +3,7 @@ small form per action on a request. Forms only validate input; the services deci
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,14 +13,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from dsar import jurisdictions
+from dsar import residences
 from dsar.organizations.models import Organization
 from dsar.policies.models import ChannelKind, Exemption, RightKind
 from dsar.requests import workspace
-from dsar.requests.models import PrivacyRequest, Status
+from dsar.requests.models import PrivacyRequest, Status, VerificationMethod
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 # The channels staff key in by hand; web-form and self-service requests arrive by themselves.
 INTAKE_CHANNELS = [
     ChannelKind.EMAIL,
@@ -63,11 +66,14 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    jurisdiction = forms.CharField(
+    jurisdiction = forms.ChoiceField(
         label=_("Jurisdiction of residence"),
-        max_length=8,
         required=False,
-        help_text=_("ISO 3166: a country (FR, GB), a US state (US-CA), US, EU or OTHER."),
+        help_text=_(
+            "Where the requester lives, as they said it: its law decides the deadline. The same "
+            "list as the public form and the CSV import; leave it at “not known” if they did "
+            "not say."
+        ),
     )
     is_agent = forms.BooleanField(
         label=_("Sent by an authorized agent"),
@@ -109,6 +115,10 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The list is translated when the form is made: one per request, in its language.
+        residence = self.fields["jurisdiction"]
+        assert isinstance(residence, forms.ChoiceField)  # noqa: S101 - for the type checker
+        residence.choices = [("", _("Not known")), *residences.grouped_choices()]
         field = self.fields["organization"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for the type checker
         organizations = list(workspace.acting_organizations_for(user).order_by("name"))
@@ -120,15 +130,14 @@ class IntakeForm(forms.Form):
                 each.widget.attrs.setdefault("class", "vTextField")
 
     def clean_jurisdiction(self) -> str:
-        code = self.cleaned_data["jurisdiction"].strip()
+        """The residence's code, checked as the CSV import checks it (``residences.parse``)."""
+        code = self.cleaned_data["jurisdiction"]
         if not code:
             return ""
         try:
-            return jurisdictions.Jurisdiction.parse(code).code
+            return residences.parse(code)
         except ValueError as error:
-            raise ValidationError(
-                _("Use an ISO 3166 country code (FR, GB), a US state (US-CA), US, EU or OTHER.")
-            ) from error
+            raise ValidationError(str(error)) from error
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -168,19 +177,70 @@ class NoInputForm(ActionForm):
     pass
 
 
+def _aware_in(organization: Organization, value: datetime.datetime) -> datetime.datetime:
+    """A time typed as wall-clock time where the organization is, not where the server is."""
+    wall = timezone.make_naive(value) if timezone.is_aware(value) else value
+    return timezone.make_aware(wall, ZoneInfo(organization.time_zone))
+
+
 class VerifyIdentityForm(ActionForm):
-    how = forms.CharField(
+    """How the identity was verified (a kind of evidence) and with what: both go on the
+    timeline and into the evidence pack. Confirming an email address is not one of them
+    (docs/legal-decisions.md, "Email confirmation is not identity verification")."""
+
+    method = forms.ChoiceField(
         label=_("How was the identity verified?"),
-        max_length=300,
-        help_text=_("e.g. matched the account's email and last order number."),
+        choices=[("", _("Choose one")), *VerificationMethod.choices],
+        help_text=_(
+            "A confirmed email address is not a verification: anyone can open an address in "
+            "another's name."
+        ),
     )
+    how = forms.CharField(
+        label=_("With what?"),
+        max_length=300,
+        help_text=_(
+            "What you saw or matched, e.g. a passport, or the account's email and last order "
+            "number. Name the document, never copy its number."
+        ),
+    )
+
+
+class AcknowledgeForm(ActionForm):
+    """Receipt confirmed to the requester outside dsar (a call, a letter sent by other means):
+    recorded with how and when, which stops the acknowledgement reminders (CCPA §7021(a))."""
+
+    how = forms.CharField(
+        label=_("How was receipt acknowledged?"),
+        max_length=300,
+        help_text=_(
+            "e.g. by telephone, telling them how the request will be processed and verified "
+            "and when to expect an answer (Cal. Code Regs. tit. 11 §7021(a))."
+        ),
+    )
+    at = forms.DateTimeField(
+        label=_("When?"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT_FORMAT),
+        help_text=_("In the organization's time zone."),
+    )
+
+    def clean_at(self) -> datetime.datetime:
+        at = _aware_in(self.privacy_request.organization, self.cleaned_data["at"])
+        if at > timezone.now():
+            raise ValidationError(_("An acknowledgement cannot be in the future."))
+        if at < self.privacy_request.received_at:
+            raise ValidationError(_("An acknowledgement cannot come before the request arrived."))
+        return at
 
 
 class AskRequesterForm(ActionForm):
     note = forms.CharField(
-        label=_("What you ask for"),
+        label=_("What you ask the requester for — the requester is shown this text"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Recorded in the timeline; the requester is told."),
+        help_text=_(
+            "Written to the requester: their status page shows it. It is also kept on the "
+            "timeline. Keep internal remarks out of it."
+        ),
     )
 
 
@@ -239,10 +299,79 @@ class AssignForm(ActionForm):
         )
 
 
-class OutcomeForm(ActionForm):
-    """Fulfil, partly fulfil or deny: the reasons, and the policy's exemptions relied on."""
+# What the requester is told and what only staff read are two fields, labelled as such: a
+# remark typed as the requester's reasons is published on their status page and in letters.
+REQUESTER_REASON_LABEL = _(
+    "Reasons given to the requester — shown on their status page and in letters"
+)
+INTERNAL_NOTE_LABEL = _("Internal note (staff only, never shown to the requester)")
+INTERNAL_NOTE_HELP = _("Kept on the timeline and in the evidence pack, for staff and auditors.")
 
-    reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+def _reason_field(*, required: bool, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=REQUESTER_REASON_LABEL,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
+def _note_field(help_text: Any = INTERNAL_NOTE_HELP) -> forms.CharField:
+    return forms.CharField(
+        label=INTERNAL_NOTE_LABEL,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
+class ClosingForm(ActionForm):
+    """An action that ends the request: the reasons the requester is told (``reason``) apart
+    from the internal note (``note``), and, when one of its letters was issued but never sent,
+    a required confirmation that staff know it: once the request is closed, nothing reminds
+    anyone that the requester never got that letter."""
+
+    reason = _reason_field(required=False)
+    note = _note_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unsent_letters = workspace.letters_issued_not_sent(self.privacy_request)
+        if self.unsent_letters:
+            references = ", ".join(
+                f"{letter.reference} ({letter.get_kind_display()})"
+                for letter in self.unsent_letters
+            )
+            count = len(self.unsent_letters)
+            self.fields["confirm_unsent_letters"] = forms.BooleanField(
+                label=ngettext(
+                    "I know letter %(letters)s was issued but not sent",
+                    "I know letters %(letters)s were issued but not sent",
+                    count,
+                )
+                % {"letters": references},
+                required=True,
+                error_messages={
+                    "required": ngettext(
+                        "Letter %(letters)s was issued but never sent to the requester: send "
+                        "it first, or tick the box to close the request anyway.",
+                        "Letters %(letters)s were issued but never sent to the requester: send "
+                        "them first, or tick the box to close the request anyway.",
+                        count,
+                    )
+                    % {"letters": references}
+                },
+            )
+
+
+class OutcomeForm(ClosingForm):
+    """Partly fulfil or deny: the reasons (required), and the policy's exemptions relied on."""
+
+    reason = _reason_field(
+        required=True,
+        help_text=_("Required: the requester is told why."),
+    )
     exemptions = forms.ModelMultipleChoiceField(
         label=_("Exemptions relied on"),
         queryset=Exemption.objects.none(),
@@ -250,6 +379,8 @@ class OutcomeForm(ActionForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The grounds the policy keeps for this right."),
     )
+    note = _note_field()
+    field_order = ["reason", "exemptions", "note"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -262,10 +393,8 @@ class OutcomeForm(ActionForm):
             field.queryset = Exemption.objects.filter(right_id=right_id)
 
 
-class FulfilForm(ActionForm):
-    note = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+class FulfilForm(ClosingForm):
+    reason = _reason_field(required=False, help_text=_("Optional."))
 
 
 class PartialFulfilForm(OutcomeForm):
@@ -276,15 +405,12 @@ class DenyForm(OutcomeForm):
     pass
 
 
-class WithdrawForm(ActionForm):
-    note = forms.CharField(
-        label=_("How the requester withdrew (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+class WithdrawForm(ClosingForm):
+    reason = _reason_field(required=False, help_text=_("Optional."))
+    note = _note_field(help_text=_("e.g. how and when the requester withdrew."))
 
 
-class CloseForm(ActionForm):
+class CloseForm(ClosingForm):
     as_status = forms.ChoiceField(
         label=_("Close as"),
         choices=[
@@ -292,6 +418,6 @@ class CloseForm(ActionForm):
             (Status.CLOSED_DUPLICATE.value, Status.CLOSED_DUPLICATE.label),
         ],
     )
-    note = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = _reason_field(required=False, help_text=_("Optional."))
+    note = _note_field()
+    field_order = ["as_status", "reason", "note"]

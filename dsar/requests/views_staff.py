@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -36,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dsar import residences
 from dsar.requests import csv_io, forms, services, workspace
 from dsar.requests.models import (
     Flag,
@@ -147,11 +149,20 @@ ACTIONS: dict[str, StaffAction] = {
             _("Verify identity"),
             forms.VerifyIdentityForm,
             lambda r, actor, data, today: services.request_verify_identity(
-                request=r, actor=actor, how=data["how"]
+                request=r, actor=actor, how=data["how"], method=data["method"]
             ),
             lambda r: (
                 r.is_open and r.identity_status in (IdentityStatus.PENDING, IdentityStatus.FAILED)
             ),
+        ),
+        StaffAction(
+            "acknowledge",
+            _("Record acknowledgement"),
+            forms.AcknowledgeForm,
+            lambda r, actor, data, today: services.request_acknowledge(
+                request=r, actor=actor, how=data["how"], at=data["at"]
+            ),
+            lambda r: r.is_open and r.acknowledged_at is None,
         ),
         StaffAction(
             "ask_clarification",
@@ -190,7 +201,7 @@ ACTIONS: dict[str, StaffAction] = {
             lambda r, actor, data, today: services.request_extend(
                 request=r, actor=actor, reason=data["reason"], today=today
             ),
-            lambda r: r.is_open and r.due_date is not None and not r.extended,
+            workspace.extension_offered,
         ),
         StaffAction(
             "set_target",
@@ -215,7 +226,7 @@ ACTIONS: dict[str, StaffAction] = {
             _("Fulfil"),
             forms.FulfilForm,
             lambda r, actor, data, today: services.request_fulfil(
-                request=r, actor=actor, reason=data["note"]
+                request=r, actor=actor, reason=data["reason"], note=data["note"]
             ),
             _can_become(Status.FULFILLED),
             closes=True,
@@ -229,6 +240,7 @@ ACTIONS: dict[str, StaffAction] = {
                 actor=actor,
                 partial=True,
                 reason=data["reason"],
+                note=data["note"],
                 exemptions=list(data.get("exemptions") or []),
             ),
             _can_become(Status.PARTIALLY_FULFILLED),
@@ -242,6 +254,7 @@ ACTIONS: dict[str, StaffAction] = {
                 request=r,
                 actor=actor,
                 reason=data["reason"],
+                note=data["note"],
                 exemptions=list(data.get("exemptions") or []),
             ),
             _can_become(Status.DENIED),
@@ -252,7 +265,7 @@ ACTIONS: dict[str, StaffAction] = {
             _("Withdrawn by the requester"),
             forms.WithdrawForm,
             lambda r, actor, data, today: services.request_withdraw(
-                request=r, actor=actor, note=data["note"]
+                request=r, actor=actor, note=data["note"], reason=data["reason"]
             ),
             _can_become(Status.WITHDRAWN),
             closes=True,
@@ -262,7 +275,11 @@ ACTIONS: dict[str, StaffAction] = {
             _("Close as unverifiable or duplicate"),
             forms.CloseForm,
             lambda r, actor, data, today: services.request_close(
-                request=r, actor=actor, as_status=data["as_status"], note=data["note"]
+                request=r,
+                actor=actor,
+                as_status=data["as_status"],
+                note=data["note"],
+                reason=data["reason"],
             ),
             _can_become(Status.CLOSED_UNVERIFIABLE, Status.CLOSED_DUPLICATE),
             closes=True,
@@ -288,6 +305,11 @@ def _action_form(
                 form.fields[name].initial = today
         if "assignee" in form.fields:
             form.fields["assignee"].initial = privacy_request.assignee_id
+        if "at" in form.fields:
+            # Now, as a wall-clock time where the organization is (the form reads it so).
+            zone = ZoneInfo(privacy_request.organization.time_zone)
+            now = timezone.localtime(timezone=zone).replace(second=0, microsecond=0)
+            form.fields["at"].initial = now.replace(tzinfo=None)
     return form
 
 
@@ -307,8 +329,16 @@ def _shown_actions(
     return shown
 
 
+# How a flag is named on the request page where its stored label would say it wrongly: a request
+# without a statutory or promised date has the organization's own, and is said so (dsar never
+# says that no law sets a deadline: legal-rules.md).
+FLAG_LABELS: dict[str, Promise] = {
+    Flag.NO_LEGAL_DEADLINE: _("date set by the organization: internal target"),
+}
+
+
 def _flags(privacy_request: PrivacyRequest) -> list[tuple[str, str]]:
-    labels = dict(Flag.choices)
+    labels = {**dict(Flag.choices), **FLAG_LABELS}
     return [
         (str(labels.get(flag.get("code"), flag.get("code"))), flag.get("message", ""))
         for flag in privacy_request.flags
@@ -322,17 +352,30 @@ def _render_request_page(
     *,
     refused: ShownAction | None = None,
 ) -> TemplateResponse:
-    today = workspace.today_for(privacy_request.organization)
+    organization = privacy_request.organization
+    today = workspace.today_for(organization)
     can_act = workspace.can_act_on(request.user, privacy_request)
     actions = _shown_actions(privacy_request, today, refused) if can_act else []
+    events = list(privacy_request.events.all())
+
+    def local(value: datetime.datetime | None) -> workspace.LocalTime | None:
+        return workspace.local_time(value, organization) if value is not None else None
+
     context = {
         **_admin_context(request, model_admin, str(privacy_request)),
         "original": privacy_request,
         "privacy_request": privacy_request,
         "today": today,
         "deadline": workspace.deadline_status(privacy_request, today),
+        "basis": workspace.basis_statement(privacy_request),
+        "no_extension": workspace.extension_unavailable(privacy_request),
+        "residence": residences.label(privacy_request.jurisdiction),
+        "received": local(privacy_request.received_at),
+        "acknowledged": local(privacy_request.acknowledged_at),
+        "closed": local(privacy_request.closed_at),
         "flags": _flags(privacy_request),
-        "events": list(privacy_request.events.all()),
+        "events": events,
+        "timeline": [(event, local(event.at)) for event in events],
         "exemptions": list(privacy_request.exemptions.all()),
         "can_act": can_act,
         "actions": [a for a in actions if not a.action.closes],

@@ -17,10 +17,14 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dsar.deadlines import Rule
+from dsar.letters.models import Letter
 from dsar.organizations.models import Organization, Role, holds_role_anywhere, holds_role_in
+from dsar.requests import clock
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, Status, Today
 
 # Roles that may change a request; an auditor only reads.
@@ -86,6 +90,43 @@ def todays_for(user: Any) -> dict[int, datetime.date]:
     }
 
 
+# -- Dates and times as staff read them ------------------------------------------------------------
+
+# A day as "5 Mar 2026": never 03/05/2026, which reads as 3 May in most of the world.
+DAY_FORMAT = "j M Y"
+# An instant as "6 Dec 2026, 14:05 EST", then the zone's name: the abbreviation alone is
+# ambiguous (CST is Chicago, Shanghai and Havana) and says nothing to a reader elsewhere.
+TIME_FORMAT = "j M Y, H:i T"
+
+
+def day(value: datetime.date) -> str:
+    """A date in words staff cannot misread, whatever their country's order of day and month."""
+    return date_format(value, DAY_FORMAT)
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """An instant as staff of an organization read it: in its time zone, the zone named."""
+
+    iso: str  # for <time datetime="…">
+    text: str  # "6 Dec 2026, 14:05 EST (America/New_York)"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def local_time(value: datetime.datetime, organization: Organization) -> LocalTime:
+    """``value`` in the organization's time zone, where its days of receipt and deadlines are
+    counted, with the zone's name: a handler in London reading a Florida request sees the time
+    the request arrived in Florida, and is told so."""
+    zone = organization.time_zone
+    local = timezone.localtime(value, ZoneInfo(zone))
+    text = date_format(local, TIME_FORMAT)
+    if local.tzname() != zone:
+        text = f"{text} ({zone})"
+    return LocalTime(local.isoformat(), text)
+
+
 # -- Deadline in words and colour ------------------------------------------------------------------
 
 
@@ -95,7 +136,7 @@ class Tone:
     OVERDUE = "overdue"  # red
     SOON = "soon"  # amber: due within DUE_SOON_DAYS
     OK = "ok"  # green
-    NONE = "none"  # no legal deadline, or closed
+    NONE = "none"  # only the organization's own date, or closed
 
 
 @dataclass(frozen=True)
@@ -107,16 +148,20 @@ class DeadlineStatus:
 
 
 def deadline_status(request: PrivacyRequest, today: datetime.date) -> DeadlineStatus:
-    """How the legal deadline stands today, in words (never colour alone)."""
+    """How the deadline stands today, in words (never colour alone).
+
+    Without a date set by a law or the policy's promise, the organization sets one (its internal
+    target), and the words say so: dsar never tells staff that no law sets a deadline, which a
+    reader takes as "no hurry" (legal-rules.md, "What the app never says")."""
     if request.due_date is None:
-        short = str(_("No legal deadline"))
+        short = str(_("Set by the organization"))
         if request.internal_target:
-            target = date_format(request.internal_target, "SHORT_DATE_FORMAT")
-            text = str(_("No legal deadline; internal target %(day)s") % {"day": target})
+            target = day(request.internal_target)
+            text = str(_("Set by the organization: internal target %(day)s") % {"day": target})
         else:
             text = short
         return DeadlineStatus(Tone.NONE, short, text, None)
-    due = date_format(request.due_date, "SHORT_DATE_FORMAT")
+    due = day(request.due_date)
     if not request.is_open:
         zone = ZoneInfo(request.organization.time_zone)
         closed_at = request.closed_at
@@ -135,6 +180,98 @@ def deadline_status(request: PrivacyRequest, today: datetime.date) -> DeadlineSt
         short = ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
     text = str(_("%(short)s (due %(due)s)") % {"short": short, "due": due})
     return DeadlineStatus(tone, short, text, days)
+
+
+# -- What the date rests on, and whether it can be extended ----------------------------------------
+
+
+@dataclass(frozen=True)
+class BasisStatement:
+    """What a request's date rests on, as the letters say it (``clock.decide_for``)."""
+
+    kind: clock.Basis
+    text: str
+
+
+def basis_statement(request: PrivacyRequest) -> BasisStatement:
+    """The law (named), the policy's promise (said as a promise), or the organization's own date:
+    read from ``clock.decide_for``, the one decision the letters, the status page and the evidence
+    pack read too, so staff see the basis the requester is told (docs/legal-decisions.md)."""
+    decision = clock.decide_for(request)
+    kind = decision.basis_kind
+    if kind is clock.Basis.LAW:
+        binding = decision.binding_law
+        assert binding is not None  # noqa: S101 - a law basis has its law
+        name = binding.law_name or binding.rule.label
+        text = _t("The law: %(law)s (%(citation)s)") % {
+            "law": name,
+            "citation": binding.rule.citation,
+        }
+    elif kind is clock.Basis.PROMISE:
+        promise = request.right.deadline_promise if request.right else ""
+        text = _t(
+            "The policy's promise of “%(promise)s”: a promise the organization made, not a "
+            "statutory deadline"
+        ) % {"promise": promise}
+    else:
+        text = _t(
+            "The organization's own date: neither a law dsar applies nor the policy's promise "
+            "sets one, so the organization sets the internal target"
+        )
+    return BasisStatement(kind, text)
+
+
+def extension_unavailable(request: PrivacyRequest) -> str:
+    """Why the deadline of an open request cannot be extended, in words; "" when it can.
+
+    A marketing objection or opt-out is acted on without extension (``clock.extension_allowed``;
+    GDPR Art. 21(3)), a rule without one (CAN-SPAM, Cal. Civ. Code 1798.83, the LGPD:
+    ``Rule.max_extension == 0``) has none, and an extension is given once. The service decides
+    again when asked (``services.request_extend``); this only decides what is offered."""
+    if not request.is_open or request.due_date is None:
+        return ""
+    if request.extended:
+        return _t("Already extended once, to the rule's maximum.")
+    if not clock.extension_allowed(request.right_kind):
+        return _t(
+            "An objection to direct marketing is acted on without extension (GDPR Art. 21(3); "
+            "CAN-SPAM allows none)."
+        )
+    rule = Rule.parse(request.deadline_rule) if request.deadline_rule else None
+    if rule is None or rule.max_extension == 0:
+        label = rule.label if rule else _t("The rule of this deadline")
+        return _t("%(rule)s allows no extension.") % {"rule": label}
+    extended = clock.decide_for(request, extended=True).deadline
+    if extended is None or extended.due <= request.due_date:
+        return _t("Another rule that applies keeps the date where it is: it allows no extension.")
+    return ""
+
+
+def extension_offered(request: PrivacyRequest) -> bool:
+    """Whether the "Extend the deadline" action is offered for ``request``."""
+    return request.is_open and request.due_date is not None and not extension_unavailable(request)
+
+
+# -- Letters issued but not sent -------------------------------------------------------------------
+
+
+def letters_issued_not_sent(request: PrivacyRequest) -> list[Letter]:
+    """Letters of ``request`` that were issued but never released to the requester.
+
+    A letter is released (``Letter.released_at``) when it is queued for sending by email or its
+    package is released; until then the requester has not got it. A letter corrected by a later
+    one is left out (the correction is the one to send), and so is a purged one. Closing a
+    request with such a letter asks staff to confirm that they know (``forms.ClosingForm``)."""
+    return list(
+        Letter.objects.filter(
+            request=request,
+            released_at__isnull=True,
+            purged_at__isnull=True,
+            corrections__isnull=True,
+        )
+        .select_related("request")
+        .order_by("number")
+    )
 
 
 # -- Dashboard -------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 intake form, extends it with a reason, fulfils it, and reads the timeline.
 
 1798.83 itself allows no extension (30 days through the designated address, 150 otherwise), so a
-Californian's request cannot be extended and the app says so (second test). The first requester
+Californian's request is not offered one and the page says why (second test). The first requester
 lives in France: the statute does not bind, IMG's promise to answer "within one month" does, and
 that month can be extended (GDPR Art. 12(3)).
 """
@@ -41,7 +41,7 @@ def log_mailed_1798_83_request(page, *, jurisdiction: str) -> PrivacyRequest:
     page.get_by_label("Received at").fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Requester name").fill("Rita Letter")
     page.get_by_label("Requester postal address").fill("1 Main St, Springfield")
-    page.get_by_label("Jurisdiction of residence").fill(jurisdiction)
+    page.get_by_label("Jurisdiction of residence").select_option(jurisdiction)
     page.get_by_label("Message as received").fill(LETTER)
     page.get_by_role("button", name="Log the request").click()
 
@@ -73,7 +73,9 @@ def test_a_handler_logs_extends_and_fulfils_a_mailed_request(live_server, page, 
     # Fulfil.
     fulfil = page.locator("details.action-fulfil")
     fulfil.locator("summary").click()
-    fulfil.get_by_label("Note (optional)").fill("Register of 2025 sent by mail.")
+    fulfil.get_by_label("Internal note (staff only, never shown to the requester)").fill(
+        "Register of 2025 sent by mail."
+    )
     fulfil.get_by_role("button", name="Fulfil").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Fulfilled")
 
@@ -93,21 +95,16 @@ def test_a_handler_logs_extends_and_fulfils_a_mailed_request(live_server, page, 
     assert privacy_request.extended
 
 
-def test_the_law_refuses_to_extend_a_californians_1798_83_request(live_server, page, alice):
+def test_a_californians_1798_83_request_is_offered_no_extension(live_server, page, alice):
     sign_in(page, live_server)
     privacy_request = log_mailed_1798_83_request(page, jurisdiction="US-CA")
     start_work(page)
 
-    extend = page.locator("details.action-extend")
-    extend.locator("summary").click()
-    extend.get_by_label("Reason for the extension").fill("Records of three systems to search.")
-    extend.get_by_role("button", name="Extend the deadline").click()
-
-    expect(extend).to_have_attribute("open", "")
-    expect(extend.get_by_role("alert")).to_contain_text("cannot be extended")
-    expect(extend.get_by_label("Reason for the extension")).to_have_value(
-        "Records of three systems to search."
-    )
+    # The statute gives 30 days and no more: no button, and the deadline panel says why.
+    expect(page.locator("details.action-extend")).to_have_count(0)
+    expect(page.locator("details.action-set_target")).to_have_count(1)
+    expect(page.locator(".deadline-panel .no-extension")).to_contain_text("allows no extension")
+    expect(page.locator(".deadline-panel .basis-kind")).to_contain_text("The law: ")
     expect(page.locator("ol.timeline > li")).to_have_count(2)
     privacy_request.refresh_from_db()
     assert not privacy_request.extended

@@ -85,7 +85,11 @@ class TestHappyPath:
         # A date alone is midnight in the organization's zone.
         assert third.received_at == dt.datetime(2026, 3, 2, 5, 0, tzinfo=dt.UTC)
         assert third.due_date is None
-        assert f"line 4: {third.reference} received no legal deadline, internal target" in out
+        # Neither a law nor the promise sets a date: the organization's own, said so.
+        assert (
+            f"line 4: {third.reference} received date set by the organization: internal target"
+            in out
+        )
         assert third.message == "line one\nline two"
         assert "Imported 3 requests, logged as received." in out
         assert {r.status for r in (first, second, third)} == {Status.RECEIVED}
@@ -154,7 +158,8 @@ class TestBadRows:
             "line 4: organization 'acme' does not exist",
             "line 5: right 'acess' is not a right kind; did you mean 'access'?",
             "line 6: channel 'pigeon' is not a channel kind",
-            "line 7: jurisdiction 'XX' is not an ISO 3166 code",
+            "line 7: jurisdiction: unknown residence 'XX': use a US state (US-CA, US-VA, US-DC), "
+            "an EU/EEA country (FR, DE, IE, …), GB, CA, BR or OTHER.",
             "line 8: requester_name is blank",
             "line 9: requester_email 'not-an-address' is not an email address",
             "line 10: received_at '2026-04-02' is in the future",
@@ -251,3 +256,43 @@ def test_organizations_are_looked_up_once_not_per_row(
         rows = read_rows(io.StringIO(text))
     assert len(rows) == 200
     assert {row.organization for row in rows} == {Organization.objects.get(slug="img")}
+
+
+class TestResidences:
+    """The jurisdiction column takes the residences the public form and staff intake offer."""
+
+    def test_a_blank_residence_is_not_known(self, seeds, tmp_path):
+        run(write(tmp_path, HEADER + "img,access,email,2026-03-02,Ana Ruiz,,,,\n"))
+
+        assert PrivacyRequest.objects.get().jurisdiction == ""
+
+    @pytest.mark.parametrize("code", ["us-dc", "IS", "OTHER"])
+    def test_every_offered_residence_imports(self, seeds, tmp_path, code):
+        run(write(tmp_path, HEADER + f"img,access,email,2026-03-02,Ana Ruiz,,{code},,\n"))
+
+        assert PrivacyRequest.objects.get().jurisdiction == code.upper()
+
+    @pytest.mark.parametrize(
+        ("code", "hint"),
+        [
+            ("US", "Give the state (US-VA) or the country (FR)."),
+            ("EU", "Give the state (US-VA) or the country (FR)."),
+            ("JP", "Japan is not in the list: write OTHER (elsewhere)."),
+        ],
+    )
+    def test_a_residence_outside_the_list_is_reported_with_its_line(
+        self, seeds, tmp_path, code, hint
+    ):
+        path = write(
+            tmp_path,
+            HEADER
+            + "img,access,email,2026-03-02,Ana Ruiz,,FR,,\n"
+            + f"img,access,email,2026-03-02,Bo Li,,{code},,\n",
+        )
+
+        report = fail(path)
+
+        assert f"line 3: jurisdiction: unknown residence '{code}'" in report
+        assert hint in report
+        assert "line 2:" not in report
+        assert stored() == (0, 0, 0)

@@ -192,14 +192,22 @@ def test_verifying_an_identity_starts_the_work(login, imgwg, log_request):
     assert privacy_request.identity_status == IdentityStatus.PENDING
 
     response = post_action(
-        login(handler), privacy_request, "verify_identity", how="Matched the account email."
+        login(handler),
+        privacy_request,
+        "verify_identity",
+        method="data_points",
+        how="Matched the account email.",
     )
 
     assert response.status_code == 302
     privacy_request.refresh_from_db()
     assert privacy_request.identity_status == IdentityStatus.VERIFIED
     assert privacy_request.status == Status.IN_PROGRESS
-    assert privacy_request.events.filter(kind=EventKind.IDENTITY_VERIFIED).exists()
+    event = privacy_request.events.get(kind=EventKind.IDENTITY_VERIFIED)
+    assert (event.data["method"], event.data["how"]) == (
+        "data_points",
+        "Matched the account email.",
+    )
 
 
 def test_assigning_offers_only_members_who_may_act(

@@ -21,7 +21,7 @@ def _form(img, **overrides):
         "received_at": "2026-02-27T10:30",
         "requester_name": "Rita Letter",
         "requester_address": "1 Main St\nSacramento, CA 95814",
-        "jurisdiction": "us-ca",
+        "jurisdiction": "US-CA",
         "subject_line": "",
         "message": "Your California Privacy Rights. Please tell me who bought my data.",
     }
@@ -38,7 +38,7 @@ def test_a_mailed_request_is_logged_with_its_deadline_and_event(login, alice, im
     assert privacy_request.organization == img
     assert privacy_request.channel_kind == "postal_mail"
     assert privacy_request.requester_address == "1 Main St\nSacramento, CA 95814"
-    assert privacy_request.jurisdiction == "US-CA"  # normalised
+    assert privacy_request.jurisdiction == "US-CA"
     assert privacy_request.due_date is not None
     event = privacy_request.events.get()
     assert (event.kind, event.actor) == (EventKind.RECEIVED, alice)
@@ -119,3 +119,50 @@ def test_the_form_is_labelled_and_offers_only_the_users_organizations(login, ali
         assert f'<label class="required" for="id_{field}">' in page or f'for="id_{field}"' in page
     assert 'type="datetime-local"' in page
     assert "csrfmiddlewaretoken" in page
+
+
+# -- Where the requester lives: the same list as the public form and the CSV import ---------------
+
+
+def test_the_residence_is_chosen_from_the_one_list_with_not_known_first(login, alice, img):
+    from dsar import residences
+
+    response = login(alice).get(INTAKE)
+
+    field = response.context["form"].fields["jurisdiction"]
+    assert field.choices[0] == ("", "Not known")
+    assert list(field.choices[1:]) == residences.grouped_choices()
+    page = response.content.decode()
+    assert '<select name="jurisdiction"' in page
+    assert '<optgroup label="United States">' in page
+    assert '<option value="US-DC">District of Columbia</option>' in page
+
+
+def test_a_request_whose_residence_is_not_known_is_logged(login, alice, img):
+    response = login(alice).post(INTAKE, _form(img, jurisdiction=""))
+
+    assert response.status_code == 302
+    assert PrivacyRequest.objects.get().jurisdiction == ""
+
+
+@pytest.mark.parametrize("code", ["US", "EU", "XX", "us-ca"])
+def test_a_code_outside_the_list_is_refused(login, alice, img, code):
+    # The coarse codes of older requests are named, never offered (``residences``).
+    response = login(alice).post(INTAKE, _form(img, jurisdiction=code))
+
+    assert response.status_code == 200
+    assert "jurisdiction" in response.context["form"].errors
+    assert not PrivacyRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [("US", "United States (state not given)"), ("EU", "EU/EEA (country not given)")],
+)
+def test_a_request_logged_with_a_legacy_code_still_shows_it(login, alice, log_request, code, shown):
+    privacy_request = log_request(jurisdiction=code)
+
+    page = login(alice).get(change_url(privacy_request)).content.decode()
+
+    facts = page.split('id="request-heading"')[1].split("</section>")[0]
+    assert f"{shown} ({code})" in facts

@@ -57,8 +57,11 @@ class Command(BaseCommand):
             if request.due_date:
                 deadline = f"due {request.due_date.isoformat()}"
             else:
+                # Neither a law nor the policy's promise sets a date: the organization's own.
                 target = request.internal_target
-                deadline = "no legal deadline" + (f", internal target {target}" if target else "")
+                deadline = "date set by the organization" + (
+                    f": internal target {target}" if target else ""
+                )
             zone = item.row.zone_assumed
             zone = f" (received_at read in {zone})" if zone else ""
             self.stdout.write(
