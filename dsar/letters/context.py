@@ -2,7 +2,10 @@
 
 ``letter_context`` gathers everything a template prints, with a handful of queries; the
 templates decide only the words. Labels stay lazy so that they are translated when the letter
-is rendered in the requester's language.
+is rendered in the requester's language. Every legal fact (the date, what it rests on, what
+waiting does to it, whom to complain to) comes from ``dsar.requests.clock`` through
+``dsar.letters.law``: a letter never re-derives a rule, so it says what the request page and
+the evidence pack say.
 """
 
 from __future__ import annotations
@@ -18,14 +21,20 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dsar.deadlines import Rule
 from dsar.intake.theme import theme_for
-from dsar.letters.kinds import AskingFor, LetterKind
+from dsar.letters import law, money
+from dsar.letters.kinds import AskingFor, LetterKind, Part, Period
 from dsar.letters.models import Letter, letter_reference
 from dsar.letters.render import letter_language
 from dsar.letters.wording import wording
-from dsar.organizations.models import disclosures_for_year
-from dsar.policies.models import ChannelKind, Exemption, IdentityVerification
+from dsar.organizations.models import DisclosureRegisterConfirmation, disclosures_for_year
+from dsar.policies.models import (
+    ChannelKind,
+    Exemption,
+    IdentityVerification,
+    PolicyVersion,
+    RightKind,
+)
 from dsar.requests import clock
 from dsar.requests.models import EventKind, PrivacyRequest, Status, WaitingFor
 
@@ -34,10 +43,16 @@ class LetterNotApplicable(Exception):
     """The letter cannot be issued for this request now (with a message staff can act on)."""
 
 
-def clock_effect(request: PrivacyRequest, asking_for: str) -> clock.WaitingEffect:
-    """What asking for ``asking_for`` does to the request's deadline: ``dsar.requests.clock``
-    decides it, for the letters as for the request page and the evidence pack."""
-    return clock.decide_for(request).waiting_effect(asking_for)
+# Letters that ask the requester to reply: they cannot go out without a way to reply.
+ASKS_FOR_REPLY = (LetterKind.VERIFICATION, LetterKind.FEE)
+
+# Rights that California statutes give California residents only (Cal. Civ. Code §1798.83,
+# Cal. Bus. & Prof. Code §22581): a letter to anyone else does not offer them.
+CALIFORNIA_ONLY = frozenset({RightKind.SHINE_THE_LIGHT, RightKind.MINOR_CONTENT_REMOVAL})
+
+# The lists of an access answer, read from the policy (GDPR Art. 15(1); Cal. Civ. Code
+# §1798.110(a); Cal. Code Regs. tit. 11 §7024), each a part staff make the requester's own.
+LISTED = ("categories", "purposes", "recipients", "sources", "retention")
 
 
 def _extension_event(request: PrivacyRequest) -> Any:
@@ -52,6 +67,35 @@ def _original_due(event: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(old) if old else None
 
 
+def letter_parts(kind: LetterKind | str, request: PrivacyRequest) -> tuple[Part, ...]:
+    """The parts of ``kind`` that apply to ``request`` (``Part.when``, ``law.parts_for``)."""
+    return law.parts_for(LetterKind(kind).parts, request)
+
+
+def _policy_lists(version: PolicyVersion) -> dict[str, list[str]]:
+    """What the policy states for each list of an access answer, one item per entry."""
+    return {
+        "categories": [c.name for c in version.data_categories.all()],
+        "purposes": [p.name for p in version.purposes.all()],
+        "recipients": [r.name for r in version.recipients.all()],
+        "sources": [s.name for s in version.sources.all()],
+        "retention": [r.statement for r in version.retention.all()],
+    }
+
+
+def transfer_clauses(version: PolicyVersion) -> list[str]:
+    """What the policy says about transfers of personal data (to other countries): the clauses
+    of its recipients that speak of a transfer. The policy model has no field for transfers to
+    third countries or their safeguards (GDPR Art. 15(2)), so this is what the letter can quote
+    and staff complete (an open item of the preview)."""
+    found = []
+    for recipient in version.recipients.all():
+        text = f"{recipient.name} {recipient.clause}".lower()
+        if "transfer" in text and recipient.clause:
+            found.append(recipient.clause)
+    return found
+
+
 def default_parts(
     kind: LetterKind, request: PrivacyRequest, given: Mapping[str, Any] | None = None
 ) -> dict[str, str]:
@@ -59,7 +103,7 @@ def default_parts(
     (what staff chose so far) steers the defaults that depend on a choice."""
     kind = LetterKind(kind)
     language = letter_language(request.language)
-    defaults: dict[str, str] = {part.name: "" for part in kind.parts}
+    defaults: dict[str, str] = {part.name: "" for part in letter_parts(kind, request)}
     if kind is LetterKind.VERIFICATION:
         asking = (given or {}).get("asking_for") or (
             request.waiting_for
@@ -71,15 +115,32 @@ def default_parts(
         defaults["asking_for"] = asking
         if asking == AskingFor.IDENTITY:
             defaults["details"] = wording(language, "identity_details")
+    elif kind is LetterKind.ACKNOWLEDGEMENT:
+        if "verification" in defaults:
+            defaults["verification"] = wording(language, "verification")
     elif kind is LetterKind.EXTENSION:
         event = _extension_event(request)
         defaults["reason"] = (event.data.get("reason", "") if event else "") or ""
     elif kind is LetterKind.ACCESS:
         days = getattr(settings, "DSAR_DATA_PACKAGE_LINK_DAYS", 30)
         defaults["enclosure"] = wording(language, "enclosure", days=days)
-        defaults["automated_decisions"] = wording(language, "automated_decisions")
+        lists = _policy_lists(request.policy_version)
+        for name in LISTED:
+            if name in defaults:
+                defaults[name] = "\n".join(lists[name])
+        if "period" in defaults:
+            defaults["period"] = Period.TWELVE_MONTHS
+        if "transfers" in defaults:
+            defaults["transfers"] = "\n".join(
+                wording(language, "policy_says", clause=clause)
+                for clause in transfer_clauses(request.policy_version)
+            )
+        if "automated_decisions" in defaults:
+            defaults["automated_decisions"] = wording(language, "automated_decisions")
     elif kind in (LetterKind.RECTIFICATION, LetterKind.ERASURE, LetterKind.RESTRICTION):
         defaults["actions"] = wording(language, kind.value)
+        if "method" in defaults:
+            defaults["method"] = wording(language, "deletion_method")
     elif kind is LetterKind.REFUSAL:
         defaults["grounds"] = request.outcome_reason
     elif kind is LetterKind.FEE:
@@ -88,10 +149,22 @@ def default_parts(
         defaults["reason"] = wording(language, "fee_reason")
     elif kind is LetterKind.OPT_OUT:
         defaults["actions"] = wording(language, "opt_out")
-    if "supervisory_authority" in defaults:
-        authorities = getattr(settings, "DSAR_SUPERVISORY_AUTHORITIES", {})
-        defaults["supervisory_authority"] = authorities.get(request.organization.slug, "")
+    # The authority to complain to comes from the data (``law.complaint_route``); the part
+    # only replaces it, so it starts blank.
     return defaults
+
+
+def register_year(request: PrivacyRequest) -> int:
+    """The calendar year a 1798.83 request covers: the one before it was received (§1798.83(a)
+    "the immediately preceding calendar year")."""
+    return request.received_on.year - 1
+
+
+def register_confirmation(request: PrivacyRequest) -> DisclosureRegisterConfirmation | None:
+    """A privacy officer's confirmation that the register of the covered year is complete."""
+    return DisclosureRegisterConfirmation.objects.filter(
+        organization=request.organization, year=register_year(request)
+    ).first()
 
 
 def check_applicable(kind: LetterKind, request: PrivacyRequest, *, today: datetime.date) -> None:
@@ -101,6 +174,24 @@ def check_applicable(kind: LetterKind, request: PrivacyRequest, *, today: dateti
         raise LetterNotApplicable(
             _("A %(kind)s does not answer a request for %(right)s.")
             % {"kind": kind.label, "right": request.get_right_kind_display()}
+        )
+    if kind in ASKS_FOR_REPLY and not law.has_contact(request, _org_contact(request)[0]):
+        raise LetterNotApplicable(
+            _(
+                "%(org)s has no postal address and no email address on record: this letter "
+                "asks the requester to reply, and would give them nowhere to reply to. Add the "
+                "organization's contact details first."
+            )
+            % {"org": request.organization.name}
+        )
+    if kind is LetterKind.SHINE_THE_LIGHT and register_confirmation(request) is None:
+        raise LetterNotApplicable(
+            _(
+                "Confirm that the 1798.83 register of %(year)s is complete before issuing: an "
+                "empty or short register may only mean that nobody kept it, and the letter "
+                "states what was disclosed in %(year)s."
+            )
+            % {"year": register_year(request)}
         )
     if kind is LetterKind.EXTENSION:
         event = _extension_event(request)
@@ -117,6 +208,81 @@ def check_applicable(kind: LetterKind, request: PrivacyRequest, *, today: dateti
                 )
                 % {"due": original.isoformat()}
             )
+
+
+def fee_money(request: PrivacyRequest, amount: str) -> money.Money | None:
+    """The fee of a fee letter: the amount staff wrote, in the request's fee currency or the
+    organization's (``Organization.currency``) unless they wrote another."""
+    default = request.fee_currency or request.organization.currency
+    return money.parse(amount, default)
+
+
+def check_parts(kind: LetterKind, request: PrivacyRequest, parts: Mapping[str, str]) -> None:
+    """Refuse parts the letter cannot print as meant (a fee that is not an amount)."""
+    amount = parts.get("amount", "").strip()
+    if LetterKind(kind) is LetterKind.FEE and amount and fee_money(request, amount) is None:
+        raise LetterNotApplicable(
+            _("Write the fee as an amount, e.g. 25.00 (or 25.00 EUR for another currency).")
+        )
+
+
+def open_items(kind: LetterKind, request: PrivacyRequest, parts: Mapping[str, str]) -> list[str]:
+    """What the letter would leave unsaid that the law asks for, for staff to fill in before
+    issuing (the preview lists them): a list the policy does not state, transfers the policy
+    file does not record. Staff language."""
+    kind = LetterKind(kind)
+    if kind is not LetterKind.ACCESS:
+        return []
+    applicable = {part.name: part for part in letter_parts(kind, request)}
+    lists = _policy_lists(request.policy_version)
+    missing = {
+        "categories": _("the policy does not list the categories of personal data"),
+        "purposes": _("the policy does not state the purposes of processing"),
+        "recipients": _("the policy names no recipients"),
+        "sources": _("the policy does not say where personal data comes from"),
+        "retention": _("the policy does not state retention periods"),
+    }
+    items = []
+    for name, text in missing.items():
+        part = applicable.get(name)
+        if part is None or (parts.get(name) or "").strip():
+            continue
+        if lists[name]:
+            items.append(_("“%(part)s” is empty.") % {"part": part.label})
+        else:
+            items.append(
+                _("%(what)s: fill it in under “%(part)s”.") % {"what": text, "part": part.label}
+            )
+    if "transfers" in applicable:
+        label = applicable["transfers"].label
+        written = (parts.get("transfers") or "").strip()
+        default = default_parts(kind, request).get("transfers", "").strip()
+        if not written:
+            items.append(
+                _(
+                    "the policy file does not record transfers to countries outside the EEA/UK "
+                    "or their safeguards (GDPR Art. 15(2)): say under “%(part)s” whether "
+                    "the data leaves the EEA/UK, and with which safeguards."
+                )
+                % {"part": label}
+            )
+        elif written == default:
+            items.append(
+                _(
+                    "the policy file does not record the safeguards of transfers to countries "
+                    "outside the EEA/UK (GDPR Art. 15(2)): “%(part)s” quotes what the policy "
+                    "says; add the safeguards."
+                )
+                % {"part": label}
+            )
+    if law.regime(request).is_us:
+        items.append(
+            _(
+                "The answer must be about this requester (Cal. Code Regs. tit. 11 §7024; the "
+                "state laws likewise): keep in each list only what applies to them."
+            )
+        )
+    return items
 
 
 @dataclass(frozen=True)
@@ -157,6 +323,11 @@ def _org_contact(request: PrivacyRequest) -> tuple[str, str]:
     return email, phone
 
 
+def missing_contact(request: PrivacyRequest) -> bool:
+    """Whether the letterhead would give neither a postal address nor an email address."""
+    return not law.has_contact(request, _org_contact(request)[0])
+
+
 def logo_inline(request: PrivacyRequest) -> dict[str, tuple[bytes, str]]:
     """The organization's logo as an in-memory resource (``dsar-inline:logo``), if it has one."""
     logo = request.organization.logo
@@ -178,6 +349,27 @@ def issued_on(request: PrivacyRequest, now: datetime.datetime | None = None) -> 
     ).date()
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def addressee(request: PrivacyRequest) -> tuple[str, str]:
+    """Whom the letter is addressed to, and on whose behalf: an authorized agent acts for the
+    data subject and receives the letters (its address is the request's), the data subject is
+    named as the person it acts for."""
+    if request.is_agent and request.agent_name.strip():
+        return request.agent_name, request.requester_name
+    return request.requester_name, ""
+
+
 def letter_context(
     request: PrivacyRequest,
     kind: LetterKind | str,
@@ -193,7 +385,11 @@ def letter_context(
     organization = request.organization
     version = request.policy_version
     right = request.right
+    language = letter_language(request.language)
     org_email, org_phone = _org_contact(request)
+    decision = clock.decide_for(request)
+    regime = law.regime(request)
+    to, on_behalf_of = addressee(request)
     context: dict[str, Any] = {
         "kind": kind,
         "request": request,
@@ -213,12 +409,25 @@ def letter_context(
         "corrects": corrects,
         "corrects_reference": corrects.reference if corrects else "",
         "corrects_date": issued_on(request, corrects.issued_at) if corrects else None,
-        "due_date": request.due_date,
+        "addressee": to,
+        "on_behalf_of": on_behalf_of,
+        "regime": regime.value,
+        "complaint": law.complaint_route(request, language),
+        "due_date": decision.deadline.due if decision.deadline else None,
         "internal_target": request.internal_target,
+        "basis": decision.basis_kind.value,
+        "binding_law": (
+            law.law_title(decision.binding_law.law, decision.binding_law.law_name, language)
+            if decision.binding_law is not None and decision.binding_law.law is not None
+            else ""
+        ),
         "partial": request.status == Status.PARTIALLY_FULFILLED,
         "exemptions": exemption_groups(request.exemptions.all()),
     }
+    waiting = None
     if kind is LetterKind.ACKNOWLEDGEMENT:
+        context["answer"] = law.answer_by(request, decision, language)
+        context["verification_needed"] = "verification" in parts
         context["identity_needed"] = (
             right is not None
             and right.identity_verification
@@ -228,29 +437,55 @@ def letter_context(
     elif kind is LetterKind.VERIFICATION:
         asking = parts.get("asking_for") or AskingFor.IDENTITY
         context["asking_for"] = AskingFor(asking)
-        waiting = clock_effect(request, asking)
-        context["waiting"] = waiting
-        context["clock_effect"] = waiting.effect.value
-        context["rule"] = Rule.parse(request.deadline_rule) if request.deadline_rule else None
+        waiting = law.waiting(request, decision, asking, language)
+    elif kind is LetterKind.FEE:
+        waiting = law.waiting(request, decision, clock.FEE, language)
+        fee = fee_money(request, parts.get("amount", ""))
+        context["fee"] = fee.printed(language) if fee else parts.get("amount", "")
     elif kind is LetterKind.EXTENSION:
         event = _extension_event(request)
         context["original_due"] = (_original_due(event) if event else None) or request.due_date
         context["new_due"] = request.due_date
     elif kind is LetterKind.ACCESS:
+        policy_lists = _policy_lists(version)
         context.update(
-            purposes=list(version.purposes.all()),
-            data_categories=list(version.data_categories.all()),
-            recipients=list(version.recipients.all()),
-            retention=list(version.retention.all()),
-            sources=list(version.sources.all()),
-            other_rights=[r for r in version.rights.all() if r.kind != request.right_kind],
+            lists={name: _lines(parts.get(name, "")) for name in LISTED},
+            policy_has={name: bool(items) for name, items in policy_lists.items()},
+            transfers=_lines(parts.get("transfers", "")),
+            other_rights=[
+                r
+                for r in version.rights.all()
+                if r.kind != request.right_kind
+                and (regime is law.Regime.CCPA or r.kind not in CALIFORNIA_ONLY)
+            ],
+            period_start=(
+                datetime.date(2022, 1, 1)
+                if parts.get("period") == Period.SINCE_2022
+                else _year_before(request.received_on)
+            ),
         )
+    elif kind is LetterKind.OPT_OUT:
+        # A marketing objection is acted on without extension (clock.extension_allowed): the
+        # date it takes effect by is the first period's, whatever was recorded.
+        effect_by = law.unextended_due(request) or context["due_date"]
+        context["effect_by"] = effect_by
+        context["in_effect"] = effect_by is not None and date >= effect_by
     elif kind is LetterKind.SHINE_THE_LIGHT:
-        year = request.received_on.year - 1
+        year = register_year(request)
         context["year"] = year
         context["disclosures"] = list(disclosures_for_year(organization, year))
+        context["confirmation"] = register_confirmation(request)
     elif kind is LetterKind.MINOR_REMOVAL:
         context["right_exemptions"] = list(right.exemptions.all()) if right else []
     elif kind is LetterKind.REFUSAL:
         context["waiting_identity"] = request.waiting_for == WaitingFor.IDENTITY
+    context["waiting"] = waiting
+    context["heading"] = law.heading(
+        request,
+        decision,
+        kind=kind.value,
+        effect=waiting,
+        new_due=context.get("new_due"),
+        due=context.get("effect_by"),
+    )
     return context

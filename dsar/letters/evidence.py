@@ -51,15 +51,21 @@ def recompute(request: PrivacyRequest) -> Arithmetic | None:
     deadline = decision.deadline
     if deadline is None:
         return None
+    binding = decision.binding
+    # The pauses recorded on the request count only for a rule that pauses (the UK GDPR's
+    # clarification, Decision.waiting_effect): an EU requester's clarification is asked and
+    # answered, and the pack must not say the month was paused when the letters say it ran.
+    paused = [
+        (datetime.date.fromisoformat(a), datetime.date.fromisoformat(b))
+        for a, b in request.paused_days
+        if binding is not None and binding.pauses and a >= deadline.received.isoformat()
+    ]
     return Arithmetic(
         deadline.rule,
         deadline.received,
         deadline.calendar,
         deadline.extended,
-        [
-            (datetime.date.fromisoformat(a), datetime.date.fromisoformat(b))
-            for a, b in request.paused_days
-        ],
+        paused,
         deadline.due,
         deadline.explain(),
         decision.reason,

@@ -9,17 +9,18 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from dsar.letters.kinds import LetterKind
+from dsar.letters.kinds import Part
 from dsar.letters.models import DeliveryMethod
 
 
 class LetterPartsForm(forms.Form):
-    """One field per free-text part of ``kind``. Required parts are checked when issuing (by
-    ``letter_issue``), so a half-written letter can still be previewed."""
+    """One field per free-text part (``context.letter_parts``: those of the kind that apply to
+    the request). Required parts are checked when issuing (by ``letter_issue``), so a
+    half-written letter can still be previewed."""
 
-    def __init__(self, kind: LetterKind, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, parts: tuple[Part, ...], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for part in kind.parts:
+        for part in parts:
             label = f"{part.label} *" if part.required else part.label
             if part.choices:
                 self.fields[part.name] = forms.ChoiceField(

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import uuid
@@ -26,9 +27,12 @@ from django_q.models import Schedule
 from django_q.tasks import async_task, schedule
 
 from dsar.letters import events, render, tokens
+from dsar.letters.kinds import LetterKind
 from dsar.letters.models import DeliveryMethod, DeliveryStatus, LetterDelivery
 from dsar.lib.emails import make_message
+from dsar.lib.i18n import staff_language
 from dsar.requests.models import EventKind, PrivacyRequest
+from dsar.requests.services import TransitionError, request_acknowledge
 
 logger = logging.getLogger(__name__)
 
@@ -111,10 +115,13 @@ def build_message(delivery: LetterDelivery) -> EmailMultiAlternatives:
     letter = delivery.letter
     request = letter.request
     method = DeliveryMethod(delivery.method)
+    from dsar.letters.context import addressee
+
     context: dict[str, Any] = {
         "reference": request.reference,
         "letter_reference": letter.reference,
-        "requester_name": request.requester_name,
+        # Whom the email greets: the authorized agent for a request an agent made, as the letter.
+        "requester_name": addressee(request)[0],
         "organization": request.organization.legal_name or request.organization.name,
         "kind": letter.kind_enum,
     }
@@ -174,7 +181,25 @@ def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
             method=delivery.method,
             attempts=delivery.attempts,
         )
+        _acknowledged(delivery)
     return "sent"
+
+
+def _acknowledged(delivery: LetterDelivery) -> None:
+    """An acknowledgement letter that went out acknowledges receipt (Cal. Code Regs. tit. 11
+    §7021(a)): record it, unless it was recorded before, so that the CCPA "acknowledgement
+    overdue" reminder stops (docs/legal-decisions.md, "Acknowledgement of receipt")."""
+    letter = delivery.letter
+    request = letter.request
+    if letter.kind != LetterKind.ACKNOWLEDGEMENT or request.acknowledged_at is not None:
+        return
+    with staff_language(), contextlib.suppress(TransitionError):  # acknowledged meanwhile
+        request_acknowledge(
+            request=request,
+            actor=None,
+            actor_label="system",
+            how=_("acknowledgement letter %(ref)s sent") % {"ref": letter.reference},
+        )
 
 
 def _failed(delivery: LetterDelivery, error: Exception, now: datetime.datetime) -> str:

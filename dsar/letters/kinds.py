@@ -21,7 +21,10 @@ class Part:
     """A free-text passage of a letter that staff may edit before issuing.
 
     ``choices`` turns the part into a pick-list (e.g. identity vs clarification); a required
-    part must not be blank when the letter is issued.
+    part must not be blank when the letter is issued. ``when`` names the condition under which
+    the part applies to a request (``dsar.letters.law.PART_CONDITIONS``: "gdpr", "ccpa",
+    "us_law", "not_us_law", "verified"); blank: always. A Californian's access letter has no
+    GDPR transfers section, so staff are not asked to write one.
     """
 
     name: str
@@ -30,15 +33,18 @@ class Part:
     help_text: Promise | str = ""
     rows: int = 4
     choices: tuple[tuple[str, Promise], ...] = ()
+    when: str = ""
 
 
 NOTE = Part("note", _("Additional paragraph"), help_text=_("Optional; printed before the closing."))
+# The authority comes from the data (``dsar.authorities``, for the requester's residence); this
+# part only replaces it, when staff know better (a German Land's authority, say).
 AUTHORITY = Part(
     "supervisory_authority",
-    _("Supervisory authority"),
+    _("Authority to complain to (only to replace the one named)"),
     help_text=_(
-        "Name and address of the authority the requester can complain to, if known (GDPR "
-        "Art. 77). Blank prints the right to complain in general terms."
+        "Leave blank: the letter names the authority of the requester's residence (see above). "
+        "Write a name and address here only to name another one instead."
     ),
     rows=3,
 )
@@ -111,8 +117,33 @@ class AskingFor(models.TextChoices):
     CLARIFICATION = "clarification", _("clarification")
 
 
+class Period(models.TextChoices):
+    """What a Californian's access answer covers (Cal. Code Regs. tit. 11 §7024(h))."""
+
+    TWELVE_MONTHS = "twelve_months", _("the 12 months before the request was received")
+    SINCE_2022 = "since_2022", _("since 1 January 2022 (the requester asked for more)")
+
+
+def _listed(name: str, label: Promise, help_text: Promise, when: str = "") -> Part:
+    """A list the policy states (one item per line), filled from it: staff make it this
+    requester's and fill in what the policy leaves open."""
+    return Part(name, label, help_text=help_text, rows=5, when=when)
+
+
 PARTS: dict[LetterKind, tuple[Part, ...]] = {
-    LetterKind.ACKNOWLEDGEMENT: (NOTE,),
+    LetterKind.ACKNOWLEDGEMENT: (
+        Part(
+            "verification",
+            _("How the request will be verified"),
+            required=True,
+            help_text=_(
+                "Cal. Code Regs. tit. 11 §7021(a): describe in general how the identity is "
+                "verified."
+            ),
+            when="verified",
+        ),
+        NOTE,
+    ),
     LetterKind.VERIFICATION: (
         Part("asking_for", _("We ask for"), required=True, choices=tuple(AskingFor.choices)),
         Part(
@@ -137,7 +168,42 @@ PARTS: dict[LetterKind, tuple[Part, ...]] = {
             "enclosure",
             _("How the copy of the data is provided"),
             required=True,
-            help_text=_("Art. 15(3): the copy of the personal data."),
+            help_text=_("The copy of the personal data (GDPR Art. 15(3); the specific pieces)."),
+        ),
+        Part(
+            "period",
+            _("Period covered"),
+            required=True,
+            choices=tuple(Period.choices),
+            help_text=_("Cal. Code Regs. tit. 11 §7024(h)."),
+            when="ccpa",
+        ),
+        _listed(
+            "categories",
+            _("Categories of personal data"),
+            _("One per line, from the policy: keep those that apply to this requester."),
+        ),
+        _listed("purposes", _("Purposes"), _("One per line, from the policy.")),
+        _listed(
+            "recipients",
+            _("Recipients (categories of third parties)"),
+            _("One per line, from the policy."),
+        ),
+        _listed("sources", _("Sources"), _("One per line, from the policy.")),
+        _listed(
+            "retention",
+            _("How long the data is kept"),
+            _("One per line, from the policy (GDPR Art. 15(1)(d): the period, or its criteria)."),
+            when="not_us_law",
+        ),
+        Part(
+            "transfers",
+            _("Transfers to other countries and their safeguards"),
+            help_text=_(
+                "GDPR Art. 15(2): to which countries outside the EEA/UK the data goes, and the "
+                "safeguards (Art. 46). Filled with what the policy says about transfers."
+            ),
+            when="gdpr",
         ),
         Part(
             "automated_decisions",
@@ -145,6 +211,7 @@ PARTS: dict[LetterKind, tuple[Part, ...]] = {
             required=True,
             help_text=_("Art. 15(1)(h). Check this statement before issuing."),
             rows=3,
+            when="gdpr",
         ),
         AUTHORITY,
         NOTE,
@@ -155,6 +222,17 @@ PARTS: dict[LetterKind, tuple[Part, ...]] = {
     ),
     LetterKind.ERASURE: (
         Part("actions", _("What we erased"), required=True),
+        Part(
+            "method",
+            _("How we deleted it"),
+            required=True,
+            help_text=_(
+                "Erased, deidentified or aggregated; service providers told (Cal. Code Regs. "
+                "tit. 11 §7022(b))."
+            ),
+            rows=3,
+            when="us_law",
+        ),
         NOTE,
     ),
     LetterKind.RESTRICTION: (
@@ -181,7 +259,16 @@ PARTS: dict[LetterKind, tuple[Part, ...]] = {
         NOTE,
     ),
     LetterKind.FEE: (
-        Part("amount", _("Amount"), required=True, rows=1, help_text=_("e.g. 25.00 USD")),
+        Part(
+            "amount",
+            _("Amount"),
+            required=True,
+            rows=1,
+            help_text=_(
+                "A number, e.g. 25.00: printed with the request's or the organization's "
+                "currency (or write the code: 25.00 EUR)."
+            ),
+        ),
         Part("reason", _("Why a fee is asked"), required=True),
         Part("payment", _("How to pay"), required=True, rows=3),
         NOTE,

@@ -25,9 +25,11 @@ from dsar.letters import events, packages, render
 from dsar.letters.context import (
     LetterNotApplicable,
     check_applicable,
+    check_parts,
     default_parts,
     issued_on,
     letter_context,
+    letter_parts,
     logo_inline,
 )
 from dsar.letters.kinds import LetterKind
@@ -77,16 +79,17 @@ class Rendered:
 def _clean_parts(
     kind: LetterKind, request: PrivacyRequest, given: Mapping[str, Any] | None
 ) -> dict[str, str]:
-    """The kind's parts: defaults overridden by ``given``; unknown names are dropped."""
+    """The kind's parts that apply to the request: defaults overridden by ``given``; unknown
+    names, and parts of another law's version of the letter, are dropped."""
     parts = default_parts(kind, request, given)
-    for part in kind.parts:
+    for part in letter_parts(kind, request):
         if given and part.name in given and given[part.name] is not None:
             parts[part.name] = str(given[part.name]).replace("\r\n", "\n").strip()
     return parts
 
 
-def _check_parts(kind: LetterKind, parts: Mapping[str, str]) -> None:
-    for part in kind.parts:
+def _check_parts(kind: LetterKind, request: PrivacyRequest, parts: Mapping[str, str]) -> None:
+    for part in letter_parts(kind, request):
         value = parts.get(part.name, "")
         if part.required and not value.strip():
             raise LetterNotApplicable(
@@ -94,6 +97,7 @@ def _check_parts(kind: LetterKind, parts: Mapping[str, str]) -> None:
             )
         if part.choices and value not in {choice for choice, _label in part.choices}:
             raise LetterNotApplicable(_("Choose a value for “%(part)s”.") % {"part": part.label})
+    check_parts(kind, request, parts)
 
 
 def _next_number(request: PrivacyRequest) -> int:
@@ -167,7 +171,7 @@ def letter_issue(
     if corrects is not None and corrects.request_id != request.pk:
         raise LetterNotApplicable(_("A letter can only correct a letter of the same request."))
     rendered = letter_prepare(request=request, kind=kind, parts=parts, corrects=corrects, now=now)
-    _check_parts(kind, rendered.parts)
+    _check_parts(kind, request, rendered.parts)
     content = rendered.pdf()
     digest = sha256_hex(content)
     storage = private_storage()

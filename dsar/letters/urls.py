@@ -7,6 +7,11 @@ urlpatterns = [
     # Staff (tenant-checked: 404 outside the user's organizations).
     path("requests/<int:request_pk>/", views.request_letters, name="request_letters"),
     path("requests/<int:request_pk>/new/<slug:kind>/", views.preview, name="preview"),
+    path(
+        "requests/<int:request_pk>/register/confirm/",
+        views.register_confirm,
+        name="register_confirm",
+    ),
     path("requests/<int:request_pk>/evidence-pack.pdf", views.evidence_pack, name="evidence_pack"),
     path("requests/<int:request_pk>/data/", views.data_item_add, name="data_item_add"),
     path("requests/<int:request_pk>/packages/", views.package_build, name="package_build"),

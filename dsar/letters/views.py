@@ -13,33 +13,53 @@ import hashlib
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseGone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dsar.letters import events, services, tokens
+from dsar.letters import events, law, services, tokens
 from dsar.letters.context import (
     LetterNotApplicable,
     check_applicable,
     default_parts,
     issued_on,
+    letter_parts,
+    missing_contact,
+    open_items,
+    register_confirmation,
+    register_year,
 )
 from dsar.letters.evidence import evidence_pack_pdf
 from dsar.letters.forms import DataItemForm, LetterPartsForm, SendForm
 from dsar.letters.kinds import LetterKind
 from dsar.letters.models import DataPackage, Letter
 from dsar.letters.storage import sha256_hex
-from dsar.organizations.models import Role
+from dsar.organizations.models import (
+    DisclosureRegisterConfirmation,
+    Role,
+    disclosures_for_year,
+    holds_role_in,
+)
 from dsar.policies.models import DataCategory
 from dsar.requests.models import EventKind, PrivacyRequest
 
 ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
+# Letters whose complaint paragraph names an authority (directly, or through _outcome).
+COMPLAINT_KINDS = (
+    LetterKind.ACCESS,
+    LetterKind.REFUSAL,
+    LetterKind.ERASURE,
+    LetterKind.RECTIFICATION,
+    LetterKind.RESTRICTION,
+    LetterKind.PORTABILITY,
+)
 
 
 def _get_request_for_user(user: object, pk: int) -> PrivacyRequest:
@@ -141,9 +161,10 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
         corrects = get_object_or_404(Letter, pk=corrects_pk, request=privacy_request)
 
     problem = None
+    applicable = letter_parts(letter_kind, privacy_request)
     if request.method == "POST":
         _check_can_act(request.user, privacy_request)
-        form = LetterPartsForm(letter_kind, request.POST)
+        form = LetterPartsForm(applicable, request.POST)
         if form.is_valid() and request.POST.get("action") == "issue":
             try:
                 letter = services.letter_issue(
@@ -163,13 +184,17 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
         parts = form.cleaned_data if form.is_valid() else dict(form.data.items())
     else:
         parts = default_parts(letter_kind, privacy_request)
-        form = LetterPartsForm(letter_kind, initial=parts)
+        form = LetterPartsForm(applicable, initial=parts)
     try:
         check_applicable(letter_kind, privacy_request, today=issued_on(privacy_request))
     except LetterNotApplicable as error:
         problem = problem or str(error)
     rendered = services.letter_prepare(
         request=privacy_request, kind=letter_kind, parts=parts, corrects=corrects, for_pdf=False
+    )
+    organization = privacy_request.organization
+    needs_register = (
+        letter_kind is LetterKind.SHINE_THE_LIGHT and register_confirmation(privacy_request) is None
     )
     return _staff_page(
         request,
@@ -183,7 +208,72 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
             "template": rendered.template,
             "corrects": corrects,
             "problem": problem,
+            # Before issuing, staff see what the letter would leave open or could not say.
+            "open_items": open_items(letter_kind, privacy_request, rendered.parts),
+            "missing_contact": missing_contact(privacy_request),
+            "organization_url": reverse(
+                "admin:organizations_organization_change", args=[organization.pk]
+            ),
+            "complaint_summary": (
+                law.complaint_summary(privacy_request) if letter_kind in COMPLAINT_KINDS else ""
+            ),
+            "register_year": register_year(privacy_request) if needs_register else None,
+            "register_rows": (
+                disclosures_for_year(organization, register_year(privacy_request)).count()
+                if needs_register
+                else 0
+            ),
+            "can_confirm_register": needs_register
+            and holds_role_in(request.user, organization.pk, [Role.PRIVACY_OFFICER]),
         },
+    )
+
+
+@staff_member_required
+@require_POST
+def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
+    """A privacy officer confirms that the 1798.83 register of the year a request covers is
+    complete, so that its letter can say what was (or was not) disclosed that year.
+
+    The confirmation row records who and when; the request's timeline records that it was done
+    from this request (staff actions are audited). Privacy officers only: a handler can issue
+    letters, but the completeness of the register is the privacy officer's statement."""
+    privacy_request = _get_request_for_user(request.user, request_pk)
+    organization = privacy_request.organization
+    if not holds_role_in(request.user, organization.pk, [Role.PRIVACY_OFFICER]):
+        raise PermissionDenied(_("Only a privacy officer can confirm the register."))
+    year = register_year(privacy_request)
+    rows = disclosures_for_year(organization, year).count()
+    note = (request.POST.get("note") or "").strip()[:2000]
+    try:
+        with transaction.atomic():
+            confirmation = DisclosureRegisterConfirmation.objects.create(
+                organization=organization, year=year, confirmed_by=request.user, note=note
+            )
+            events.record(
+                privacy_request,
+                EventKind.NOTE,
+                summary=ngettext(
+                    "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entry)",
+                    "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entries)",
+                    rows,
+                )
+                % {"year": year, "rows": rows},
+                actor=request.user,
+                register_confirmation=confirmation.pk,
+                year=year,
+                rows=rows,
+            )
+    except IntegrityError:
+        messages.info(
+            request, _("The register of %(year)s was already confirmed.") % {"year": year}
+        )
+    else:
+        messages.success(
+            request, _("The register of %(year)s is confirmed complete.") % {"year": year}
+        )
+    return redirect(
+        "letters:preview", request_pk=privacy_request.pk, kind=LetterKind.SHINE_THE_LIGHT.value
     )
 
 

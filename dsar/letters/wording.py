@@ -35,6 +35,21 @@ DEFAULTS: dict[str, dict[str, str]] = {
             "repetitive character."
         ),
         "opt_out": "We have removed your contact details from all our marketing communications.",
+        # Cal. Code Regs. tit. 11 §7021(a): how the request will be processed and verified.
+        "verification": (
+            "To protect your personal information, we will first confirm that the request comes "
+            "from you: we match what you tell us (such as your name, email address and postal "
+            "address) with information we already hold about you. If we need more, we will "
+            "write to you and say exactly what we need; we use it only to verify your request. "
+            "Once your request is verified, we search our systems and answer you in writing."
+        ),
+        # §7022(b)(1)-(2): erased, deidentified or aggregated; service providers told.
+        "deletion_method": (
+            "We permanently and completely erased your personal information from our existing "
+            "systems, and told our service providers and contractors to delete it from their "
+            "records."
+        ),
+        "policy_says": "Our privacy policy says: “{clause}”",
     },
     "es": {
         "identity_details": (
@@ -68,6 +83,21 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "opt_out": (
             "Hemos eliminado sus datos de contacto de todas nuestras comunicaciones comerciales."
         ),
+        "verification": (
+            "Para proteger su información personal, primero confirmaremos que la solicitud "
+            "procede de usted: cotejaremos los datos que nos facilite (como su nombre, su "
+            "dirección de correo electrónico y su dirección postal) con la información que ya "
+            "tenemos sobre usted. Si necesitamos algo más, le escribiremos para indicarle "
+            "exactamente qué necesitamos; solo lo utilizaremos para verificar su solicitud. Una "
+            "vez verificada la solicitud, buscaremos en nuestros sistemas y le responderemos por "
+            "escrito."
+        ),
+        "deletion_method": (
+            "Hemos borrado de forma permanente y completa su información personal de nuestros "
+            "sistemas y hemos pedido a nuestros proveedores de servicios y contratistas que la "
+            "borren de sus registros."
+        ),
+        "policy_says": "Nuestra política de privacidad dice: “{clause}”",
     },
 }
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import io
 
-from django.utils import formats, translation
+from django.utils import translation
 from pypdf import PdfReader
+
+from dsar.letters.templatetags.letters import long_date
 
 
 def pdf_text(content: bytes) -> str:
@@ -16,5 +18,6 @@ def pdf_text(content: bytes) -> str:
 
 
 def printed(day: datetime.date, language: str = "en") -> str:
+    """A date as letters print it: "3 April 2026", "3 de abril de 2026"."""
     with translation.override(language):
-        return formats.date_format(day, "DATE_FORMAT")
+        return long_date(day)

@@ -238,3 +238,81 @@ def test_without_an_email_address_sending_is_refused(make_request: Any, alice: A
         letter_send(letter=letter, actor=alice)
     letter.refresh_from_db()
     assert letter.released_at is None
+
+
+class TestSendingAnAcknowledgementAcknowledgesReceipt:
+    """Cal. Code Regs. tit. 11 §7021(a): a request logged by staff is acknowledged when its
+    acknowledgement letter goes out; the "acknowledgement overdue" reminder stops then."""
+
+    def test_a_sent_acknowledgement_letter_records_the_acknowledgement(
+        self, make_request: Any, alice: Any
+    ) -> None:
+        from dsar.requests.models import EventKind
+
+        request = make_request("img", "access", jurisdiction="US-CA")
+        assert request.acknowledge_by is not None and request.acknowledged_at is None
+        letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+        delivery = letter_send(letter=letter, actor=alice)
+        request.refresh_from_db()
+        assert request.acknowledged_at is None  # queued is not sent
+
+        assert jobs.deliver(delivery.pk) == "sent"
+
+        request.refresh_from_db()
+        assert request.acknowledged_at == timezone.now()
+        event = request.events.get(kind=EventKind.ACKNOWLEDGED)
+        assert (
+            event.summary == f"Receipt acknowledged: acknowledgement letter {letter.reference} sent"
+        )
+        assert event.actor_label == "system"
+
+    def test_an_acknowledgement_recorded_before_is_kept(
+        self, make_request: Any, alice: Any
+    ) -> None:
+        from dsar.requests.models import EventKind
+        from dsar.requests.services import request_acknowledge
+
+        request = make_request("img", "access", jurisdiction="US-CA")
+        request = request_acknowledge(request=request, actor=alice, how="by telephone")
+        first = request.acknowledged_at
+        letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+
+        with time_machine.travel(TODAY + datetime.timedelta(hours=2), tick=False):
+            assert jobs.deliver(letter_send(letter=letter, actor=alice).pk) == "sent"
+
+        request.refresh_from_db()
+        assert request.acknowledged_at == first
+        assert request.events.filter(kind=EventKind.ACKNOWLEDGED).count() == 1
+
+    def test_another_letter_sent_does_not_acknowledge(self, make_request: Any, alice: Any) -> None:
+        request = make_request("img", "access", jurisdiction="US-CA")
+        letter = letter_issue(
+            request=request, kind="refusal", actor=alice, parts={"grounds": "No data."}
+        )
+
+        assert jobs.deliver(letter_send(letter=letter, actor=alice).pk) == "sent"
+
+        request.refresh_from_db()
+        assert request.acknowledged_at is None
+
+    def test_a_failed_send_does_not_acknowledge(self, make_request: Any, alice: Any, settings: Any):
+        request = make_request("img", "access", jurisdiction="US-CA")
+        letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+        delivery = letter_send(letter=letter, actor=alice)
+        settings.EMAIL_BACKEND = FAILING
+
+        assert jobs.deliver(delivery.pk) == "retry"
+
+        request.refresh_from_db()
+        assert request.acknowledged_at is None
+
+
+def test_the_email_of_a_letter_to_an_agent_greets_the_agent(make_request: Any, alice: Any) -> None:
+    request = make_request(
+        "img", "access", jurisdiction="US-CA", is_agent=True, agent_name="Pat Agent"
+    )
+    letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+
+    assert jobs.deliver(letter_send(letter=letter, actor=alice).pk) == "sent"
+
+    assert mail.outbox[0].body.startswith("Dear Pat Agent,")

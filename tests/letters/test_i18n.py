@@ -41,7 +41,7 @@ def test_a_spanish_requester_gets_a_whole_spanish_letter(make_request: Any) -> N
     assert "Nuestra referencia" in text
     assert "Fecha límite de nuestra respuesta" in text
     assert printed(request.due_date, "es") == "3 de abril de 2026"
-    assert "Le responderemos a más tardar el 3 de abril de 2026." in text
+    assert "Según el RGPD, debemos responderle a más tardar el 3 de abril de 2026." in text
     assert "Recibimos su solicitud (acceso)" in text
     assert "Atentamente," in text
     for english in ("Dear", "Yours sincerely", "Our reference", "We will answer"):

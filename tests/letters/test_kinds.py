@@ -12,9 +12,14 @@ from typing import Any
 
 import pytest
 
+from dsar.letters.context import LetterNotApplicable
 from dsar.letters.kinds import LetterKind
 from dsar.letters.services import letter_issue
-from dsar.organizations.models import MarketingDisclosure, Organization
+from dsar.organizations.models import (
+    DisclosureRegisterConfirmation,
+    MarketingDisclosure,
+    Organization,
+)
 from dsar.policies.models import RightKind
 from dsar.requests.models import PrivacyRequest
 from dsar.requests.services import request_extend, request_fulfil, request_start
@@ -25,6 +30,9 @@ from .helpers import pdf_text, printed
 pytestmark = pytest.mark.django_db
 
 GENERAL = {"acknowledgement", "verification", "extension", "refusal", "fee"}
+# Seed organizations whose letterhead has neither a postal address nor an email address: a
+# letter that asks for a reply cannot be issued for them.
+NO_CONTACT = {"imgwg", "ims-consulting"}
 
 # Free-text parts staff write where the letter has no default.
 PARTS: dict[LetterKind, dict[str, str]] = {
@@ -67,6 +75,11 @@ def _prepare(kind: LetterKind, request: PrivacyRequest) -> None:
             reason="Your emails to us and our website backups are kept.",
             exemptions=exemptions,
         )
+    if kind is LetterKind.SHINE_THE_LIGHT:
+        # The register of 2025 is confirmed complete (with or without rows).
+        DisclosureRegisterConfirmation.objects.create(
+            organization=request.organization, year=2025, confirmed_by=_officer()
+        )
     if kind is LetterKind.SHINE_THE_LIGHT and request.organization.slug == "img":
         MarketingDisclosure.objects.create(
             organization=request.organization,
@@ -85,28 +98,47 @@ def _prepare(kind: LetterKind, request: PrivacyRequest) -> None:
         )
 
 
+def _officer() -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get_or_create(username="officer", defaults={"is_staff": True})[
+        0
+    ]
+
+
 def _expected(kind: LetterKind, request: PrivacyRequest) -> list[str]:
     """What the letter must say beyond the references, deadline and addresses."""
     version = request.policy_version
+    eu = request.jurisdiction == "FR"
+    # Where to complain: the CNIL for a French resident, the CPPA for a Californian.
+    complaint = (
+        ["supervisory authority", "GDPR Art. 77", "CNIL"]
+        if eu
+        else ["California Privacy Protection Agency", "Attorney General"]
+    )
     if kind is LetterKind.ACKNOWLEDGEMENT:
         return ["We have received your request", "please quote it"]
     if kind is LetterKind.VERIFICATION:
         effect = (
-            "starts again on the day we receive this information"
-            if request.deadline_rule == "gdpr"
+            "Under the GDPR, the period for our answer starts again on the day we receive this "
+            "information"
+            if eu
             else "does not stop the clock"
         )
         return ["We need to confirm your identity", "What this means for the deadline", effect]
     if kind is LetterKind.EXTENSION:
         return ["We need more time", EXTENSION_REASON, "Original deadline", "New deadline"]
     if kind is LetterKind.ACCESS:
-        expected = ["GDPR Art. 15", "Your other rights", "supervisory authority"]
+        expected = ["Your other rights", *complaint]
+        expected.append(
+            "GDPR Art. 15" if eu else "Categories of personal information we collected about you"
+        )
         for related in (version.purposes, version.data_categories, version.recipients):
             first = related.first()
             if first is not None:
                 expected.append(first.name)
         retention = version.retention.first()
-        if retention is not None:
+        if retention is not None and eu:  # the CCPA's answer to know has no retention section
             expected.append(retention.statement)
         source = version.sources.first()
         if source is not None:
@@ -122,15 +154,16 @@ def _expected(kind: LetterKind, request: PrivacyRequest) -> list[str]:
                 "part of our email records or stored in website backup files",
                 "supervisory authority",
             ]
-        return ["We have erased"]
+        return ["We have erased", "How we deleted it", "at least 24 months", "§7022(e)"]
     if kind is LetterKind.RESTRICTION:
         return ["We have restricted the processing"]
     if kind is LetterKind.PORTABILITY:
         return ["machine-readable format", "manifest.json", "JSON"]
     if kind is LetterKind.REFUSAL:
-        return [PARTS[kind]["grounds"], "How to complain", "supervisory authority"]
+        return [PARTS[kind]["grounds"], "How to complain", *complaint]
     if kind is LetterKind.FEE:
-        return ["25.00 USD", "How to pay", "account 12345"]
+        effect = "starts again on the day we receive the fee" if eu else "does not stop the clock"
+        return ["USD 25.00", "How to pay", "account 12345", effect]
     if kind is LetterKind.SHINE_THE_LIGHT:
         if request.organization.slug == "img":
             return [
@@ -164,6 +197,10 @@ def test_every_kind_prints_what_it_must(
     _prepare(kind, request)
     request.refresh_from_db()
 
+    if kind.value in ("verification", "fee") and slug in NO_CONTACT:
+        with pytest.raises(LetterNotApplicable, match="no postal address and no email address"):
+            letter_issue(request=request, kind=kind, actor=None, parts=PARTS.get(kind))
+        return
     letter = letter_issue(request=request, kind=kind, actor=None, parts=PARTS.get(kind))
 
     text = pdf_text(letter.read())
@@ -171,7 +208,13 @@ def test_every_kind_prints_what_it_must(
     assert f"Dear {request.requester_name}," in text
     deadline = request.due_date or request.internal_target
     assert deadline is not None
-    assert printed(deadline) in text
+    restarts = kind.value in ("verification", "fee") and request.jurisdiction == "FR"
+    if restarts:  # the GDPR month starts again: no fixed date in the header
+        assert "Deadline for our answer starts again when we receive your reply" in text
+    else:
+        assert printed(deadline) in text
+    if request.jurisdiction != "FR":
+        assert "GDPR" not in text and "Art. 77" not in text
     assert "742 Evergreen Terrace Springfield, OR 97403" in text
     for address in organization.addresses.all():
         assert " ".join(address.address.split()) in text
@@ -202,24 +245,64 @@ def test_without_a_legal_deadline_the_letter_gives_the_internal_target(make_requ
 
     text = pdf_text(letter_issue(request=request, kind="acknowledgement", actor=None).read())
 
-    assert f"Our target for answering {printed(request.internal_target)}" in text
-    assert "Neither the law nor our privacy policy sets a fixed deadline" in text
+    day = printed(request.internal_target)
+    assert f"We will answer by {day} We have received" in text  # the header row
+    assert f"We will answer by {day}." in text
+    # The organization's own date, said neutrally: never "our target", never "no law applies".
+    assert "target" not in text
+    assert "Neither the law" not in text and "no legal deadline" not in text.lower()
 
 
-def test_a_clarification_under_the_gdpr_pauses_the_clock(make_request: Any) -> None:
-    request = make_request("img", "access")
-
+def _clarification(request: PrivacyRequest) -> str:
     letter = letter_issue(
         request=request,
         kind="verification",
         actor=None,
         parts={"asking_for": "clarification", "details": "Which of your two accounts?"},
     )
+    return pdf_text(letter.read())
 
-    text = pdf_text(letter.read())
+
+def test_a_clarification_does_not_pause_the_eu_gdpr_month(make_request: Any) -> None:
+    request = make_request("img", "access", jurisdiction="FR")
+
+    text = _clarification(request)
+
     assert "We need more information about your request" in text
-    assert "do not count towards our deadline" in text
     assert "Which of your two accounts?" in text
+    assert "do not count" not in text and "moves" not in text
+    assert (
+        f"does not stop the clock: we must still answer your request by {printed(request.due_date)}"
+        in text
+    )
+    assert f"Deadline for our answer {printed(request.due_date)}" in text
+
+
+def test_a_clarification_pauses_the_uk_gdpr_month(make_request: Any) -> None:
+    request = make_request("imservicecenter", "access", jurisdiction="GB")
+
+    text = _clarification(request)
+
+    assert (
+        "Under the UK GDPR, the days from the date of this letter until we receive your answer "
+        f"do not count towards our deadline: the deadline of {printed(request.due_date)} moves "
+        "later by that many days."
+    ) in text
+    assert "later by the days until we receive your reply" in text  # the header says so too
+
+
+def test_a_uk_clarification_at_img_keeps_the_policys_promise_running(make_request: Any) -> None:
+    """IMG promises one month, a promise that no clarification stops: the UK GDPR's pause and
+    the promise's date are both said (PARTLY)."""
+    request = make_request("img", "access", jurisdiction="GB")
+
+    text = _clarification(request)
+
+    assert "Under the UK GDPR, the days from the date of this letter" in text
+    assert (
+        "However, the period our privacy policy promises keeps running: we will still answer "
+        f"your request by {printed(request.due_date)}."
+    ) in text
 
 
 def test_a_letter_that_does_not_answer_the_right_is_refused(make_request: Any) -> None:

@@ -150,6 +150,59 @@ class TestPreview:
         assert not Letter.objects.exists()
 
 
+class TestNoContactDetails:
+    """An organization whose letterhead has neither a postal address nor an email address
+    (imgwg and IMS Consulting in the seeds): staff are warned before a letter is issued."""
+
+    @pytest.fixture
+    def imgwg_request(self, make_request: Any) -> Any:
+        return make_request("imgwg", "access", jurisdiction="FR")
+
+    @pytest.fixture
+    def olga(self, seeds: Any) -> Any:
+        from dsar.organizations.models import Role
+
+        from .conftest import staff
+
+        return staff("olga", seeds["imgwg"], Role.PRIVACY_OFFICER)
+
+    def test_the_preview_warns_and_links_to_the_organizations_contacts(
+        self, client: Any, olga: Any, imgwg_request: Any
+    ) -> None:
+        client.force_login(olga)
+
+        body = client.get(_preview(imgwg_request)).content.decode()
+
+        assert "imgwg Communications has no postal address and no email address on record" in body
+        change = reverse(
+            "admin:organizations_organization_change", args=[imgwg_request.organization_id]
+        )
+        assert f'<a href="{change}">Complete the organization\'s contact details</a>' in body
+
+    def test_a_letter_that_asks_for_a_reply_is_refused_from_the_preview(
+        self, client: Any, olga: Any, imgwg_request: Any
+    ) -> None:
+        client.force_login(olga)
+
+        response = client.post(
+            _preview(imgwg_request, "verification"),
+            {"action": "issue", "asking_for": "identity", "details": "A copy of your ID."},
+        )
+
+        assert response.status_code == 200
+        assert "this letter asks the requester to reply" in response.content.decode()
+        assert not Letter.objects.exists()
+
+    def test_no_warning_where_the_letterhead_has_an_address(
+        self, client: Any, alice: Any, request_: Any
+    ) -> None:
+        client.force_login(alice)
+
+        body = client.get(_preview(request_)).content.decode()
+
+        assert "no postal address and no email address" not in body
+
+
 class TestDownload:
     def test_staff_download_the_archived_bytes_with_their_digest(
         self, client: Any, alice: Any, bob: Any, request_: Any
