@@ -345,7 +345,7 @@ def _internal_target(
         promise = "the policy gives no time"
     if jurisdiction:
         where = jurisdictions.Jurisdiction.parse(jurisdiction).name
-        law = f"dsar knows no statutory deadline for {right_kind} for a resident of {where}"
+        law = f"the laws dsar applies to a resident of {where} set no date for {right_kind}"
     else:
         law = "where the requester lives is not known"
     reason = (

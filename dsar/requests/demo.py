@@ -52,6 +52,7 @@ from dsar.requests.models import (
     PrivacyRequest,
     RequestEvent,
     Status,
+    VerificationMethod,
     WaitingFor,
 )
 
@@ -70,10 +71,14 @@ LAST_NAMES = (
     "Holloway", "Ivanova", "Jarrett", "Kowalczyk", "Lindqvist", "Moreau", "Nakamura", "Okafor",
     "Pemberton", "Quinlan", "Rasmussen", "Sandoval", "Thorne", "Underwood", "Valdez",
 )  # fmt: skip
-# Where requesters live, weighted roughly like a US business with European customers.
+# Where requesters live, weighted roughly like a US business with European customers: states
+# with a privacy law (California, Texas, Virginia, Colorado, Connecticut) and without (Florida,
+# New York), EU countries, the UK, Canada, Brazil, elsewhere, and a few not known. Each gets its
+# own law's deadline and wording (docs/legal-decisions.md).
 JURISDICTIONS = (
-    ("US-CA", 30), ("US-FL", 14), ("US-TX", 10), ("US-VA", 5), ("US-NY", 5), ("GB", 10),
-    ("FR", 8), ("DE", 7), ("IE", 4), ("", 7),
+    ("US-CA", 26), ("US-FL", 12), ("US-TX", 9), ("US-VA", 5), ("US-CO", 3), ("US-CT", 2),
+    ("US-NY", 5), ("GB", 9), ("FR", 7), ("DE", 6), ("IE", 3), ("ES", 3), ("CA", 3), ("BR", 3),
+    ("OTHER", 3), ("", 4),
 )  # fmt: skip
 SUBJECTS = {
     RightKind.ACCESS: ("Subject access request", "What data do you hold about me?"),
@@ -252,17 +257,21 @@ class _Seeder:
             )
 
     def start(self, request: PrivacyRequest) -> PrivacyRequest:
-        """Start work; verify the identity first where the policy requires it."""
-        with self.step():
-            request = services.request_start(request=request, actor=self.actor)
+        """Start work; verify the identity first where the policy or the law requires it."""
+        if request.status == Status.RECEIVED:
+            with self.step():
+                request = services.request_start(request=request, actor=self.actor)
         if request.status == Status.AWAITING_VERIFICATION:
             with self.step():
+                method, how = self.rng.choice(
+                    (
+                        (VerificationMethod.DATA_POINTS, "email, postcode and last order matched"),
+                        (VerificationMethod.DOCUMENT, "copy of ID checked and deleted"),
+                        (VerificationMethod.ACCOUNT, "signed in and confirmed the request"),
+                    )
+                )
                 request = services.request_verify_identity(
-                    request=request,
-                    actor=self.actor,
-                    how=self.rng.choice(
-                        ("matched the account email", "copy of ID checked and deleted")
-                    ),
+                    request=request, actor=self.actor, method=method, how=how
                 )
         return request
 
@@ -296,7 +305,9 @@ class _Seeder:
         if target is Status.WITHDRAWN and rng.random() < 0.5:
             with self.step(last=True):
                 return services.request_withdraw(
-                    request=request, actor=actor, note="Requester resolved it by self-service."
+                    request=request,
+                    actor=actor,
+                    note="Requester phoned: resolved it through the account page.",
                 )
         request = self.maybe_assign(request)
         if target is Status.AWAITING_VERIFICATION:
@@ -313,6 +324,10 @@ class _Seeder:
                     actor=actor,
                     as_status=Status.CLOSED_UNVERIFIABLE,
                     note="No answer to two requests for proof of identity.",
+                    reason=(
+                        "We could not confirm that you are the person the data is about, so we "
+                        "cannot act on the request. You are welcome to make it again."
+                    ),
                 )
         request = self.start(request)
         if rng.random() < 0.3:
@@ -323,6 +338,8 @@ class _Seeder:
                 request = services.request_requester_answered(
                     request=request, actor=actor, answered_on=self.today(request)
                 )
+            if request.status == Status.AWAITING_VERIFICATION:
+                request = self.start(request)
         if target is Status.IN_PROGRESS:
             return request
         if target is Status.WAITING_REQUESTER:

@@ -308,7 +308,7 @@ def _received(request: PrivacyRequest, *, actor: Actor, actor_label: str) -> Req
     if request.due_date:
         when = _("due %(due)s") % {"due": request.due_date.isoformat()}
     else:
-        when = _("no legal deadline, internal target %(t)s") % {"t": _iso(request.internal_target)}
+        when = _("date set by the organization: %(t)s") % {"t": _iso(request.internal_target)}
     return _event(
         request,
         kind=EventKind.RECEIVED,
@@ -556,7 +556,7 @@ def _clock_effect(request: PrivacyRequest, waiting_for: WaitingFor) -> str:
     decides it)."""
     effect = clock.decide_for(request).waiting_effect(waiting_for)
     if effect.effect is clock.ClockEffect.TARGET:
-        return _("no statutory deadline: the internal target stays")
+        return _("the organization's own date stays")
     if effect.effect is clock.ClockEffect.RUNS:
         return _("the clock keeps running")
     if waiting_for == WaitingFor.CLARIFICATION:
@@ -717,7 +717,9 @@ def request_extend(
     request = _locked(request)
     _require_open(request)
     if request.due_date is None:
-        raise TransitionError(_("There is no legal deadline to extend."))
+        raise TransitionError(
+            _("Only a legal or promised deadline can be extended; this date is the organization's.")
+        )
     if not clock.extension_allowed(request.right_kind):
         raise TransitionError(
             _(

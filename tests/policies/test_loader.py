@@ -246,8 +246,9 @@ def test_it_reports_every_problem_of_a_file_at_once(tmp_path):
     messages = [f"{p.line}: {p.path}: {p.message}" for p in excinfo.value.problems]
     assert messages == [
         "1: organization.colour: unknown key 'colour' (expected one of: slug, name, legal_name, "
-        "reference_prefix, time_zone, holiday_calendar, jurisdictions, out_of_scope, out_of_scope_reason, websites, addresses, "
-        "contacts, minimum_age, minimum_age_clause)",
+        "reference_prefix, time_zone, holiday_calendar, jurisdictions, out_of_scope, "
+        "out_of_scope_reason, websites, addresses, contacts, "
+        "minimum_age, minimum_age_clause)",
         "1: organization.slug: 'Many' must be lowercase letters, digits and hyphens",
         "3: channels[0].kind: 'mail' is not a channel kind (choose from email, postal_mail, "
         "certified_mail, phone, fax, web_form, self_service)",

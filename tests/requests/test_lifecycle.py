@@ -315,7 +315,7 @@ def test_it_refuses_to_extend_an_eu_objection_to_direct_marketing(log, img, alic
 
 def test_it_refuses_to_extend_a_request_with_no_legal_deadline(log, ims_consulting, olivia):
     request = log(ims_consulting, right_kind="account_closure")
-    _refuse_extension(request, olivia, "no legal deadline")
+    _refuse_extension(request, olivia, "this date is the organization's")
 
 
 def test_it_refuses_to_extend_a_closed_request(request_in, olivia):
