@@ -42,6 +42,7 @@ from dsar.lib import emails
 from dsar.lib.i18n import in_staff_language
 from dsar.organizations.models import Organization
 from dsar.policies.models import ChannelKind, PolicyVersion, RightKind
+from dsar.requests import events
 from dsar.requests.models import (
     EventKind,
     PrivacyRequest,
@@ -49,7 +50,6 @@ from dsar.requests.models import (
 )
 from dsar.requests.services import (
     TransitionError,
-    _record,
     request_acknowledge,
     request_close,
     request_confirm_email,
@@ -262,7 +262,7 @@ def send_to_requester(name: str, request: PrivacyRequest, context: dict[str, Any
     except Exception as error:
         logger.exception("intake: the %s email for %s could not be sent", name, request.reference)
         try:
-            _record(
+            events.record(
                 request,
                 kind=EventKind.SEND_FAILED,
                 summary=_("The %(email)s email to the requester could not be sent")

@@ -61,7 +61,7 @@ from dsar.reminders.models import (
     Reminder,
     ReminderKind,
 )
-from dsar.requests.models import IdentityStatus, PrivacyRequest, Status, WaitingFor
+from dsar.requests.models import PrivacyRequest, Status, WaitingFor
 
 ONE_DAY = datetime.timedelta(days=1)
 

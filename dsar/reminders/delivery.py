@@ -585,10 +585,10 @@ def _mark_sent(notification: Notification) -> None:
         )
         if notification.request_id is None:
             return
-        from dsar.requests.services import _record
+        from dsar.requests import events
 
         kind = notification.kind_enum
-        _record(
+        events.record(
             notification.request,  # type: ignore[arg-type]
             actor=None,
             actor_label="system",

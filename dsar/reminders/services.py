@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from dsar.reminders import claims, hooks
 from dsar.reminders.models import Notification, NotificationKind, Reminder, ReminderKind
+from dsar.requests import events
 from dsar.requests.models import EventKind, PrivacyRequest
-from dsar.requests.services import TransitionError, _record
+from dsar.requests.services import TransitionError
 
 #: What a purge blanks: who the requester is and what they wrote. The record keeps the reference,
 #: dates, status, right, channel, jurisdiction, outcome and reasons (§7101(b)).
@@ -64,7 +65,7 @@ def purge_personal_data(request: PrivacyRequest) -> PrivacyRequest:
         setattr(request, name, "")
     request.save(update_fields=[*purged, "updated_at"])
     files = hooks.purge_files(request)
-    _record(
+    events.record(
         request,
         actor=None,
         actor_label="system",

@@ -31,7 +31,7 @@ from dsar.policies.models import (
     PolicyVersion,
     RightKind,
 )
-from dsar.requests import channel_rules, clock
+from dsar.requests import channel_rules, clock, events
 from dsar.requests.models import (
     EventKind,
     Flag,
@@ -59,43 +59,15 @@ class TransitionError(Exception):
 # -- Helpers ---------------------------------------------------------------------------------------
 
 
-def _event(
-    request: PrivacyRequest,
-    *,
-    kind: EventKind,
-    summary: str,
-    actor: Actor,
-    actor_label: str = "",
-    from_status: str = "",
-    to_status: str = "",
-    **data: Any,
-) -> RequestEvent:
-    """The event of a service call, not yet written (``at`` is now: events keep their order)."""
-    label = actor_label or (actor.get_username() if actor is not None else "system")
-    return RequestEvent(
-        request=request,
-        kind=kind,
-        summary=summary[:500],
-        actor=actor,
-        actor_label=label,
-        from_status=from_status,
-        to_status=to_status,
-        data=data,
-    )
-
-
-def _record(request: PrivacyRequest, **event: Any) -> RequestEvent:
-    """Append the one event of a service call (style rule 4: nothing else inserts events)."""
-    made = _event(request, **event)
-    made.save(force_insert=True)
-    return made
+_event = events.build
+_record = events.record
 
 
 def requests_exported(*, requests: Iterable[PrivacyRequest], actor: Actor, how: str) -> int:
     """Record on each exported request's own trail who took its personal data out, when and
     how (the admin's log says it too, but a regulator reads the request's timeline and its
     evidence pack). One insert for all of them; returns how many."""
-    events = [
+    made = [
         _event(
             request,
             kind=EventKind.EXPORTED,
@@ -105,8 +77,8 @@ def requests_exported(*, requests: Iterable[PrivacyRequest], actor: Actor, how: 
         )
         for request in requests
     ]
-    RequestEvent.objects.bulk_create(events)
-    return len(events)
+    events.append(made)
+    return len(made)
 
 
 def _iso(day: datetime.date | None) -> str | None:

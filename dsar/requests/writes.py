@@ -28,6 +28,7 @@ from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
 
 from dsar.organizations.models import Organization
+from dsar.requests import events as trail
 from dsar.requests.models import PrivacyRequest, ReferenceCounter, RequestEvent
 
 # The shortest number a reference shows (IMG-2026-00042); longer ones are written in full.
@@ -47,13 +48,14 @@ def write_new_request(
     """
     if connection.vendor == "postgresql":
         _write_in_one_statement(request, events, dependents)
-        return
-    request.reference = _next_reference(request.organization, request.received_on.year)
-    request.save(force_insert=True)
-    RequestEvent.objects.bulk_create(events)
-    for row in dependents:
-        setattr(row, _link_to_request(type(row)).name, request)
-        row.save(force_insert=True)
+    else:
+        request.reference = _next_reference(request.organization, request.received_on.year)
+        request.save(force_insert=True)
+        RequestEvent.objects.bulk_create(events)
+        for row in dependents:
+            setattr(row, _link_to_request(type(row)).name, request)
+            row.save(force_insert=True)
+    trail.written(events)
 
 
 def _next_reference(organization: Organization, year: int) -> str:
