@@ -80,9 +80,13 @@ class Rule(StrEnum):
     CCPA_ACK = "ccpa_ack", _Spec(  # [S13]
         "CCPA confirmation of receipt", "Cal. Code Regs. tit. 11 §7021(a)",
         Unit.BUSINESS_DAYS, 10, default_calendar="US-CA")
-    CCPA_OPT_OUT = "ccpa_opt_out", _Spec(  # [S15]
-        "CCPA opt-out of sale or sharing", "Cal. Code Regs. tit. 11 §7026",
+    CCPA_OPT_OUT = "ccpa_opt_out", _Spec(  # [S15]; docs/us-state-laws.md [U10, U23]
+        "CCPA opt-out of sale or sharing", "Cal. Code Regs. tit. 11 §7026(f)",
         Unit.BUSINESS_DAYS, 15, default_calendar="US-CA")
+    # The same 15 business days for a request to limit (docs/us-state-laws.md [U8, U23]).
+    CCPA_LIMIT = "ccpa_limit", _Spec(
+        "CCPA request to limit the use of sensitive personal information",
+        "Cal. Code Regs. tit. 11 §7027(g)", Unit.BUSINESS_DAYS, 15, default_calendar="US-CA")
     SHINE_THE_LIGHT = "shine_the_light", _Spec(  # [S19]
         "Shine the Light disclosure (designated address)", "Cal. Civ. Code §1798.83(b)(1)(C)",
         Unit.DAYS, 30)
@@ -95,8 +99,23 @@ class Rule(StrEnum):
         Unit.BUSINESS_DAYS, 10, default_calendar="US")
     US_STATE = "us_state", _Spec(  # [S23-S26]; the states are in dsar.jurisdictions
         "US state privacy law response",
-        "e.g. Va. Code §59.1-577(B); Conn. Gen. Stat. §42-520(c); Utah Code §13-61-203",
+        "e.g. Va. Code §59.1-577(B); Conn. Gen. Stat. §42-518(c); Utah Code §13-61-203",
         Unit.DAYS, 45, max_extension=45)
+    # Iowa: 90 days, +45 once (docs/us-state-laws.md §1: §715D.3(2) [U20-U23]).
+    US_STATE_90 = "us_state_90", _Spec(
+        "US state privacy law response (90 days)", "Iowa Code §715D.3(2)",
+        Unit.DAYS, 90, max_extension=45)
+    # A state's decision on an appeal of a refusal (docs/us-state-laws.md §2).
+    APPEAL_60 = "appeal_60", _Spec(
+        "US state appeal decision (60 days)",
+        "e.g. Va. Code §59.1-577(C); Conn. Gen. Stat. §42-518; Iowa Code §715D.3(3)",
+        Unit.DAYS, 60)
+    APPEAL_45 = "appeal_45", _Spec(
+        "US state appeal decision (45 days)", "e.g. Or. Rev. Stat. §646A.576(6)(d)",
+        Unit.DAYS, 45)
+    APPEAL_45_60 = "appeal_45_60", _Spec(
+        "US state appeal decision (45 days, +60)", "e.g. Colo. Rev. Stat. §6-1-1306(3)",
+        Unit.DAYS, 45, max_extension=60)
     LGPD = "lgpd", _Spec(  # [S27]
         "LGPD full declaration", "LGPD (Lei 13.709/2018) Art. 19(II)",
         Unit.DAYS, 15)

@@ -62,6 +62,16 @@ class Right(StrEnum):
     ACCOUNT_CLOSURE = "account_closure"
     RETENTION_INFO = "retention_info"
     COMPLAINT = "complaint"
+    # The US state opt-outs: sale (California: sale or sharing, Cal. Civ. Code §1798.120), targeted
+    # advertising (California: "sharing" for cross-context behavioral advertising, §1798.135),
+    # profiling in furtherance of decisions with legal effects (e.g. Va. Code §59.1-577(A)(5)),
+    # and California's right to limit the use of sensitive personal information (§1798.121).
+    OPT_OUT_SALE = "opt_out_sale"
+    OPT_OUT_TARGETED_ADS = "opt_out_targeted_ads"
+    OPT_OUT_PROFILING = "opt_out_profiling"
+    LIMIT_SENSITIVE = "limit_sensitive"
+    # An appeal of a refusal, where a state's law gives one (e.g. Va. Code §59.1-577(C)).
+    APPEAL = "appeal"
 
     @classmethod
     def parse(cls, code: str) -> Right:
@@ -83,6 +93,15 @@ GDPR_RIGHTS = frozenset(
 # CCPA requests to know, delete and correct (§7021) [S13].
 CCPA_RIGHTS = frozenset({Right.ACCESS, Right.ERASURE, Right.RECTIFICATION})
 STATE_RIGHTS = CCPA_RIGHTS | {Right.PORTABILITY}
+# Opt-outs: no identity verification may be required for them (Cal. Code Regs. tit. 11
+# §7060(b), §7027(e); Or. Rev. Stat. §646A.576(5)(e); docs/us-state-laws.md, "Authentication").
+OPT_OUTS = frozenset(
+    {Right.OPT_OUT_SALE, Right.OPT_OUT_TARGETED_ADS, Right.OPT_OUT_PROFILING, Right.LIMIT_SENSITIVE}
+)
+# California's: sale or sharing (§1798.120, §1798.135) and the limit of §1798.121; it has no
+# opt-out of profiling in the statute (docs/us-state-laws.md).
+CCPA_OPT_OUTS = frozenset({Right.OPT_OUT_SALE, Right.OPT_OUT_TARGETED_ADS, Right.LIMIT_SENSITIVE})
+_ALL_THREE = frozenset({Right.OPT_OUT_SALE, Right.OPT_OUT_TARGETED_ADS, Right.OPT_OUT_PROFILING})
 
 EU_MEMBERS: Mapping[str, str] = {
     "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "HR": "Croatia", "CY": "Cyprus",
@@ -99,58 +118,121 @@ EEA_MEMBERS: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
+class Appeal:
+    """A state's appeal of a refusal: the controller decides within ``rule``'s days and, when it
+    denies the appeal, tells the consumer how to contact the Attorney General (``ag_contact``).
+
+    ``mark`` says how sure the figure is (docs/us-state-laws.md): "V" read in the statute, "S"
+    from secondary sources (or the issue's own citation), "safe" where the statute was not
+    read: the shortest appeal period of any state (45 days) stands in until it is."""
+
+    rule: Rule
+    citation: str
+    mark: str
+    ag_contact: bool = True
+
+
+@dataclass(frozen=True)
 class StateLaw:
-    """A US state's comprehensive privacy law: 45 days to respond, +45 once (`Rule.US_STATE`)."""
+    """A US state's comprehensive privacy law: 45 days to respond, +45 once (`Rule.US_STATE`),
+    unless ``response`` says otherwise; its opt-outs, its appeal, and from when it requires a
+    universal opt-out mechanism such as Global Privacy Control to be honoured (``uoom_from``)."""
 
     name: str
     citation: str
     in_force: date
     rights: frozenset[Right] = STATE_RIGHTS
     note: str = ""
+    opt_outs: frozenset[Right] = _ALL_THREE
+    response: Rule = Rule.US_STATE
+    appeal: Appeal | None = None
+    uoom_from: date | None = None
+    # Rights a later amendment added, from the day it did (Utah's correction, HB 418).
+    later_rights: tuple[tuple[Right, date], ...] = ()
+
+    def gives(self, right: Right, on: date | None) -> bool:
+        """Whether the law gives ``right`` on ``on`` (None: today's text, every amendment in)."""
+        if right in self.rights or right in self.opt_outs:
+            return True
+        return any(r is right and (on is None or on >= since) for r, since in self.later_rights)
 
 
 _NO_CORRECTION = STATE_RIGHTS - {Right.RECTIFICATION}
 
-# In force by 1 Jan 2026. VA, CT, CO, UT are sourced in legal-rules.md [S23-S26]; the others
-# follow the same 45 + 45 model by secondary sources and must be re-checked against the statute.
-# Florida's Digital Bill of Rights is left out: it covers only businesses with $1bn turnover.
+
+def _appeal(days: int, citation: str, mark: str, *, extension: int = 0) -> Appeal:
+    rule = {45: Rule.APPEAL_45, 60: Rule.APPEAL_60}[days] if not extension else Rule.APPEAL_45_60
+    return Appeal(rule, citation, mark)
+
+
+# Where the statute's appeal period was not read (docs/us-state-laws.md marks it UNVERIFIED):
+# the shortest period of any state, so that no appeal is answered late.
+def _safe_appeal(citation: str) -> Appeal:
+    return Appeal(Rule.APPEAL_45, citation, "safe")
+
+
+# In force by 1 Jan 2026. Each figure is marked and sourced in docs/us-state-laws.md (V: the
+# statute read; S: secondary sources; "safe": not read, the earlier date used). Florida's Digital
+# Bill of Rights is left out: it covers only businesses with $1bn turnover.
+_SALE_AND_ADS = frozenset({Right.OPT_OUT_SALE, Right.OPT_OUT_TARGETED_ADS})
 US_STATE_LAWS: Mapping[str, StateLaw] = {
     "VA": StateLaw("Virginia Consumer Data Protection Act", "Va. Code §59.1-577(B)",
-                   date(2023, 1, 1)),
-    "CO": StateLaw("Colorado Privacy Act", "Colo. Rev. Stat. §6-1-1306", date(2023, 7, 1)),
-    "CT": StateLaw("Connecticut Data Privacy Act", "Conn. Gen. Stat. §42-520(c)", date(2023, 7, 1)),
+                   date(2023, 1, 1),
+                   appeal=_appeal(60, "Va. Code §59.1-577(C)", "S")),
+    "CO": StateLaw("Colorado Privacy Act", "Colo. Rev. Stat. §6-1-1306", date(2023, 7, 1),
+                   appeal=_appeal(45, "Colo. Rev. Stat. §6-1-1306(3)", "S", extension=60),
+                   uoom_from=date(2024, 7, 1)),
+    "CT": StateLaw("Connecticut Data Privacy Act", "Conn. Gen. Stat. §42-518(c)",
+                   date(2023, 7, 1), appeal=_appeal(60, "Conn. Gen. Stat. §42-518", "S"),
+                   uoom_from=date(2025, 1, 1)),
+    # No appeal in §13-61-203 (V); correction from 1 July 2026 (HB 418, S).
     "UT": StateLaw("Utah Consumer Privacy Act", "Utah Code §13-61-203", date(2023, 12, 31),
-                   rights=_NO_CORRECTION),
-    "TX": StateLaw("Texas Data Privacy and Security Act", "Tex. Bus. & Com. Code ch. 541",
-                   date(2024, 7, 1)),
-    "OR": StateLaw("Oregon Consumer Privacy Act", "Or. Rev. Stat. §646A.570 et seq.",
-                   date(2024, 7, 1)),
-    "MT": StateLaw("Montana Consumer Data Privacy Act", "Mont. Code Ann. §30-14-2801 et seq.",
-                   date(2024, 10, 1)),
-    "IA": StateLaw("Iowa Consumer Data Protection Act", "Iowa Code §715D.3", date(2025, 1, 1),
-                   rights=_NO_CORRECTION,
-                   note="its own limit is 90 days (+45); the earlier 45-day rule is used"),
-    "DE": StateLaw("Delaware Personal Data Privacy Act", "Del. Code tit. 6 ch. 12D",
-                   date(2025, 1, 1)),
-    "NE": StateLaw("Nebraska Data Privacy Act", "Neb. Rev. Stat. §87-1101 et seq.",
-                   date(2025, 1, 1)),
+                   rights=_NO_CORRECTION, opt_outs=_SALE_AND_ADS,
+                   later_rights=((Right.RECTIFICATION, date(2026, 7, 1)),)),
+    "TX": StateLaw("Texas Data Privacy and Security Act", "Tex. Bus. & Com. Code §541.052",
+                   date(2024, 7, 1), appeal=_safe_appeal("Tex. Bus. & Com. Code §541.053"),
+                   uoom_from=date(2025, 1, 1)),
+    "OR": StateLaw("Oregon Consumer Privacy Act", "Or. Rev. Stat. §646A.576",
+                   date(2024, 7, 1), appeal=_appeal(45, "Or. Rev. Stat. §646A.576(6)(d)", "V"),
+                   uoom_from=date(2026, 1, 1)),
+    "MT": StateLaw("Montana Consumer Data Privacy Act", "Mont. Code Ann. §30-14-2808",
+                   date(2024, 10, 1), appeal=_safe_appeal("Mont. Code Ann. §30-14-2808"),
+                   uoom_from=date(2025, 1, 1)),
+    "IA": StateLaw("Iowa Consumer Data Protection Act", "Iowa Code §715D.3(2)", date(2025, 1, 1),
+                   rights=_NO_CORRECTION, opt_outs=frozenset({Right.OPT_OUT_SALE}),
+                   response=Rule.US_STATE_90,
+                   appeal=_appeal(60, "Iowa Code §715D.3(3)", "V")),
+    "DE": StateLaw("Delaware Personal Data Privacy Act", "Del. Code tit. 6 §12D-104",
+                   date(2025, 1, 1), appeal=_appeal(60, "Del. Code tit. 6 §12D-104(d)", "S"),
+                   uoom_from=date(2026, 1, 1)),
+    "NE": StateLaw("Nebraska Data Privacy Act", "Neb. Rev. Stat. §87-1108", date(2025, 1, 1),
+                   appeal=_appeal(60, "Neb. Rev. Stat. §87-1109", "V"),
+                   uoom_from=date(2025, 1, 1)),
     "NH": StateLaw("New Hampshire Data Privacy Act", "N.H. Rev. Stat. ch. 507-H",
-                   date(2025, 1, 1)),
-    "NJ": StateLaw("New Jersey Data Privacy Act", "N.J. Stat. §56:8-166.4 et seq.",
-                   date(2025, 1, 15)),
-    "TN": StateLaw("Tennessee Information Protection Act", "Tenn. Code §47-18-3301 et seq.",
-                   date(2025, 7, 1)),
-    "MN": StateLaw("Minnesota Consumer Data Privacy Act", "Minn. Stat. ch. 325M",
-                   date(2025, 7, 31)),
-    "MD": StateLaw("Maryland Online Data Privacy Act", "Md. Code Com. Law §14-4601 et seq.",
-                   date(2025, 10, 1)),
-    "IN": StateLaw("Indiana Consumer Data Protection Act", "Ind. Code art. 24-15",
-                   date(2026, 1, 1)),
-    "KY": StateLaw("Kentucky Consumer Data Protection Act", "Ky. Rev. Stat. §367.3611 et seq.",
-                   date(2026, 1, 1)),
+                   date(2025, 1, 1), appeal=_safe_appeal("N.H. Rev. Stat. §507-H:4"),
+                   uoom_from=date(2025, 1, 1)),
+    "NJ": StateLaw("New Jersey Data Privacy Act", "N.J. Stat. §56:8-166.7",
+                   date(2025, 1, 15), appeal=_appeal(45, "N.J. Stat. §56:8-166.7", "S"),
+                   uoom_from=date(2025, 7, 15)),
+    "TN": StateLaw("Tennessee Information Protection Act", "Tenn. Code §47-18-3304",
+                   date(2025, 7, 1), appeal=_safe_appeal("Tenn. Code §47-18-3304")),
+    "MN": StateLaw("Minnesota Consumer Data Privacy Act", "Minn. Stat. §325M.14",
+                   date(2025, 7, 31), appeal=_safe_appeal("Minn. Stat. §325M.14 subd. 5"),
+                   uoom_from=date(2025, 7, 31)),
+    "MD": StateLaw("Maryland Online Data Privacy Act", "Md. Code Com. Law §14-4605",
+                   date(2025, 10, 1), appeal=_safe_appeal("Md. Code Com. Law §14-4605"),
+                   uoom_from=date(2026, 4, 1)),
+    "IN": StateLaw("Indiana Consumer Data Protection Act", "Ind. Code §24-15-3-1",
+                   date(2026, 1, 1), appeal=_safe_appeal("Ind. Code §24-15-3-1(d)")),
+    "KY": StateLaw("Kentucky Consumer Data Protection Act", "Ky. Rev. Stat. §367.3615",
+                   date(2026, 1, 1), appeal=_appeal(60, "Ky. Rev. Stat. §367.3615", "V")),
     "RI": StateLaw("Rhode Island Data Transparency and Privacy Protection Act",
-                   "R.I. Gen. Laws ch. 6-48.1", date(2026, 1, 1)),
+                   "R.I. Gen. Laws §6-48.1-6", date(2026, 1, 1),
+                   appeal=_appeal(60, "R.I. Gen. Laws §6-48.1-6", "S")),
 }  # fmt: skip
+# California requires a universal opt-out mechanism to be honoured as an opt-out of sale and
+# sharing (Cal. Code Regs. tit. 11 §7025, first operative as §999.315 on 14 Aug 2020).
+CCPA_UOOM_FROM = date(2020, 8, 14)
 
 # ISO 3166-1 alpha-2, the officially assigned codes.
 _COUNTRY_CODES = """
@@ -272,13 +354,40 @@ def requires_verification(*, right: str, jurisdiction: str, on: date | None = No
     Code §541.051(b)) request. The GDPR only allows asking (Art. 12(6)): False there."""
     kind = Right.parse(right)
     law = residence_law(jurisdiction, on=on)
-    if law is None:
+    if law is None or kind in OPT_OUTS or kind is Right.APPEAL:
         return False
     if law.law is Law.CCPA:
         return kind in CCPA_RIGHTS
     if law.state_law is not None:
-        return kind in law.state_law.rights
+        return law.state_law.gives(kind, on)
     return False
+
+
+def uoom_required(jurisdiction: str, *, on: date) -> bool:
+    """Whether the law of ``jurisdiction`` requires honouring a universal opt-out mechanism such
+    as Global Privacy Control on ``on`` (Cal. Code Regs. tit. 11 §7025; Colorado from 1 July
+    2024, Connecticut and Texas from 1 January 2025, ...: docs/us-state-laws.md §3). A GPC
+    signal is honoured everywhere as a request to opt out (legal-rules.md, "Global Privacy
+    Control"); this says where the law makes it one."""
+    where = Jurisdiction.parse(jurisdiction) if jurisdiction else None
+    if where is None or not where.in_us:
+        return False
+    if where.us_state == "CA":
+        return on >= CCPA_UOOM_FROM
+    state_law = US_STATE_LAWS.get(where.us_state or "")
+    return bool(state_law and state_law.uoom_from and on >= state_law.uoom_from)
+
+
+def appeal_for(jurisdiction: str, *, on: date | None = None) -> tuple[StateLaw, Appeal] | None:
+    """The state law and its appeal, when the law of ``jurisdiction`` gives an appeal of a
+    refusal (in force on ``on``); None elsewhere (California's CCPA has none)."""
+    where = Jurisdiction.parse(jurisdiction) if jurisdiction else None
+    state_law = US_STATE_LAWS.get((where.us_state if where else None) or "")
+    if state_law is None or state_law.appeal is None:
+        return None
+    if on is not None and on < state_law.in_force:
+        return None
+    return state_law, state_law.appeal
 
 
 @dataclass(frozen=True)
@@ -324,6 +433,10 @@ def applicable_rules(
     if kind in CCPA_RIGHTS and where.us_state == "CA":
         reason = f"CCPA (Cal. Code Regs. tit. 11 §7021(b)) applies to {resident}"
         bases.append(LegalBasis(Law.CCPA, Rule.CCPA, reason))
+    if kind in CCPA_OPT_OUTS and where.us_state == "CA":
+        rule = Rule.CCPA_LIMIT if kind is Right.LIMIT_SENSITIVE else Rule.CCPA_OPT_OUT
+        reason = f"CCPA ({rule.citation}) applies to {resident}: 15 business days"
+        bases.append(LegalBasis(Law.CCPA, rule, reason))
     if kind is Right.SHINE_THE_LIGHT and where.us_state == "CA":
         reason = f"Cal. Civ. Code §1798.83 applies to {resident}; " + (
             "received at a designated address or in the designated manner: 30 days"
@@ -333,10 +446,23 @@ def applicable_rules(
         rule = Rule.SHINE_THE_LIGHT if designated else Rule.SHINE_THE_LIGHT_UNDESIGNATED
         bases.append(LegalBasis(Law.CAL_1798_83, rule, reason))
     state_law = US_STATE_LAWS.get(where.us_state or "")
-    if state_law and kind in state_law.rights and (on is None or on >= state_law.in_force):
+    in_force = state_law is not None and (on is None or on >= state_law.in_force)
+    if state_law and in_force and kind is Right.APPEAL and state_law.appeal is not None:
+        appeal = state_law.appeal
+        reason = (
+            f"the {state_law.name} ({appeal.citation}) gives {resident} an appeal of a refusal, "
+            f"decided within {appeal.rule.period} days"
+        )
+        if appeal.rule.max_extension:
+            reason += f" (+{appeal.rule.max_extension})"
+        if appeal.mark == "safe":
+            reason += "; the statute's own period was not read, so the shortest of any state"
+        bases.append(LegalBasis(Law.US_STATE_PRIVACY, appeal.rule, reason, state_law.name))
+    elif state_law and in_force and state_law.gives(kind, on):
+        rule = state_law.response
         reason = f"the {state_law.name} ({state_law.citation}) applies to {resident}"
         reason += f"; {state_law.note}" if state_law.note else ""
-        bases.append(LegalBasis(Law.US_STATE_PRIVACY, Rule.US_STATE, reason, state_law.name))
+        bases.append(LegalBasis(Law.US_STATE_PRIVACY, rule, reason, state_law.name))
     if kind is Right.ACCESS and where.code == "BR":
         reason = f"LGPD Art. 19(II) applies to {resident}"
         bases.append(LegalBasis(Law.LGPD, Rule.LGPD, reason))

@@ -215,3 +215,6 @@ DSAR_REMINDER_OFFSETS = env.list("DSAR_REMINDER_OFFSETS", cast=int, default=[7, 
 # Days after closure after which a request's personal data is blanked; the record itself, without
 # it, is kept for the 24 months the CCPA regulations (§7101) ask.
 DSAR_PURGE_AFTER_DAYS = env.int("DSAR_PURGE_AFTER_DAYS", default=365)
+# Days after a refusal during which the requester can appeal it from the status page, where the
+# law of their state gives an appeal (a "reasonable period": e.g. Or. Rev. Stat. 646A.576(6)(a)).
+DSAR_APPEAL_WINDOW_DAYS = env.int("DSAR_APPEAL_WINDOW_DAYS", default=90)

@@ -107,6 +107,29 @@ class Organization(models.Model):
             "through it is never flagged as sent through a channel the policy does not offer."
         ),
     )
+    data_points = models.JSONField(
+        _("data points it can match"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What staff can compare with the organization's records to verify a requester "
+            "(one per line in the form: email address, postal address, telephone number, "
+            "account number, date of the last order…): Cal. Code Regs. tit. 11 §7062."
+        ),
+    )
+    deletion_data_points = models.PositiveSmallIntegerField(
+        _("data points for a deletion or correction"),
+        default=2,
+        help_text=_(
+            "2, or 3 where the data is sensitive: a deletion or correction is verified to a "
+            "degree that fits the harm a wrongful one would do (§7062(d))."
+        ),
+    )
+    appeals_by_another_decider = models.BooleanField(
+        _("appeals decided by someone else"),
+        default=True,
+        help_text=_("An appeal cannot be assigned to the staff member who refused the request."),
+    )
     currency = models.CharField(
         _("currency"),
         max_length=3,

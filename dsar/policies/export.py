@@ -65,6 +65,8 @@ def policy_document(version: PolicyVersion) -> dict[str, Any]:
             else None,
             "source": version.source,
             "text": version.text,
+            **{key: getattr(version, key) for key in schema.DECLARED},
+            **{clause: getattr(version, clause) for clause in schema.DECLARATION_CLAUSES.values()},
         },
     )
     channels = list(version.channels.prefetch_related("designated_for", "label_rules__right"))

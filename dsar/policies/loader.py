@@ -311,6 +311,8 @@ def _version_create(
         ),
         source=_blank(policy["source"]),
         text=policy["text"],
+        **{key: policy[key] for key in schema.DECLARED},
+        **{clause: _blank(policy[clause]) for clause in schema.DECLARATION_CLAUSES.values()},
         minimum_age=org["minimum_age"],
         minimum_age_clause=_blank(org["minimum_age_clause"]),
         created_by_id=getattr(actor, "pk", None),

@@ -57,6 +57,38 @@ class RightKind(models.TextChoices):
     RETENTION_INFO = "retention_info", _("retention periods on request")
     COMPLAINT = "complaint", _("complaint")
     CREDENTIAL_REMOVAL = "credential_removal", _("removal of lost or stolen credentials")
+    # US state opt-outs and California's limit (``dsar.jurisdictions.OPT_OUTS``): the law gives
+    # them whether or not the policy promises them.
+    OPT_OUT_SALE = "opt_out_sale", _("opt-out of sale or sharing of personal information")
+    OPT_OUT_TARGETED_ADS = "opt_out_targeted_ads", _("opt-out of targeted advertising")
+    OPT_OUT_PROFILING = "opt_out_profiling", _("opt-out of profiling")
+    LIMIT_SENSITIVE = "limit_sensitive", _("limit the use of sensitive personal information")
+    # A requester's appeal of a refusal (a request of its own, linked to the one refused).
+    APPEAL = "appeal", _("appeal of a refusal")
+
+    @property
+    def is_opt_out(self) -> bool:
+        """An opt-out (or California's limit): handled at once, without identity verification
+        (Cal. Code Regs. tit. 11 §7060(b); docs/legal-decisions.md, "Opt-outs")."""
+        return self in OPT_OUT_KINDS
+
+
+OPT_OUT_KINDS = frozenset(
+    {
+        RightKind.OPT_OUT_SALE,
+        RightKind.OPT_OUT_TARGETED_ADS,
+        RightKind.OPT_OUT_PROFILING,
+        RightKind.LIMIT_SENSITIVE,
+    }
+)
+
+
+class Declaration(models.TextChoices):
+    """What a policy says about a practice that gives rise to a right (selling, sharing…)."""
+
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    NOT_STATED = "not_stated", _("not stated")
 
 
 class ChannelKind(models.TextChoices):
@@ -67,6 +99,10 @@ class ChannelKind(models.TextChoices):
     FAX = "fax", _("fax")
     WEB_FORM = "web_form", _("web form")
     SELF_SERVICE = "self_service", _("self-service (account page)")
+    # Logged by the organization's own systems through dsar's REST API (dsar.api).
+    API = "api", _("API")
+    # Sent by a registered authorized agent under the Data Rights Protocol (dsar.drp).
+    DRP = "drp", _("Data Rights Protocol (authorized agent)")
 
     @property
     def reached_at_an_address(self) -> bool:
@@ -191,6 +227,46 @@ class PolicyVersion(models.Model):
         _("minimum age"), null=True, blank=True, help_text=_("Blank when the policy states none.")
     )
     minimum_age_clause = models.TextField(_("minimum age clause"), blank=True)
+    # What the policy declares about the practices the US state opt-outs are about. They decide
+    # which opt-outs the public form offers and what the policy lint asks for.
+    sells = models.CharField(
+        _("sells personal information"),
+        max_length=12,
+        choices=Declaration,
+        default=Declaration.NOT_STATED,
+        help_text=_("Sale: Cal. Civ. Code §1798.140(ad); e.g. Va. Code §59.1-575."),
+    )
+    sells_clause = models.TextField(_("clause on selling"), blank=True)
+    shares = models.CharField(
+        _("shares for targeted advertising"),
+        max_length=12,
+        choices=Declaration,
+        default=Declaration.NOT_STATED,
+        help_text=_(
+            "Sharing for cross-context behavioral advertising (Cal. Civ. Code §1798.140(ah)); "
+            "targeted advertising in the other states' laws."
+        ),
+    )
+    shares_clause = models.TextField(_("clause on sharing"), blank=True)
+    sensitive_beyond_permitted = models.CharField(
+        _("uses sensitive personal information beyond the permitted purposes"),
+        max_length=12,
+        choices=Declaration,
+        default=Declaration.NOT_STATED,
+        help_text=_("Beyond the purposes of Cal. Code Regs. tit. 11 §7027(m)."),
+    )
+    sensitive_clause = models.TextField(_("clause on sensitive information"), blank=True)
+    profiles = models.CharField(
+        _("profiles for decisions with legal effects"),
+        max_length=12,
+        choices=Declaration,
+        default=Declaration.NOT_STATED,
+        help_text=_(
+            "Profiling in furtherance of decisions that produce legal or similarly significant "
+            "effects (e.g. Va. Code §59.1-577(A)(5))."
+        ),
+    )
+    profiles_clause = models.TextField(_("clause on profiling"), blank=True)
     content_hash = models.CharField(
         _("content hash"),
         max_length=64,

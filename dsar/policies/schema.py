@@ -40,6 +40,7 @@ from dsar.policies.models import (
     Channel,
     ChannelKind,
     DataCategory,
+    Declaration,
     Exemption,
     Fee,
     FrequencyLimit,
@@ -163,10 +164,25 @@ ORGANIZATION = {
     "minimum_age_clause": CLAUSE,
 }
 
+# What the policy declares about selling, sharing, sensitive information and profiling: yes, no
+# or not_stated, each with the clause that says so (the US state opt-outs follow from them).
+DECLARED = ("sells", "shares", "sensitive_beyond_permitted", "profiles")
+DECLARATION_CLAUSES = {
+    "sells": "sells_clause",
+    "shares": "shares_clause",
+    "sensitive_beyond_permitted": "sensitive_clause",
+    "profiles": "profiles_clause",
+}
+
 POLICY = {
     "title": text(required=True, max_length=_max(PolicyVersion, "title")),
     "effective_date": Field(Type.DATE),
     "source": text(max_length=_max(PolicyVersion, "source")),
+    **{
+        key: enum(Declaration, "yes, no or not_stated", default=Declaration.NOT_STATED.value)
+        for key in DECLARED
+    },
+    **{clause: CLAUSE for clause in DECLARATION_CLAUSES.values()},
     # Exactly one of the two; normalize() reads text_file and keeps only `text`.
     "text_file": text(),
     "text": Field(Type.TEXT, strip=False),  # byte for byte, as the file under text_file

@@ -45,7 +45,7 @@ from dsar.policies.models import (
     Right,
     RightKind,
 )
-from dsar.requests import services
+from dsar.requests import services, verification
 from dsar.requests.models import (
     EventKind,
     IdentityStatus,
@@ -94,6 +94,13 @@ MESSAGES = (
     "is the one I am writing from.\n\nThank you.",
     "Please treat this as a formal request. I expect an answer within the legal time limit.",
     "Hi, I used your service a few years ago and would like this sorted out. Regards.",
+)
+# What the demo organizations can match to verify a requester (Cal. Code Regs. tit. 11 §7062).
+DEMO_DATA_POINTS = (
+    "email address",
+    "postal address",
+    "telephone number",
+    "date of the last order",
 )
 OPEN_TARGETS = (
     Status.RECEIVED,
@@ -262,6 +269,21 @@ class _Seeder:
             with self.step():
                 request = services.request_start(request=request, actor=self.actor)
         if request.status == Status.AWAITING_VERIFICATION:
+            level = verification.required_level(request)
+            if level is not None:
+                # The degree of certainty the law asks (Cal. Code Regs. tit. 11 §7062).
+                with self.step():
+                    request = services.request_match_data_points(
+                        request=request,
+                        actor=self.actor,
+                        points=request.organization.data_points[: level.data_points],
+                        how="compared with the account record",
+                    )
+                if level.declaration:
+                    with self.step():
+                        request = services.request_record_declaration(
+                            request=request, actor=self.actor, signed_on=self.today(request)
+                        )
             with self.step():
                 method, how = self.rng.choice(
                     (
@@ -429,6 +451,10 @@ def seed_demo_requests(*, actor: Any = None, per_organization: int = 30) -> Seed
         raise DemoError(f"seed organizations missing; run: python manage.py load_policy {files}")
     now = timezone.now()
     window = _window(organizations, now)
+    for organization in organizations:
+        if not organization.data_points:
+            organization.data_points = list(DEMO_DATA_POINTS)
+            organization.save(update_fields=["data_points"])
     # Not for secrets: a fixed seed so that every demo looks the same.
     seeder = _Seeder(random.Random(RANDOM_SEED), now, window, actor, [])  # noqa: S311
     for organization in organizations:

@@ -141,6 +141,24 @@ class VerificationMethod(models.TextChoices):
     OTHER = "other", _("another way (described below)")
 
 
+class AccessScope(models.TextChoices):
+    """What a request to know asks for (Cal. Code Regs. tit. 11 §7062(b)-(c): the categories
+    need a reasonable degree of certainty, specific pieces a reasonably high one)."""
+
+    CATEGORIES = "categories", _("categories of personal information")
+    SPECIFIC = "specific", _("specific pieces of personal information")
+
+
+class AgentAuthority(models.TextChoices):
+    """How an authorized agent's authority was shown (Cal. Code Regs. tit. 11 §7063)."""
+
+    PERMISSION = "permission", _("signed permission from the consumer, checked")
+    POWER_OF_ATTORNEY = (
+        "power_of_attorney",
+        _("power of attorney under Cal. Probate Code §§4121-4130"),
+    )
+
+
 class Flag(models.TextChoices):
     """Why a request needs a second look. Flagged requests are accepted, never dropped."""
 
@@ -325,6 +343,61 @@ class PrivacyRequest(models.Model):
         _("authorized agent"), default=False, help_text=_("Someone acts for the data subject.")
     )
     agent_name = models.CharField(_("agent name"), max_length=200, blank=True)
+    agent_authority = models.CharField(
+        _("agent's authority"),
+        max_length=20,
+        choices=AgentAuthority,
+        blank=True,
+        help_text=_("Blank until staff checked it (Cal. Code Regs. tit. 11 §7063(a))."),
+    )
+    consumer_confirmed_agent_on = models.DateField(
+        _("consumer confirmed the agent on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The consumer confirmed directly with the organization that they gave the agent "
+            "permission (§7063(a)(2)). An agent confirming its own email address is not this."
+        ),
+    )
+    gpc = models.BooleanField(
+        _("Global Privacy Control"),
+        default=False,
+        help_text=_(
+            "Sent with the Sec-GPC: 1 signal: a request to opt out of sale and sharing (Cal. "
+            "Code Regs. tit. 11 §7025)."
+        ),
+    )
+    appeal_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("appeal of"),
+        help_text=_("The refused request this one appeals (e.g. Va. Code §59.1-577(C))."),
+    )
+    access_scope = models.CharField(
+        _("what the request to know asks for"),
+        max_length=12,
+        choices=AccessScope,
+        blank=True,
+        help_text=_("Specific pieces need a higher degree of certainty (§7062)."),
+    )
+    data_points_matched = models.JSONField(
+        _("data points matched"),
+        default=list,
+        blank=True,
+        help_text=_("The organization's data points staff matched to verify the identity."),
+    )
+    declaration_signed_on = models.DateField(
+        _("signed declaration received on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A declaration signed under penalty of perjury that the requester is the consumer "
+            "(Cal. Code Regs. tit. 11 §7062(c))."
+        ),
+    )
     subject_line = models.CharField(_("subject line as received"), max_length=500, blank=True)
     message = models.TextField(_("message as received"), blank=True)
 
@@ -549,6 +622,11 @@ class EventKind(models.TextChoices):
     TARGET_SET = "target_set", _("internal target set")
     ACKNOWLEDGED = "acknowledged", _("receipt acknowledged")
     EMAIL_CONFIRMED = "email_confirmed", _("email address confirmed")
+    DATA_POINTS_MATCHED = "data_points_matched", _("data points matched")
+    DECLARATION_RECEIVED = "declaration_received", _("signed declaration received")
+    AGENT_CHECKED = "agent_checked", _("agent's authority checked")
+    AGENT_CONFIRMED = "agent_confirmed", _("consumer confirmed the agent")
+    APPEALED = "appealed", _("refusal appealed")
     NOTE = "note", _("note")
     EXPORTED = "exported", _("exported")
     # Letters and data packages (``dsar.letters.events``).

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -31,8 +32,9 @@ from dsar.policies.models import (
     PolicyVersion,
     RightKind,
 )
-from dsar.requests import channel_rules, clock, events
+from dsar.requests import channel_rules, clock, events, verification
 from dsar.requests.models import (
+    AgentAuthority,
     EventKind,
     Flag,
     IdentityStatus,
@@ -48,7 +50,15 @@ Actor = AbstractBaseUser | None
 
 # What intake may set besides its named arguments: the rest of the requester as received.
 REQUESTER_FIELDS = frozenset(
-    {"requester_phone", "requester_address", "language", "is_agent", "agent_name"}
+    {
+        "requester_phone",
+        "requester_address",
+        "language",
+        "is_agent",
+        "agent_name",
+        "gpc",
+        "access_scope",
+    }
 )
 
 
@@ -492,6 +502,119 @@ def request_verify_identity(
 
 
 @transaction.atomic
+def request_match_data_points(
+    *, request: PrivacyRequest, actor: Actor, points: Sequence[str], how: str = ""
+) -> PrivacyRequest:
+    """Record the data points staff matched between what the requester gave and the
+    organization's records (Cal. Code Regs. tit. 11 §7062): only the organization's own data
+    points (``Organization.data_points``), each once."""
+    request = _locked(request)
+    _require_open(request)
+    known = list(request.organization.data_points)
+    unknown = [p for p in points if p not in known]
+    if unknown or not points:
+        raise TransitionError(
+            _("Choose among the data points %(org)s can match: %(known)s.")
+            % {"org": request.organization.name, "known": ", ".join(known) or _("none set")}
+        )
+    added = [p for p in points if p not in request.data_points_matched]
+    if not added:
+        return request
+    request.data_points_matched = [*request.data_points_matched, *added]
+    request.save(update_fields=["data_points_matched", "updated_at"])
+    _record(
+        request,
+        kind=EventKind.DATA_POINTS_MATCHED,
+        summary=_("Data points matched: %(points)s") % {"points": ", ".join(added)}
+        + (f" ({how})" if how else ""),
+        actor=actor,
+        points=added,
+        how=how,
+    )
+    return request
+
+
+@transaction.atomic
+def request_record_declaration(
+    *, request: PrivacyRequest, actor: Actor, signed_on: datetime.date
+) -> PrivacyRequest:
+    """Record that the requester's declaration, signed under penalty of perjury, arrived
+    (Cal. Code Regs. tit. 11 §7062(c))."""
+    request = _locked(request)
+    _require_open(request)
+    if signed_on < request.received_on:
+        raise TransitionError(_("A declaration for this request cannot predate it."))
+    request.declaration_signed_on = signed_on
+    request.save(update_fields=["declaration_signed_on", "updated_at"])
+    _record(
+        request,
+        kind=EventKind.DECLARATION_RECEIVED,
+        summary=_("Declaration signed under penalty of perjury received, dated %(day)s")
+        % {"day": signed_on.isoformat()},
+        actor=actor,
+        signed_on=signed_on.isoformat(),
+    )
+    return request
+
+
+@transaction.atomic
+def request_check_agent(
+    *, request: PrivacyRequest, actor: Actor, authority: AgentAuthority | str, how: str
+) -> PrivacyRequest:
+    """Record how an authorized agent's authority was checked: the consumer's signed permission
+    or a power of attorney under the Probate Code (Cal. Code Regs. tit. 11 §7063)."""
+    try:
+        authority = AgentAuthority(authority)
+    except ValueError:
+        raise TransitionError(_("Choose how the agent's authority was shown.")) from None
+    if not how.strip():
+        raise TransitionError(_("Say what was checked."))
+    request = _locked(request)
+    _require_open(request)
+    if not request.is_agent:
+        raise TransitionError(_("This request was not made by an authorized agent."))
+    request.agent_authority = authority
+    request.save(update_fields=["agent_authority", "updated_at"])
+    _record(
+        request,
+        kind=EventKind.AGENT_CHECKED,
+        summary=_("Agent's authority checked (%(authority)s): %(how)s")
+        % {"authority": authority.label, "how": how},
+        actor=actor,
+        authority=authority.value,
+        how=how,
+    )
+    return request
+
+
+@transaction.atomic
+def request_consumer_confirmed_agent(
+    *, request: PrivacyRequest, actor: Actor, confirmed_on: datetime.date, how: str
+) -> PrivacyRequest:
+    """Record that the consumer confirmed directly with the organization that they gave the
+    agent permission (§7063(a)(2)). The agent's own confirmation of its own email address never
+    counts: this is recorded by staff, from the consumer."""
+    if not how.strip():
+        raise TransitionError(_("Say how the consumer confirmed it."))
+    request = _locked(request)
+    _require_open(request)
+    if not request.is_agent:
+        raise TransitionError(_("This request was not made by an authorized agent."))
+    request.consumer_confirmed_agent_on = confirmed_on
+    request.save(update_fields=["consumer_confirmed_agent_on", "updated_at"])
+    _record(
+        request,
+        kind=EventKind.AGENT_CONFIRMED,
+        summary=_("The consumer confirmed the agent's authority on %(day)s: %(how)s")
+        % {"day": confirmed_on.isoformat(), "how": how},
+        actor=actor,
+        confirmed_on=confirmed_on.isoformat(),
+        how=how,
+    )
+    return request
+
+
+@transaction.atomic
 def request_confirm_email(
     *, request: PrivacyRequest, confirmed_on: datetime.date, actor_label: str = "requester"
 ) -> PrivacyRequest:
@@ -775,6 +898,15 @@ def request_assign(
                 _("Assign only to a handler or privacy officer of %(org)s.")
                 % {"org": request.organization.name}
             )
+        decider = first_decider(request)
+        if decider is not None and decider == assignee.pk:
+            raise TransitionError(
+                _(
+                    "%(who)s refused the request this one appeals: %(org)s has an appeal "
+                    "decided by someone else."
+                )
+                % {"who": assignee.get_username(), "org": request.organization.name}
+            )
     if request.assignee_id == (assignee.pk if assignee else None):
         return request
     old = request.assignee
@@ -893,6 +1025,10 @@ def request_fulfil(
     exemptions relied on. ``note`` is internal."""
     if partial and not reason.strip():
         raise TransitionError(_("Say why the request was only partly fulfilled."))
+    if blockers := verification.answer_blockers(request):
+        raise TransitionError(
+            _("It cannot be fulfilled until %(what)s.") % {"what": "; ".join(blockers)}
+        )
     target = Status.PARTIALLY_FULFILLED if partial else Status.FULFILLED
     summary = str(target.label).capitalize() + (f": {reason}" if reason else "")
     return _close(
@@ -963,3 +1099,96 @@ def request_close(
     return _close(
         request, as_status, actor=actor, summary=summary, reason=reason, note=note, **fields
     )
+
+
+# -- Appeals ---------------------------------------------------------------------------------------
+
+APPEALABLE = (Status.DENIED, Status.PARTIALLY_FULFILLED)
+
+
+def appeal_route(
+    request: PrivacyRequest,
+) -> tuple[jurisdictions.StateLaw, jurisdictions.Appeal] | None:
+    """The appeal the requester's state law gives against this refusal, or None: the request
+    was refused in whole or part, it is not itself an appeal, and the law of the requester's
+    residence (in force when it was received, and reaching the organization) gives one."""
+    if request.status not in APPEALABLE or request.right_kind == RightKind.APPEAL:
+        return None
+    if not request.jurisdiction or not clock.serves(request.organization, request.jurisdiction):
+        return None
+    return jurisdictions.appeal_for(request.jurisdiction, on=request.received_on)
+
+
+def appeal_open_until(request: PrivacyRequest) -> datetime.datetime | None:
+    """Until when the requester can appeal ``request`` (``DSAR_APPEAL_WINDOW_DAYS`` after the
+    refusal); None when no appeal is open to them."""
+    if appeal_route(request) is None or request.closed_at is None or request.appeals.exists():
+        return None
+    return request.closed_at + datetime.timedelta(days=settings.DSAR_APPEAL_WINDOW_DAYS)
+
+
+def first_decider(request: PrivacyRequest) -> int | None:
+    """For an appeal whose organization wants it decided by someone else: the user who refused
+    the appealed request; else None."""
+    original = request.appeal_of
+    if original is None or not request.organization.appeals_by_another_decider:
+        return None
+    refusal = (
+        original.events.filter(kind=EventKind.STATUS_CHANGED, to_status__in=APPEALABLE)
+        .order_by("-at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return refusal
+
+
+@transaction.atomic
+def request_appeal(
+    *,
+    request: PrivacyRequest,
+    received_at: datetime.datetime,
+    message: str,
+    channel_kind: str = ChannelKind.WEB_FORM,
+    actor: Actor = None,
+    actor_label: str = "requester",
+) -> PrivacyRequest:
+    """Log the requester's appeal of a refusal as a request of its own, linked to the refused
+    one, with its own deadline from the state's law (e.g. Va. Code §59.1-577(C): 60 days), and
+    record the appeal on the refused request's trail. Returns the appeal.
+
+    One appeal per refusal, within ``DSAR_APPEAL_WINDOW_DAYS`` of it; refused otherwise."""
+    original = _locked(request)
+    until = appeal_open_until(original)
+    if until is None:
+        raise TransitionError(_("This request cannot be appealed."))
+    if received_at > until:
+        raise TransitionError(
+            _("The time to appeal ended on %(day)s.") % {"day": until.date().isoformat()}
+        )
+    appeal = _new_request(
+        organization=original.organization,
+        right_kind=RightKind.APPEAL,
+        channel_kind=channel_kind,
+        received_at=received_at,
+        requester_name=original.requester_name,
+        requester_email=original.requester_email,
+        jurisdiction=original.jurisdiction,
+        message=message,
+        requester_phone=original.requester_phone,
+        requester_address=original.requester_address,
+        language=original.language,
+        is_agent=original.is_agent,
+        agent_name=original.agent_name,
+    )
+    appeal.appeal_of = original
+    write_new_request(appeal, [_received(appeal, actor=actor, actor_label=actor_label)])
+    _record(
+        original,
+        kind=EventKind.APPEALED,
+        summary=_("Refusal appealed: %(ref)s, due %(due)s")
+        % {"ref": appeal.reference, "due": _iso(appeal.due_date)},
+        actor=actor,
+        actor_label=actor_label,
+        appeal=appeal.reference,
+    )
+    return appeal

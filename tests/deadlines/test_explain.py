@@ -75,6 +75,14 @@ CASES = [
     words("us_state", D(2026, 1, 15), extended=True, id="us_state extended", must=[
         "90 calendar days (45 and a 45-day extension)", "due Wed 15 Apr 2026"]),
     words("lgpd", D(2026, 5, 4), id="lgpd", must=["15 calendar days", "due Tue 19 May 2026"]),
+    words("us_state_90", D(2026, 1, 15), id="Iowa", must=[
+        "90 calendar days", "due Wed 15 Apr 2026"]),
+    words("appeal_60", D(2026, 3, 2), id="appeal 60", must=["60 calendar days", "due Fri 1 May"]),
+    words("appeal_45", D(2026, 3, 2), id="appeal 45", must=["45 calendar days", "due Thu 16 Apr"]),
+    words("appeal_45_60", D(2026, 3, 2), extended=True, id="appeal 45+60", must=[
+        "105 calendar days (45 and a 60-day extension)", "due Mon 15 Jun 2026"]),
+    words("ccpa_limit", D(2026, 11, 20), id="ccpa_limit", must=[
+        "15 business days in California", "due Tue 15 Dec 2026"]),
     words("pipeda", D(2026, 9, 1), extended=True, id="pipeda extended", must=[
         "60 calendar days (30 and a 30-day extension)", "due Sat 31 Oct 2026",
         "31 Oct 2026 is a Saturday"]),

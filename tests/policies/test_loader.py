@@ -251,7 +251,7 @@ def test_it_reports_every_problem_of_a_file_at_once(tmp_path):
         "minimum_age, minimum_age_clause)",
         "1: organization.slug: 'Many' must be lowercase letters, digits and hyphens",
         "3: channels[0].kind: 'mail' is not a channel kind (choose from email, postal_mail, "
-        "certified_mail, phone, fax, web_form, self_service)",
+        "certified_mail, phone, fax, web_form, self_service, api, drp)",
         "4: rights[0].fee: 10 is not a fee rule (choose from free, "
         "free_unless_unfounded_or_excessive, free_unless_disproportionate_effort, not_stated)",
     ]

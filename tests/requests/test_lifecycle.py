@@ -96,8 +96,19 @@ def _id(pair: tuple[Status, Status]) -> str:
 def request_in(log, imgwg, alice) -> Callable[[Status], PrivacyRequest]:
     """``request_in(status)``: an imgwg access request (identity required) in that status."""
 
+    imgwg.data_points = ["email address", "postal address", "account name"]
+    imgwg.save(update_fields=["data_points"])
+
     def make(status: Status, target: Status | None = None) -> PrivacyRequest:
         request = log(imgwg, channel_kind="postal_mail", jurisdiction="US-CA")
+        # A Californian's request to know: three data points and the signed declaration
+        # (Cal. Code Regs. tit. 11 §7062(c)) before it may be fulfilled.
+        request = services.request_match_data_points(
+            request=request, actor=alice, points=imgwg.data_points
+        )
+        request = services.request_record_declaration(
+            request=request, actor=alice, signed_on=request.received_on
+        )
         for step in SPECIAL_PATHS.get((status, target), PATHS[status]):
             request = move(request, step, alice)
         assert request.status == status
@@ -387,6 +398,7 @@ def test_it_refuses_changes_to_a_closed_request_but_takes_notes(request_in, alic
         services.request_set_target(request=request, actor=alice, target=D(2026, 3, 10))
     with pytest.raises(TransitionError, match="closed"):
         services.request_verify_identity(request=request, actor=alice, how="passport")
+    before = RequestEvent.objects.filter(request=request).count()
     services.request_note(request=request, actor=alice, text="Called back to confirm.")
     assert request.events.last().kind == EventKind.NOTE
-    assert RequestEvent.objects.filter(request=request).count() == 3
+    assert RequestEvent.objects.filter(request=request).count() == before + 1
