@@ -46,6 +46,21 @@ class LetterNotApplicable(Exception):
 # Letters that ask the requester to reply: they cannot go out without a way to reply.
 ASKS_FOR_REPLY = (LetterKind.VERIFICATION, LetterKind.FEE)
 
+# Letters that can answer a refusal in whole or in part: where the requester's state gives an
+# appeal (``law.appeal_right``), they explain it.
+APPEAL_KINDS = (
+    LetterKind.REFUSAL,
+    LetterKind.ACCESS,
+    LetterKind.ERASURE,
+    LetterKind.RECTIFICATION,
+    LetterKind.RESTRICTION,
+    LetterKind.PORTABILITY,
+)
+
+# Answers to a Californian's request to know, delete or correct: they say how the identity was
+# verified (Cal. Code Regs. tit. 11 §7062, §7063; ``law.verified``).
+VERIFIED_KINDS = (LetterKind.ACCESS, LetterKind.ERASURE, LetterKind.RECTIFICATION)
+
 # Rights that California statutes give California residents only (Cal. Civ. Code §1798.83,
 # Cal. Bus. & Prof. Code §22581): a letter to anyone else does not offer them.
 CALIFORNIA_ONLY = frozenset({RightKind.SHINE_THE_LIGHT, RightKind.MINOR_CONTENT_REMOVAL})
@@ -148,10 +163,36 @@ def default_parts(
             defaults["amount"] = f"{request.fee_amount}"
         defaults["reason"] = wording(language, "fee_reason")
     elif kind is LetterKind.OPT_OUT:
-        defaults["actions"] = wording(language, "opt_out")
+        defaults["actions"] = wording(language, _OPT_OUT_WORDING[_opt_out_key(request)])
+    elif kind is LetterKind.APPEAL_DECISION:
+        if "actions" in defaults:
+            appealed = request.appeal_of
+            reference = appealed.reference if appealed is not None else ""
+            defaults["actions"] = wording(language, "appeal_granted", reference=reference)
+        if "reasons" in defaults:
+            defaults["reasons"] = request.outcome_reason
     # The authority to complain to comes from the data (``law.complaint_route``); the part
     # only replaces it, so it starts blank.
     return defaults
+
+
+# The default "what we stopped" of an opt-out confirmation, by what the opt-out is about
+# (``law.opt_out``): California's opt-out of sale is of "sale or sharing".
+_OPT_OUT_WORDING = {
+    "marketing": "opt_out",
+    "sale_ca": "opt_out_sale_ca",
+    "sale": "opt_out_sale",
+    "targeted_ads": "opt_out_targeted_ads",
+    "profiling": "opt_out_profiling",
+    "limit": "limit_sensitive",
+}
+
+
+def _opt_out_key(request: PrivacyRequest) -> str:
+    found = law.opt_out(request, "en")
+    if found.subject == "sale" and found.california:
+        return "sale_ca"
+    return found.subject
 
 
 def register_year(request: PrivacyRequest) -> int:
@@ -193,6 +234,21 @@ def check_applicable(kind: LetterKind, request: PrivacyRequest, *, today: dateti
             )
             % {"year": register_year(request)}
         )
+    if kind is LetterKind.APPEAL_DECISION:
+        if request.appeal_of_id is None:
+            raise LetterNotApplicable(
+                _(
+                    "This appeal is not linked to the request it appeals: the decision must say "
+                    "which decision was reviewed."
+                )
+            )
+        if not law.appeal_outcome(request):
+            raise LetterNotApplicable(
+                _(
+                    "Decide the appeal first: fulfil it (in whole or in part) to grant it, or "
+                    "deny it with the reasons the requester is told."
+                )
+            )
     if kind is LetterKind.EXTENSION:
         event = _extension_event(request)
         if not request.extended or event is None:
@@ -229,10 +285,12 @@ def check_parts(kind: LetterKind, request: PrivacyRequest, parts: Mapping[str, s
 def open_items(kind: LetterKind, request: PrivacyRequest, parts: Mapping[str, str]) -> list[str]:
     """What the letter would leave unsaid that the law asks for, for staff to fill in before
     issuing (the preview lists them): a list the policy does not state, transfers the policy
-    file does not record. Staff language."""
+    file does not record, how a Californian's identity was verified, a refusal not yet recorded
+    whose appeal the letter offers. Staff language."""
     kind = LetterKind(kind)
+    items = _law_items(kind, request)
     if kind is not LetterKind.ACCESS:
-        return []
+        return items
     applicable = {part.name: part for part in letter_parts(kind, request)}
     lists = _policy_lists(request.policy_version)
     missing = {
@@ -242,7 +300,6 @@ def open_items(kind: LetterKind, request: PrivacyRequest, parts: Mapping[str, st
         "sources": _("the policy does not say where personal data comes from"),
         "retention": _("the policy does not state retention periods"),
     }
-    items = []
     for name, text in missing.items():
         part = applicable.get(name)
         if part is None or (parts.get(name) or "").strip():
@@ -280,6 +337,41 @@ def open_items(kind: LetterKind, request: PrivacyRequest, parts: Mapping[str, st
             _(
                 "The answer must be about this requester (Cal. Code Regs. tit. 11 §7024; the "
                 "state laws likewise): keep in each list only what applies to them."
+            )
+        )
+    return items
+
+
+def _law_items(kind: LetterKind, request: PrivacyRequest) -> list[str]:
+    """What the law asks the letter to state that the request's record does not hold yet: how
+    a Californian's identity was verified; the refusal the letter announces, so that the appeal
+    it offers can be made from the status page. Staff language."""
+    items = []
+    if kind in VERIFIED_KINDS:
+        found = law.verified(request)
+        if found is not None and not found.recorded:
+            items.append(
+                _(
+                    "nothing is recorded about how the identity was verified (Cal. Code Regs. "
+                    "tit. 11 §7062): record the data points matched, the signed declaration or "
+                    "the verification before issuing, so that the letter can say what was "
+                    "checked."
+                )
+            )
+        elif found is not None and found.declaration_required and not found.declaration_on:
+            items.append(
+                _(
+                    "the declaration signed under penalty of perjury that this request needs "
+                    "(Cal. Code Regs. tit. 11 §7062(c)) is not recorded: the letter says so."
+                )
+            )
+    appeal_pending = kind is LetterKind.REFUSAL and request.is_open
+    if appeal_pending and law.appeal_right(request, "en", refusal=True) is not None:
+        items.append(
+            _(
+                "the request is still open: record the refusal (deny it, or close it as partly "
+                "fulfilled) when this letter goes out, so that the requester can appeal as the "
+                "letter says."
             )
         )
     return items
@@ -470,6 +562,7 @@ def letter_context(
         effect_by = law.unextended_due(request) or context["due_date"]
         context["effect_by"] = effect_by
         context["in_effect"] = effect_by is not None and date >= effect_by
+        context["opt_out"] = law.opt_out(request, language)
     elif kind is LetterKind.SHINE_THE_LIGHT:
         year = register_year(request)
         context["year"] = year
@@ -479,6 +572,13 @@ def letter_context(
         context["right_exemptions"] = list(right.exemptions.all()) if right else []
     elif kind is LetterKind.REFUSAL:
         context["waiting_identity"] = request.waiting_for == WaitingFor.IDENTITY
+    elif kind is LetterKind.APPEAL_DECISION:
+        context["appeal_decision"] = law.appeal_decision(request, language)
+    if kind in APPEAL_KINDS:
+        # A refusal (or a partial answer) whose requester's state gives an appeal explains it.
+        context["appeal"] = law.appeal_right(request, language, refusal=kind is LetterKind.REFUSAL)
+    if kind in VERIFIED_KINDS:
+        context["verified"] = law.verified(request)
     context["waiting"] = waiting
     context["heading"] = law.heading(
         request,

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dsar.policies.models import RightKind
+from dsar.policies.models import OPT_OUT_KINDS, RightKind
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,9 @@ class Part:
     ``choices`` turns the part into a pick-list (e.g. identity vs clarification); a required
     part must not be blank when the letter is issued. ``when`` names the condition under which
     the part applies to a request (``dsar.letters.law.PART_CONDITIONS``: "gdpr", "ccpa",
-    "us_law", "not_us_law", "verified"); blank: always. A Californian's access letter has no
-    GDPR transfers section, so staff are not asked to write one.
+    "us_law", "not_us_law", "verified", "appeal_granted", "appeal_denied"); blank: always. A
+    Californian's access letter has no GDPR transfers section, so staff are not asked to write
+    one; a denied appeal has nothing "we will now do".
     """
 
     name: str
@@ -65,10 +66,25 @@ _FITS: dict[str, frozenset[str]] = {
     "restriction": frozenset({RightKind.RESTRICTION, RightKind.OBJECTION}),
     "portability": frozenset({RightKind.PORTABILITY}),
     "shine_the_light": frozenset({RightKind.SHINE_THE_LIGHT}),
+    # A marketing opt-out, and the US state opt-outs (sale or sharing, targeted advertising,
+    # profiling, California's limit on sensitive information): each confirms what stopped,
+    # worded for its kind (``dsar.letters.law.opt_out``).
     "opt_out": frozenset(
-        {RightKind.MARKETING_OPT_OUT, RightKind.WITHDRAW_CONSENT, RightKind.OBJECTION}
+        {
+            RightKind.MARKETING_OPT_OUT,
+            RightKind.WITHDRAW_CONSENT,
+            RightKind.OBJECTION,
+            *OPT_OUT_KINDS,
+        }
     ),
     "minor_removal": frozenset({RightKind.MINOR_CONTENT_REMOVAL}),
+    "appeal_decision": frozenset({RightKind.APPEAL}),
+}
+# General kinds that do not answer some rights: an appeal is refused by the appeal decision,
+# which tells the requester how to contact the Attorney General (e.g. Va. Code §59.1-577(C)); a
+# refusal letter would not, and would offer an appeal of the appeal.
+_NOT_FOR: dict[str, frozenset[str]] = {
+    "refusal": frozenset({RightKind.APPEAL}),
 }
 
 
@@ -88,9 +104,12 @@ class LetterKind(models.TextChoices):
     SHINE_THE_LIGHT = "shine_the_light", _("Cal. Civ. Code 1798.83 disclosure letter")
     OPT_OUT = "opt_out", _("opt-out confirmation")
     MINOR_REMOVAL = "minor_removal", _("Cal. B&P 22581 removal response")
+    APPEAL_DECISION = "appeal_decision", _("decision on an appeal")
 
     def fits(self, right_kind: str) -> bool:
         """Whether this kind of letter can answer a request for ``right_kind``."""
+        if right_kind in _NOT_FOR.get(self.value, ()):
+            return False
         rights = _FITS.get(self.value)
         return rights is None or right_kind in rights
 
@@ -276,6 +295,27 @@ PARTS: dict[LetterKind, tuple[Part, ...]] = {
     LetterKind.SHINE_THE_LIGHT: (NOTE,),
     LetterKind.OPT_OUT: (
         Part("actions", _("What we stopped"), required=True),
+        NOTE,
+    ),
+    LetterKind.APPEAL_DECISION: (
+        Part(
+            "actions",
+            _("What we will now do"),
+            required=True,
+            help_text=_("The appeal is granted (in part): what the organization now does."),
+            when="appeal_granted",
+        ),
+        Part(
+            "reasons",
+            _("Reasons for the decision"),
+            required=True,
+            help_text=_(
+                "The appeal is denied (in part): the written reasons the state's law requires "
+                "(e.g. Va. Code §59.1-577(C))."
+            ),
+            when="appeal_denied",
+        ),
+        AUTHORITY,
         NOTE,
     ),
     LetterKind.MINOR_REMOVAL: (

@@ -8,6 +8,12 @@ into what a template needs: the letter's *regime* (which version of an access or
 to write), the names of laws and authorities in the letter's language, and the items a policy
 leaves open that staff must fill in before issuing. Templates then only choose words.
 
+The US state rights read the same way: the appeal a refusal must explain and the decision on one
+(``appeal_right``, ``appeal_decision``: ``jurisdictions.appeal_for`` and the appeal services of
+``dsar.requests.services``), what a Californian's answer says was checked (``verified``: the
+records of ``dsar.requests.verification``), and which law an opt-out confirmation cites
+(``opt_out``).
+
 Why a regime of its own: the access letter a Californian is owed (Cal. Code Regs. tit. 11
 §7024) is not the GDPR's Art. 15 letter, and a requester from elsewhere must get a letter that
 cites no statute at all (docs/legal-decisions.md, "What dsar never says").
@@ -20,12 +26,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dsar import authorities, jurisdictions
 from dsar.jurisdictions import Law
+from dsar.policies.models import RightKind
 from dsar.requests import clock
+from dsar.requests.models import EventKind, IdentityStatus, Status
 
 if TYPE_CHECKING:
     from dsar.letters.kinds import Part
@@ -369,6 +380,10 @@ PART_CONDITIONS: dict[str, Callable[[PrivacyRequest], bool]] = {
     "us_law": lambda request: regime(request).is_us,
     "not_us_law": lambda request: not regime(request).is_us,
     "verified": needs_verification,
+    # An appeal decided (the appeal request fulfilled, partly, or denied): what the
+    # organization now does where it gives way, its reasons where it does not.
+    "appeal_granted": lambda request: appeal_outcome(request) in ("granted", "partly"),
+    "appeal_denied": lambda request: appeal_outcome(request) in ("denied", "partly"),
 }
 
 
@@ -381,3 +396,257 @@ def parts_for(parts: Iterable[Part], request: PrivacyRequest) -> tuple[Part, ...
 def has_contact(request: PrivacyRequest, email: str) -> bool:
     """Whether the letterhead gives a way to reply: a postal address or an email address."""
     return bool(email) or request.organization.addresses.exists()
+
+
+# -- Appeals of a refusal (US state laws) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppealRight:
+    """What a refusal tells a requester whose state's law gives an appeal: that they can appeal,
+    how, until when, and how long the organization has to decide (e.g. Va. Code §59.1-577(B)(2)
+    asks a refusal for "instructions for how to appeal the decision"; docs/us-state-laws.md)."""
+
+    law: str  # the state's law, named: "the Virginia Consumer Data Protection Act"
+    citation: str  # the appeal's section: "Va. Code §59.1-577(C)"
+    until: datetime.date | None  # the last day to appeal, once the refusal is recorded
+    window_days: int  # DSAR_APPEAL_WINDOW_DAYS: "within 90 days of this letter" until then
+    status_page: bool  # the request came through the public form: it has a status page
+    decide_days: int  # days the organization has to decide, from the appeal's receipt
+    extension_days: int  # days the law allows on top (Colorado: 60); 0 when none
+    # The period is the statute's, read (V) or from secondary sources (S): "we must". False
+    # where the statute was not read and dsar applies the shortest period of any state
+    # ("safe"): then it is said as the organization's own commitment, never as the law's.
+    statutory: bool
+    ag_contact: bool  # a denied appeal is answered with how to contact the Attorney General
+
+
+def _appeal_route(
+    request: PrivacyRequest, *, refusal: bool
+) -> tuple[jurisdictions.StateLaw, jurisdictions.Appeal] | None:
+    """The state law and appeal against this request's refusal: a refusal recorded (denied or
+    partly fulfilled, ``services.appeal_route``), or, for a refusal letter issued while the
+    request is still open, the appeal the refusal it announces will open."""
+    from dsar.requests import services
+
+    if request.right_kind == RightKind.APPEAL:
+        return None  # an appeal is answered by the appeal decision, never appealed again
+    if request.status in services.APPEALABLE:
+        return services.appeal_route(request)
+    if refusal and request.is_open and clock.serves(request.organization, request.jurisdiction):
+        return jurisdictions.appeal_for(request.jurisdiction, on=request.received_on)
+    return None
+
+
+def has_status_page(request: PrivacyRequest) -> bool:
+    """Whether the requester has a status page (the request came through the public form)."""
+    from dsar.intake.models import IntakeSubmission
+
+    return IntakeSubmission.objects.filter(request_id=request.pk).exists()
+
+
+def appeal_right(request: PrivacyRequest, language: str, *, refusal: bool) -> AppealRight | None:
+    """The appeal a refusal (``refusal``: the refusal letter) or a partial answer must explain,
+    or None: the requester's state gives none (California's CCPA, Utah), the request was not
+    refused, or it was appealed already (the appeal decision answers that)."""
+    from dsar.requests import services
+
+    route = _appeal_route(request, refusal=refusal)
+    if route is None:
+        return None
+    state_law, appeal = route
+    until = None
+    if not request.is_open:
+        open_until = services.appeal_open_until(request)
+        if open_until is None:
+            return None
+        zone = ZoneInfo(request.organization.time_zone)
+        until = timezone.localtime(open_until, zone).date()
+    return AppealRight(
+        law=law_title(Law.US_STATE_PRIVACY, state_law.name, language),
+        citation=appeal.citation,
+        until=until,
+        window_days=settings.DSAR_APPEAL_WINDOW_DAYS,
+        status_page=has_status_page(request),
+        decide_days=appeal.rule.period,
+        extension_days=appeal.rule.max_extension,
+        statutory=appeal.mark != "safe",
+        ag_contact=appeal.ag_contact,
+    )
+
+
+def appeal_outcome(request: PrivacyRequest) -> str:
+    """How an appeal was decided: "granted" (the appeal fulfilled), "partly" (partly
+    fulfilled), "denied", or "" while it is undecided (or the request is no appeal)."""
+    if request.right_kind != RightKind.APPEAL:
+        return ""
+    return {
+        Status.FULFILLED: "granted",
+        Status.PARTIALLY_FULFILLED: "partly",
+        Status.DENIED: "denied",
+    }.get(Status(request.status), "")
+
+
+@dataclass(frozen=True)
+class AppealDecision:
+    """What the decision on an appeal says: the outcome, the request appealed, and the law under
+    which a denial must tell the requester how to contact the Attorney General."""
+
+    outcome: str  # appeal_outcome()
+    appealed: PrivacyRequest | None  # the refused request (None: an appeal logged unlinked)
+    answered_on: datetime.date | None  # the day the appealed request was refused (closed)
+    law: str  # the state's law, named; "" where the residence gives no appeal
+    citation: str  # the appeal's section, e.g. "Va. Code §59.1-577(C)"
+    ag_contact: bool  # the statute asks a denial to say how to contact the Attorney General
+
+
+def appeal_decision(request: PrivacyRequest, language: str) -> AppealDecision:
+    """The decision on the appeal ``request``, read from its status (``appeal_outcome``) and the
+    appeal the law of the residence gives (``jurisdictions.appeal_for``, on the day the appealed
+    request was received, as ``services.appeal_route`` read it)."""
+    appealed = request.appeal_of
+    on = appealed.received_on if appealed is not None else request.received_on
+    answered_on = (
+        timezone.localtime(appealed.closed_at, ZoneInfo(request.organization.time_zone)).date()
+        if appealed is not None and appealed.closed_at is not None
+        else None
+    )
+    found = (
+        jurisdictions.appeal_for(request.jurisdiction, on=on)
+        if request.jurisdiction and clock.serves(request.organization, request.jurisdiction)
+        else None
+    )
+    if found is None:
+        return AppealDecision(appeal_outcome(request), appealed, answered_on, "", "", False)
+    state_law, appeal = found
+    return AppealDecision(
+        outcome=appeal_outcome(request),
+        appealed=appealed,
+        answered_on=answered_on,
+        law=law_title(Law.US_STATE_PRIVACY, state_law.name, language),
+        citation=appeal.citation,
+        ag_contact=appeal.ag_contact,
+    )
+
+
+# -- How the identity was verified (California, §7062 and §7063) ----------------------------------
+
+
+@dataclass(frozen=True)
+class Verified:
+    """How the identity behind a Californian's request to know, delete or correct was checked,
+    as staff recorded it: the data points matched, the signed declaration (Cal. Code Regs. tit.
+    11 §7062), the way the identity was verified, and for an authorized agent how its authority
+    was shown and whether the consumer verified or confirmed it (§7063)."""
+
+    citation: str  # the degree of certainty applied, e.g. "Cal. Code Regs. tit. 11 §7062(c)"
+    data_points: tuple[str, ...]  # the organization's data points matched, by name
+    declaration_on: datetime.date | None  # the declaration signed under penalty of perjury
+    declaration_required: bool  # the degree of certainty asks for one (§7062(c))
+    method: str  # a VerificationMethod value (the last verification recorded), or ""
+    agent: str  # an AgentAuthority value for an agent's request; "" otherwise
+    is_agent: bool
+    consumer_verified: bool  # (an agent's request) the consumer's own identity was verified
+    consumer_confirmed_on: datetime.date | None  # ... or they confirmed the agent directly
+
+    @property
+    def recorded(self) -> bool:
+        """Whether anything was recorded that the letter can state."""
+        return bool(
+            self.data_points
+            or self.declaration_on
+            or self.method
+            or self.agent
+            or self.consumer_confirmed_on
+        )
+
+
+def verified(request: PrivacyRequest) -> Verified | None:
+    """What a Californian's answer to a request to know, delete or correct says about how the
+    identity was verified, or None for any other request (opt-outs need no verification,
+    §7060(b); other states set no degree of certainty a letter could cite)."""
+    from dsar.requests.verification import required_level
+
+    if regime(request) is not Regime.CCPA or request.right_kind not in jurisdictions.CCPA_RIGHTS:
+        return None
+    level = required_level(request)
+    event = request.events.filter(kind=EventKind.IDENTITY_VERIFIED).order_by("-at", "-id").first()
+    return Verified(
+        citation=level.citation if level else "",
+        data_points=tuple(request.data_points_matched or ()),
+        declaration_on=request.declaration_signed_on,
+        declaration_required=bool(level and level.declaration),
+        method=((event.data or {}).get("method", "") if event else ""),
+        agent=request.agent_authority if request.is_agent else "",
+        is_agent=request.is_agent,
+        consumer_verified=request.is_agent and request.identity_status == IdentityStatus.VERIFIED,
+        consumer_confirmed_on=request.consumer_confirmed_agent_on if request.is_agent else None,
+    )
+
+
+# -- Opt-outs ------------------------------------------------------------------------------------
+
+# What each right an opt-out letter answers is about, in the templates' words.
+_OPT_OUT_SUBJECTS = {
+    RightKind.OPT_OUT_SALE: "sale",
+    RightKind.OPT_OUT_TARGETED_ADS: "targeted_ads",
+    RightKind.OPT_OUT_PROFILING: "profiling",
+    RightKind.LIMIT_SENSITIVE: "limit",
+}
+# California's sections (Cal. Civ. Code): the opt-out of sale or sharing (§1798.120), the limit
+# on sensitive personal information (§1798.121), and how a business offers both (§1798.135).
+# A Californian's opt-out of targeted advertising is the opt-out of "sharing" (§1798.140(ah)).
+# Written without "and", so that the same citation reads in every letter language.
+_CALIFORNIA_SECTIONS = {
+    RightKind.OPT_OUT_SALE: "Cal. Civ. Code §§1798.120, 1798.135",
+    RightKind.OPT_OUT_TARGETED_ADS: "Cal. Civ. Code §§1798.120, 1798.135",
+    RightKind.LIMIT_SENSITIVE: "Cal. Civ. Code §§1798.121, 1798.135",
+}
+
+
+@dataclass(frozen=True)
+class OptOut:
+    """What an opt-out confirmation says it confirms, and under which law."""
+
+    subject: str  # "marketing", "sale", "targeted_ads", "profiling" or "limit"
+    law: str  # the residence's law that gives this opt-out, named; "" where none does
+    citation: str  # California's sections; "" for the other states (named by their law)
+    california: bool  # a Californian: "sale or sharing", "cross-context behavioral advertising"
+    gpc: bool  # sent as the browser's Global Privacy Control signal
+    gpc_law: str  # the law that requires honouring the signal (Cal. Code Regs. tit. 11 §7025,
+    # Colorado from 1 July 2024...), named; "" where none does (it is honoured anyway)
+
+
+def opt_out(request: PrivacyRequest, language: str) -> OptOut:
+    """The opt-out ``request`` is, and the law of the residence that gives it: California's
+    CCPA for sale or sharing and the limit (``CCPA_OPT_OUTS``), another state's law for the
+    opt-outs it lists (``StateLaw.opt_outs``: Utah none for profiling, Iowa only sale). A law
+    that does not give the opt-out is not cited: the organization honours it of its own accord.
+    A marketing opt-out (or objection, or consent withdrawn) keeps its own wording."""
+    subject = _OPT_OUT_SUBJECTS.get(RightKind(request.right_kind), "marketing")
+    residence = clock.residence_law(request) if subject != "marketing" else None
+    law = citation = gpc_law = ""
+    california = residence is not None and residence.law is Law.CCPA
+    if residence is not None and residence.is_us_state:
+        right = jurisdictions.Right(request.right_kind)
+        name = residence.state_law.name if residence.state_law else residence.name
+        title = law_title(residence.law, name, language)
+        if california:
+            gives = right in jurisdictions.CCPA_OPT_OUTS
+        else:
+            gives = residence.state_law is not None and right in residence.state_law.opt_outs
+        if gives:
+            law = title
+            citation = _CALIFORNIA_SECTIONS.get(RightKind(request.right_kind), "")
+        if request.gpc and jurisdictions.uoom_required(
+            request.jurisdiction, on=request.received_on
+        ):
+            gpc_law = title
+    return OptOut(
+        subject=subject,
+        law=law,
+        citation=citation if california else "",
+        california=california,
+        gpc=request.gpc and subject != "marketing",
+        gpc_law=gpc_law,
+    )

@@ -59,6 +59,7 @@ COMPLAINT_KINDS = (
     LetterKind.RECTIFICATION,
     LetterKind.RESTRICTION,
     LetterKind.PORTABILITY,
+    LetterKind.APPEAL_DECISION,
 )
 
 

@@ -35,6 +35,32 @@ DEFAULTS: dict[str, dict[str, str]] = {
             "repetitive character."
         ),
         "opt_out": "We have removed your contact details from all our marketing communications.",
+        # The US state opt-outs (dsar.letters.law.opt_out), by what they stop. California's
+        # opt-out of sale reaches the third parties the information went to after the request
+        # (Cal. Code Regs. tit. 11 §7026(f)).
+        "opt_out_sale_ca": (
+            "We have stopped selling and sharing your personal information, and we have told "
+            "the third parties to whom we sold or shared it after you made your request to "
+            "stop as well."
+        ),
+        "opt_out_sale": "We have stopped selling your personal information.",
+        "opt_out_targeted_ads": (
+            "We no longer use or disclose your personal information for advertising based on "
+            "your activity on other companies' websites and apps."
+        ),
+        "opt_out_profiling": (
+            "We no longer use your personal information for profiling that leads to decisions "
+            "with legal or similarly significant effects on you."
+        ),
+        "limit_sensitive": (
+            "We now use and disclose your sensitive personal information only as needed to "
+            "provide the goods and services you ask us for, and for the other purposes the law "
+            "allows."
+        ),
+        "appeal_granted": (
+            "We will now act on your request {reference} as you asked, and write to you when it "
+            "is done."
+        ),
         # Cal. Code Regs. tit. 11 §7021(a): how the request will be processed and verified.
         "verification": (
             "To protect your personal information, we will first confirm that the request comes "
@@ -82,6 +108,29 @@ DEFAULTS: dict[str, dict[str, str]] = {
         ),
         "opt_out": (
             "Hemos eliminado sus datos de contacto de todas nuestras comunicaciones comerciales."
+        ),
+        "opt_out_sale_ca": (
+            "Hemos dejado de vender y de compartir su información personal, y hemos pedido a "
+            "los terceros a los que la vendimos o compartimos después de su solicitud que "
+            "también dejen de hacerlo."
+        ),
+        "opt_out_sale": "Hemos dejado de vender su información personal.",
+        "opt_out_targeted_ads": (
+            "Ya no utilizamos ni comunicamos su información personal para mostrarle publicidad "
+            "basada en su actividad en sitios web y aplicaciones de otras empresas."
+        ),
+        "opt_out_profiling": (
+            "Ya no utilizamos su información personal para elaborar perfiles que lleven a "
+            "decisiones con efectos jurídicos o efectos igualmente significativos para usted."
+        ),
+        "limit_sensitive": (
+            "Ahora solo utilizamos y comunicamos su información personal sensible en la medida "
+            "necesaria para prestarle los bienes y servicios que nos pide, y para los demás "
+            "fines que permite la ley."
+        ),
+        "appeal_granted": (
+            "Atenderemos su solicitud {reference} tal como nos pidió y le escribiremos cuando "
+            "lo hayamos hecho."
         ),
         "verification": (
             "Para proteger su información personal, primero confirmaremos que la solicitud "

@@ -24,10 +24,13 @@ from dsar import deadlines, jurisdictions
 from dsar.policies.models import (
     Channel,
     ChannelKind,
+    Declaration,
     PolicyVersion,
     Right,
     RightKind,
 )
+from dsar.policies.schema import DECLARATION_CLAUSES
+from dsar.requests import clock
 
 
 class Severity(models.TextChoices):
@@ -62,6 +65,17 @@ class FindingCode(models.TextChoices):
         "word_promise_without_target",
         _("deadline in words without an internal target"),
     )
+    SELLS_WITHOUT_OPT_OUT = "sells_without_opt_out", _("sells without an opt-out of sale")
+    SHARES_WITHOUT_OPT_OUT = (
+        "shares_without_opt_out",
+        _("shares for targeted advertising without an opt-out"),
+    )
+    SENSITIVE_WITHOUT_LIMIT = (
+        "sensitive_without_limit",
+        _("sensitive information used beyond the permitted purposes without a right to limit"),
+    )
+    PROFILES_WITHOUT_OPT_OUT = "profiles_without_opt_out", _("profiling without an opt-out")
+    DECLARATION_NOT_STATED = "declaration_not_stated", _("practice not stated")
     GAP = "gap", _("gap")
 
 
@@ -186,6 +200,8 @@ def clause_not_verbatim(ctx: LintContext) -> Iterator[Finding]:
             ("", "", f"address {address.label or address.address!r} quote", address.quote)
         )
     candidates.append(("", "", "minimum_age_clause", ctx.version.minimum_age_clause))
+    for clause in DECLARATION_CLAUSES.values():
+        candidates.append(("", "", clause, getattr(ctx.version, clause)))
     for channel in ctx.channels:
         candidates.append(("", channel.key, "quote", channel.quote))
         for rule in channel.label_rules.all():
@@ -442,6 +458,163 @@ def word_promise_without_target(ctx: LintContext) -> Iterator[Finding]:
             )
 
 
+# -- The US state opt-outs: what the policy declares, and the rights it offers -------------------
+
+_R = jurisdictions.Right
+# What each declaration (``PolicyVersion`` field) is about: the opt-out the law gives against it,
+# the rights of the policy that offer that opt-out (a marketing opt-out is none of them: it stops
+# emails, not a sale), and the finding when it is declared but not offered.
+_PRACTICES: tuple[tuple[str, _R, frozenset[str], FindingCode], ...] = (
+    (
+        "sells",
+        _R.OPT_OUT_SALE,
+        frozenset({RightKind.OPT_OUT_SALE}),
+        FindingCode.SELLS_WITHOUT_OPT_OUT,
+    ),
+    (
+        "shares",
+        _R.OPT_OUT_TARGETED_ADS,
+        # California's opt-out is of "sale or sharing" (§1798.120); the other states' of targeted
+        # advertising: either answers sharing.
+        frozenset({RightKind.OPT_OUT_SALE, RightKind.OPT_OUT_TARGETED_ADS}),
+        FindingCode.SHARES_WITHOUT_OPT_OUT,
+    ),
+    (
+        "sensitive_beyond_permitted",
+        _R.LIMIT_SENSITIVE,
+        frozenset({RightKind.LIMIT_SENSITIVE}),
+        FindingCode.SENSITIVE_WITHOUT_LIMIT,
+    ),
+    (
+        "profiles",
+        _R.OPT_OUT_PROFILING,
+        frozenset({RightKind.OPT_OUT_PROFILING}),
+        FindingCode.PROFILES_WITHOUT_OPT_OUT,
+    ),
+)
+# The practice in words, after "the policy says it" / "does not say whether it".
+_PRACTICE_WORDS = {
+    "sells": "sells personal information",
+    "shares": "shares personal information for targeted (cross-context behavioral) advertising",
+    "sensitive_beyond_permitted": (
+        "uses sensitive personal information beyond the purposes the regulations permit "
+        "(Cal. Code Regs. tit. 11 §7027(m))"
+    ),
+    "profiles": (
+        "profiles people in furtherance of decisions that produce legal or similarly "
+        "significant effects"
+    ),
+}
+# The right the policy does not offer, after "but offers no".
+_MISSING = {
+    "sells": "opt-out of sale",
+    "shares": "opt-out of sale or sharing, or of targeted advertising",
+    "sensitive_beyond_permitted": "right to limit its use",
+    "profiles": "opt-out of profiling",
+}
+# What California gives against each practice, and how a business must offer it.
+_CALIFORNIA = {
+    _R.OPT_OUT_SALE: (
+        "California residents may direct a business not to sell or share their personal "
+        'information (Cal. Civ. Code §1798.120), through a "Do Not Sell or Share My Personal '
+        'Information" link (§1798.135(a))'
+    ),
+    _R.OPT_OUT_TARGETED_ADS: (
+        "California residents may direct a business not to share their personal information "
+        "for cross-context behavioral advertising (Cal. Civ. Code §1798.120, §1798.135(a))"
+    ),
+    _R.LIMIT_SENSITIVE: (
+        "California residents may limit its use and disclosure (Cal. Civ. Code §1798.121), "
+        'through a "Limit the Use of My Sensitive Personal Information" link (§1798.135(a))'
+    ),
+}
+# What the other states give (e.g. Va. Code §59.1-577(A)(5)(i)-(iii)).
+_STATES = {
+    _R.OPT_OUT_SALE: "an opt-out of the sale of personal data",
+    _R.OPT_OUT_TARGETED_ADS: "an opt-out of targeted advertising",
+    _R.OPT_OUT_PROFILING: (
+        "an opt-out of profiling in furtherance of decisions with legal or similarly "
+        "significant effects"
+    ),
+}
+
+
+def _opt_out_law(ctx: LintContext, right: jurisdictions.Right) -> str:
+    """Which laws give ``right`` to residents they protect at this organization, in words with
+    their citations; "" when none reaches it (every such state listed as out of scope).
+
+    Whose law reaches the organization is decided once, by ``clock.serves``: every state's,
+    unless the organization's record lists it out of scope (docs/legal-decisions.md, "Whose
+    law"), as the public form that offers these opt-outs decides it."""
+    organization = ctx.version.organization
+    said = []
+    if right in jurisdictions.CCPA_OPT_OUTS and clock.serves(organization, "US-CA"):
+        said.append(_CALIFORNIA[right])
+    states = [
+        jurisdictions.Jurisdiction.parse(f"US-{code}").name
+        for code, law in jurisdictions.US_STATE_LAWS.items()
+        if right in law.opt_outs and clock.serves(organization, f"US-{code}")
+    ]
+    if states:
+        names = ", ".join(states[:-1]) + (" and " if len(states) > 1 else "") + states[-1]
+        said.append(
+            f"the laws of {names} give their residents {_STATES[right]} "
+            "(e.g. Va. Code §59.1-577(A)(5))"
+        )
+    return "; ".join(said)
+
+
+def practice_without_opt_out(ctx: LintContext) -> Iterator[Finding]:
+    """A practice the policy declares (sells, shares, uses sensitive information beyond the
+    permitted purposes, profiles) with no right to opt out of it.
+
+    The law gives the opt-out whatever the policy says (Cal. Civ. Code §1798.120, §1798.121; e.g.
+    Va. Code §59.1-577(A)(5)), and a business that sells or shares must offer it (§1798.135(a);
+    the state laws ask the privacy notice for "the manner in which a consumer may exercise" it).
+    A policy that declares the practice and offers no opt-out misleads the requester and leaves
+    staff without a channel for the requests that will come anyway. A marketing opt-out is not
+    one: it stops emails, not a sale.
+    """
+    offered = {right.kind for right in ctx.rights}
+    for field, right, answers, code in _PRACTICES:
+        if getattr(ctx.version, field) != Declaration.YES or offered & answers:
+            continue
+        law = _opt_out_law(ctx, right)
+        if not law:
+            continue
+        yield Finding(
+            code,
+            Severity.ERROR,
+            f"the policy says it {_PRACTICE_WORDS[field]} but offers no {_MISSING[field]}: "
+            f"{law}; add the right, with its channels",
+            right=str(right),
+            quote=getattr(ctx.version, DECLARATION_CLAUSES[field]),
+        )
+
+
+def declaration_not_stated(ctx: LintContext) -> Iterator[Finding]:
+    """A practice the policy is silent on (``not_stated``) where a law that reaches the
+    organization gives an opt-out against it.
+
+    The requester cannot tell whether there is anything to opt out of, so the public form
+    offers the opt-out anyway; the privacy notice of a business that sells or shares must say
+    so (Cal. Civ. Code §1798.130(a)(5); e.g. Conn. Gen. Stat. §42-520(d)). The officer finds out
+    what the organization does and has the policy state it.
+    """
+    for field, right, _answers, _code in _PRACTICES:
+        if getattr(ctx.version, field) != Declaration.NOT_STATED:
+            continue
+        law = _opt_out_law(ctx, right)
+        if not law:
+            continue
+        yield Finding(
+            FindingCode.DECLARATION_NOT_STATED,
+            Severity.WARNING,
+            f"the policy does not say whether it {_PRACTICE_WORDS[field]}: {law}; state it",
+            right=str(right),
+        )
+
+
 def gap(ctx: LintContext) -> Iterator[Finding]:
     """Every gap the encoder recorded: something the policy leaves out that staff must know."""
     for row in ctx.version.gaps.all():
@@ -462,6 +635,8 @@ RULES: tuple[Rule, ...] = (
     right_without_channel,
     designated_channel_not_offered,
     word_promise_without_target,
+    practice_without_opt_out,
+    declaration_not_stated,
     gap,
 )
 

@@ -1,5 +1,8 @@
 """Every write to a request: each service is one transaction that writes exactly one event.
 
+The trail is the staff's, so every service writes it in the installation's language
+(``in_staff_language``), whatever language the caller (a public page in Spanish) has active.
+
 Names read ``request_<verb>`` (style rule 3). Arguments are keyword-only. A refused action raises
 ``TransitionError`` with a message a staff member can act on, and changes nothing. Services lock
 the request row and return the fresh instance: use the returned request, not the one passed in.
@@ -23,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from dsar import jurisdictions
 from dsar.deadlines import Rule
+from dsar.lib.i18n import in_staff_language
 from dsar.organizations.models import Organization, Role
 from dsar.policies.models import (
     ChannelKind,
@@ -73,6 +77,7 @@ _event = events.build
 _record = events.record
 
 
+@in_staff_language
 def requests_exported(*, requests: Iterable[PrivacyRequest], actor: Actor, how: str) -> int:
     """Record on each exported request's own trail who took its personal data out, when and
     how (the admin's log says it too, but a regulator reads the request's timeline and its
@@ -307,6 +312,7 @@ def _received(request: PrivacyRequest, *, actor: Actor, actor_label: str) -> Req
     )
 
 
+@in_staff_language
 @transaction.atomic
 def request_log(
     *,
@@ -349,6 +355,7 @@ def request_log(
     return request
 
 
+@in_staff_language
 @transaction.atomic(savepoint=False)
 def request_log_awaiting_confirmation(
     *,
@@ -434,6 +441,7 @@ def _repeat_flags(request: PrivacyRequest) -> list[dict[str, str]]:
 # -- Lifecycle -------------------------------------------------------------------------------------
 
 
+@in_staff_language
 @transaction.atomic
 def request_start(*, request: PrivacyRequest, actor: Actor) -> PrivacyRequest:
     """Start work on a request just received; one whose policy requires identity verification
@@ -456,6 +464,7 @@ def request_start(*, request: PrivacyRequest, actor: Actor) -> PrivacyRequest:
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_verify_identity(
     *,
@@ -501,6 +510,7 @@ def request_verify_identity(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_match_data_points(
     *, request: PrivacyRequest, actor: Actor, points: Sequence[str], how: str = ""
@@ -534,6 +544,7 @@ def request_match_data_points(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_record_declaration(
     *, request: PrivacyRequest, actor: Actor, signed_on: datetime.date
@@ -557,6 +568,7 @@ def request_record_declaration(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_check_agent(
     *, request: PrivacyRequest, actor: Actor, authority: AgentAuthority | str, how: str
@@ -587,6 +599,7 @@ def request_check_agent(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_consumer_confirmed_agent(
     *, request: PrivacyRequest, actor: Actor, confirmed_on: datetime.date, how: str
@@ -614,6 +627,7 @@ def request_consumer_confirmed_agent(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_confirm_email(
     *, request: PrivacyRequest, confirmed_on: datetime.date, actor_label: str = "requester"
@@ -702,6 +716,7 @@ def _ask(
     )
 
 
+@in_staff_language
 @transaction.atomic
 def request_ask_requester(
     *,
@@ -733,10 +748,11 @@ def request_ask_requester(
         fee_amount=fee_amount,
     )
     request.save()
-    event.save(force_insert=True)
+    events.append([event])  # through the trail's one writer: chained, and its listeners told
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_requester_answered(
     *, request: PrivacyRequest, actor: Actor, answered_on: datetime.date | None = None
@@ -799,6 +815,7 @@ def request_requester_answered(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_extend(
     *, request: PrivacyRequest, actor: Actor, reason: str, today: datetime.date | None = None
@@ -853,6 +870,7 @@ def request_extend(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_set_target(
     *, request: PrivacyRequest, actor: Actor, target: datetime.date
@@ -882,6 +900,7 @@ def request_set_target(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_assign(
     *, request: PrivacyRequest, actor: Actor, assignee: AbstractBaseUser | None
@@ -926,6 +945,7 @@ def request_assign(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_acknowledge(
     *,
@@ -960,6 +980,7 @@ def request_acknowledge(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_note(*, request: PrivacyRequest, actor: Actor, text: str) -> PrivacyRequest:
     """Add a staff note to the trail; it changes nothing else, and works on closed requests."""
@@ -1011,6 +1032,7 @@ def _close(
     return request
 
 
+@in_staff_language
 @transaction.atomic
 def request_fulfil(
     *,
@@ -1042,6 +1064,7 @@ def request_fulfil(
     )
 
 
+@in_staff_language
 @transaction.atomic
 def request_deny(
     *,
@@ -1066,6 +1089,7 @@ def request_deny(
     )
 
 
+@in_staff_language
 @transaction.atomic
 def request_withdraw(
     *, request: PrivacyRequest, actor: Actor, note: str = "", reason: str = ""
@@ -1076,6 +1100,7 @@ def request_withdraw(
     return _close(request, Status.WITHDRAWN, actor=actor, summary=summary, reason=reason, note=note)
 
 
+@in_staff_language
 @transaction.atomic
 def request_close(
     *,
@@ -1142,6 +1167,7 @@ def first_decider(request: PrivacyRequest) -> int | None:
     return refusal
 
 
+@in_staff_language
 @transaction.atomic
 def request_appeal(
     *,

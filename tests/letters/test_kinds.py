@@ -22,7 +22,13 @@ from dsar.organizations.models import (
 )
 from dsar.policies.models import RightKind
 from dsar.requests.models import PrivacyRequest
-from dsar.requests.services import request_extend, request_fulfil, request_start
+from dsar.requests.services import (
+    request_appeal,
+    request_deny,
+    request_extend,
+    request_fulfil,
+    request_start,
+)
 
 from .conftest import SLUGS, TODAY
 from .helpers import pdf_text, printed
@@ -96,6 +102,16 @@ def _prepare(kind: LetterKind, request: PrivacyRequest) -> None:
             third_party_address="9 Elm Street, Austin, TX",
             categories="name",
         )
+
+
+def _decided_appeal(make_request: Any, slug: str) -> PrivacyRequest:
+    """A Virginian's access request, refused, appealed and the appeal denied."""
+    refused = request_deny(
+        request=make_request(slug, "access", jurisdiction="US-VA"), actor=None, reason="No data."
+    )
+    appeal = request_appeal(request=refused, received_at=TODAY, message="Please look again.")
+    appeal = request_start(request=appeal, actor=None)
+    return request_deny(request=appeal, actor=None, reason="We still hold no data about you.")
 
 
 def _officer() -> Any:
@@ -175,6 +191,13 @@ def _expected(kind: LetterKind, request: PrivacyRequest) -> list[str]:
         return ["In 2025 we did not disclose personal information to any third party"]
     if kind is LetterKind.OPT_OUT:
         return ["You will no longer receive our marketing", "We have removed your contact details"]
+    if kind is LetterKind.APPEAL_DECISION:
+        return [
+            "Your appeal: our decision stands",
+            request.appeal_of.reference,
+            "We still hold no data about you.",
+            "Office of the Attorney General of Virginia",
+        ]
     if kind is LetterKind.MINOR_REMOVAL:
         return [
             "22581",
@@ -190,11 +213,16 @@ def test_every_kind_prints_what_it_must(
     slug: str, kind: LetterKind, seeds: Any, make_request: Any
 ) -> None:
     organization = seeds[slug]
-    # IMG serves the EU (GDPR); the others are held to California law (CCPA and the rest).
-    request = make_request(
-        slug, _right_for(kind, organization), jurisdiction="FR" if slug == "img" else "US-CA"
-    )
-    _prepare(kind, request)
+    if kind is LetterKind.APPEAL_DECISION:
+        # Neither the GDPR nor the CCPA gives an appeal: a Virginian's refusal, appealed and
+        # decided (tests/letters/test_appeals.py covers the rest).
+        request = _decided_appeal(make_request, slug)
+    else:
+        # IMG serves the EU (GDPR); the others are held to California law (CCPA and the rest).
+        request = make_request(
+            slug, _right_for(kind, organization), jurisdiction="FR" if slug == "img" else "US-CA"
+        )
+        _prepare(kind, request)
     request.refresh_from_db()
 
     if kind.value in ("verification", "fee") and slug in NO_CONTACT:

@@ -187,7 +187,9 @@ def test_the_acknowledgement_says_what_the_date_rests_on(
             [
                 "La ley «Virginia Consumer Data Protection Act» la hace cumplir el Fiscal General",
                 "Office of the Attorney General of Virginia",
-                "También puede recurrir nuestra decisión",
+                # Virginia gives an appeal (Va. Code §59.1-577(C)): the refusal explains it.
+                "Según la ley «Virginia Consumer Data Protection Act», puede recurrir nuestra "
+                "decisión (Va. Code §59.1-577(C)).",
             ],
             ["RGPD"],
         ),

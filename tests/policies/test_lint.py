@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dsar.policies.lint import FindingCode, Severity, lint_version, normalize_text
-from tests.policies.conftest import load
+from dsar.policies.loader import LoadResult, load_policy_files
+from tests.policies.conftest import FILES, load
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,11 @@ CASES = [
         Severity.INFO,
     ),
     ("lint-gap.yaml", FindingCode.GAP, Severity.WARNING),
+    ("lint-sells-without-opt-out.yaml", FindingCode.SELLS_WITHOUT_OPT_OUT, Severity.ERROR),
+    ("lint-shares-without-opt-out.yaml", FindingCode.SHARES_WITHOUT_OPT_OUT, Severity.ERROR),
+    ("lint-sensitive-without-limit.yaml", FindingCode.SENSITIVE_WITHOUT_LIMIT, Severity.ERROR),
+    ("lint-profiles-without-opt-out.yaml", FindingCode.PROFILES_WITHOUT_OPT_OUT, Severity.ERROR),
+    ("lint-declaration-not-stated.yaml", FindingCode.DECLARATION_NOT_STATED, Severity.WARNING),
 ]
 
 
@@ -136,3 +143,163 @@ def test_the_command_exits_0_without_error_findings(acme):
 def test_the_command_refuses_an_unknown_organization():
     with pytest.raises(CommandError, match="No organization 'nobody'"):
         call_command("lint_policy", "nobody")
+
+
+# -- The US state opt-outs: a declared practice needs its opt-out; silence is a finding -----------
+
+
+def _variant(tmp_path: Path, name: str, *changes: tuple[str, str]) -> LoadResult:
+    """The fixture ``name`` with each (old, new) text replaced, loaded."""
+    text = (FILES / name).read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    [result] = load_policy_files([path])
+    return result
+
+
+def _codes(result: LoadResult) -> list[str]:
+    return [f.code for f in lint_version(result.version, year=2026)]
+
+
+def test_selling_without_an_opt_out_cites_california_and_the_states():
+    [result] = load("lint-sells-without-opt-out.yaml")
+
+    [finding] = lint_version(result.version, year=2026)
+
+    assert finding.right == "opt_out_sale"
+    assert finding.quote == "We sell your contact details to our partners."
+    assert finding.message.startswith(
+        "the policy says it sells personal information but offers no opt-out of sale: "
+    )
+    assert "Cal. Civ. Code §1798.120" in finding.message
+    assert '"Do Not Sell or Share My Personal Information" link (§1798.135(a))' in finding.message
+    # Every state in dsar.jurisdictions gives an opt-out of sale.
+    for state in ("Virginia", "Colorado", "Utah", "Iowa", "Rhode Island"):
+        assert state in finding.message
+    assert "e.g. Va. Code §59.1-577(A)(5)" in finding.message
+
+
+def test_an_opt_out_of_sale_answers_selling_and_a_marketing_opt_out_does_not(tmp_path):
+    fixed = _variant(
+        tmp_path,
+        "lint-sells-without-opt-out.yaml",
+        ("    Unsubscribe from our newsletter by email.\n", "    Write to us to stop the sale.\n"),
+        ("kind: marketing_opt_out", "kind: opt_out_sale"),
+        (
+            "clause: Unsubscribe from our newsletter by email.",
+            "clause: Write to us to stop the sale.",
+        ),
+    )
+
+    assert _codes(fixed) == []
+
+
+@pytest.mark.parametrize("kind", ["opt_out_sale", "opt_out_targeted_ads"])
+def test_either_opt_out_answers_sharing(tmp_path, kind):
+    fixed = _variant(
+        tmp_path,
+        "lint-shares-without-opt-out.yaml",
+        ("    We make no decisions", "    Email us to opt out.\n    We make no decisions"),
+        (
+            "    channels: [email]\n",
+            f"    channels: [email]\n  - kind: {kind}\n    clause: Email us to opt out.\n"
+            "    channels: [email]\n",
+        ),
+    )
+
+    assert _codes(fixed) == []
+
+
+def test_sensitive_information_needs_californias_right_to_limit():
+    [result] = load("lint-sensitive-without-limit.yaml")
+
+    [finding] = lint_version(result.version, year=2026)
+
+    assert finding.right == "limit_sensitive"
+    assert "beyond the purposes the regulations permit (Cal. Code Regs. tit. 11 §7027(m))" in (
+        finding.message
+    )
+    assert "but offers no right to limit its use: " in finding.message
+    assert "(Cal. Civ. Code §1798.121)" in finding.message
+    assert "Limit the Use of My Sensitive Personal Information" in finding.message
+    assert "Virginia" not in finding.message  # the limit is California's alone
+
+
+def test_profiling_names_the_states_that_give_an_opt_out_and_not_california():
+    [result] = load("lint-profiles-without-opt-out.yaml")
+
+    [finding] = lint_version(result.version, year=2026)
+
+    assert finding.right == "opt_out_profiling"
+    assert "Virginia" in finding.message and "Colorado" in finding.message
+    # Utah and Iowa give no opt-out of profiling; the CCPA neither.
+    assert "Utah" not in finding.message and "Iowa" not in finding.message
+    assert "Cal. Civ. Code" not in finding.message
+
+
+def test_silence_on_each_practice_is_a_finding_of_its_own(tmp_path):
+    [result] = load("lint-declaration-not-stated.yaml")
+    [finding] = lint_version(result.version, year=2026)
+    assert finding.right == "opt_out_profiling"
+    assert finding.message.startswith(
+        "the policy does not say whether it profiles people in furtherance of decisions that "
+        "produce legal or similarly significant effects: the laws of Virginia, Colorado"
+    )
+    assert finding.message.endswith("; state it")
+
+    silent = load("tiny.yaml")[0]  # says nothing of any practice
+    findings = lint_version(silent.version, year=2026)
+
+    assert {(f.code, f.severity, f.right) for f in findings} == {
+        ("declaration_not_stated", "warning", "opt_out_sale"),
+        ("declaration_not_stated", "warning", "opt_out_targeted_ads"),
+        ("declaration_not_stated", "warning", "limit_sensitive"),
+        ("declaration_not_stated", "warning", "opt_out_profiling"),
+    }
+    [sale] = [f for f in findings if f.right == "opt_out_sale"]
+    assert sale.message.startswith(
+        "the policy does not say whether it sells personal information: California residents "
+        "may direct a business not to sell or share their personal information"
+    )
+
+
+def test_no_opt_out_finding_where_no_state_law_reaches_the_organization(tmp_path):
+    out_of_scope = (
+        "  jurisdictions: [US-CA]\n",
+        "  jurisdictions: [US-CA]\n  out_of_scope: [US]\n"
+        "  out_of_scope_reason: Below every state law's thresholds.\n",
+    )
+    for name in (
+        "lint-sells-without-opt-out.yaml",
+        "lint-sensitive-without-limit.yaml",
+        "lint-declaration-not-stated.yaml",
+    ):
+        assert _codes(_variant(tmp_path, name, out_of_scope)) == []
+    # Out of California's reach only: the limit (California's) goes; sale stays for the states.
+    only_california = (
+        out_of_scope[0],
+        "  jurisdictions: [US-CA]\n  out_of_scope: [US-CA]\n"
+        "  out_of_scope_reason: Below the CCPA's thresholds.\n",
+    )
+    assert _codes(_variant(tmp_path, "lint-sensitive-without-limit.yaml", only_california)) == []
+    [sale] = lint_version(
+        _variant(tmp_path, "lint-sells-without-opt-out.yaml", only_california).version, year=2026
+    )
+    assert "Cal. Civ. Code" not in sale.message and "Virginia" in sale.message
+
+
+def test_a_declarations_clause_must_be_verbatim(tmp_path):
+    result = _variant(
+        tmp_path,
+        "lint-gap.yaml",
+        ("  sells_clause: We do not sell or share", "  sells_clause: We never sell or share"),
+    )
+
+    findings = lint_version(result.version, year=2026)
+
+    assert [(f.code, f.quote) for f in findings if f.code == "clause_not_verbatim"] == [
+        ("clause_not_verbatim", "We never sell or share your personal information.")
+    ]

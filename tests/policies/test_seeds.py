@@ -411,6 +411,60 @@ def test_img_facts() -> None:
     assert "a detailed description of the specific content" in minor.requires
 
 
+# What each policy says about the practices the US state opt-outs are about (sells, shares for
+# targeted advertising, uses sensitive information beyond the permitted purposes, profiles), as
+# read from the text; the reasoning is in each YAML's comments. None offers an opt-out of them.
+EXPECTED_DECLARATIONS = {
+    "imservicecenter": ("no", "no", "not_stated", "not_stated"),
+    "imgwg": ("yes", "not_stated", "no", "not_stated"),
+    "imt": ("no", "yes", "not_stated", "not_stated"),
+    "ims-consulting": ("no", "not_stated", "not_stated", "not_stated"),
+    "img": ("not_stated", "yes", "yes", "not_stated"),
+}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_what_each_policy_declares_about_the_opt_out_practices(slug: str) -> None:
+    _load_all()
+    version = _version(slug)
+    declared = (
+        version.sells,
+        version.shares,
+        version.sensitive_beyond_permitted,
+        version.profiles,
+    )
+    assert declared == EXPECTED_DECLARATIONS[slug]
+    # A yes or a no rests on the policy's own words; silence has none.
+    for value, clause in zip(
+        declared,
+        (
+            version.sells_clause,
+            version.shares_clause,
+            version.sensitive_clause,
+            version.profiles_clause,
+        ),
+        strict=True,
+    ):
+        assert bool(clause) is (value != "not_stated"), (slug, value, clause)
+    # Only the opt-outs a text offers are rights; none does (a marketing opt-out, Do Not Track
+    # and third parties' ad-choice tools are not opt-outs of sale, sharing or profiling).
+    kinds = set(version.rights.values_list("kind", flat=True))
+    assert not kinds & {"opt_out_sale", "opt_out_targeted_ads", "opt_out_profiling"}
+    assert "limit_sensitive" not in kinds
+
+
+def test_the_seed_declarations_quote_the_practice() -> None:
+    _load_all()
+    assert _version("imgwg").sells_clause == (
+        "We may provide Member Information, such as your email address, to companies or "
+        "individuals who may wish to contact you to offer their goods or services."
+    )
+    assert "third-party behavioral tracking" in _version("imt").shares_clause
+    img = _version("img")
+    assert "personalize the ads of its own advertising network" in img.shares_clause
+    assert "to do a better job of advertising and marketing" in img.sensitive_clause
+
+
 # -- 4. What the lint finds ------------------------------------------------------------------------
 
 # (code, right, channel) of every finding except the recorded gaps, which are compared by text
@@ -423,6 +477,10 @@ EXPECTED_FINDINGS: dict[str, set[tuple[str, str | None, str | None]]] = {
         ("channel_without_address", None, "self_service"),
         # Complaints: "promptly", in words; the staff target is the installation default.
         ("word_promise_without_target", "complaint", None),
+        # Silent on sensitive information and on profiling (it says it neither sells nor
+        # discloses to third parties).
+        ("declaration_not_stated", "limit_sensitive", None),
+        ("declaration_not_stated", "opt_out_profiling", None),
     },
     "imgwg": {
         # "contact us at the address below": no address follows.
@@ -433,11 +491,20 @@ EXPECTED_FINDINGS: dict[str, set[tuple[str, str | None, str | None]]] = {
         ("stl_without_designated_channel", "shine_the_light", None),
         # "we will offer you an effective way to opt out": no way is offered yet.
         ("right_without_channel", "objection", None),
+        # Member Information goes to third parties to market to them (a sale), with no opt-out.
+        ("sells_without_opt_out", "opt_out_sale", None),
+        # Silent on targeted advertising and profiling.
+        ("declaration_not_stated", "opt_out_targeted_ads", None),
+        ("declaration_not_stated", "opt_out_profiling", None),
     },
     "imt": {
         ("channel_without_address", None, "self_service-account"),
         ("channel_without_address", None, "self_service-unsubscribe"),
         ("word_promise_without_target", "marketing_opt_out", None),
+        # "we allow third-party behavioral tracking", and no opt-out (Do Not Track is none).
+        ("shares_without_opt_out", "opt_out_targeted_ads", None),
+        ("declaration_not_stated", "limit_sensitive", None),
+        ("declaration_not_stated", "opt_out_profiling", None),
     },
     "ims-consulting": {
         # "please refer to the contact details": none are given.
@@ -448,12 +515,23 @@ EXPECTED_FINDINGS: dict[str, set[tuple[str, str | None, str | None]]] = {
         # "Upon your request, we will close your account": no way to ask.
         ("right_without_channel", "account_closure", None),
         ("word_promise_without_target", "account_closure", None),
+        # It does not sell; silent on the rest.
+        ("declaration_not_stated", "opt_out_targeted_ads", None),
+        ("declaration_not_stated", "limit_sensitive", None),
+        ("declaration_not_stated", "opt_out_profiling", None),
     },
     "img": {
         # "within one month" for all requests: 1798.83 allows 30 days at the designated address,
         # CAN-SPAM 10 business days for an email opt-out.
         ("deadline_laxer_than_law", "shine_the_light", None),
         ("deadline_laxer_than_law", "marketing_opt_out", None),
+        # Google Analytics data goes to Google for its ads; only third parties' tools to opt out.
+        ("shares_without_opt_out", "opt_out_targeted_ads", None),
+        # The exact location may serve "advertising and marketing": no right to limit.
+        ("sensitive_without_limit", "limit_sensitive", None),
+        # Silent on selling and on profiling.
+        ("declaration_not_stated", "opt_out_sale", None),
+        ("declaration_not_stated", "opt_out_profiling", None),
     },
 }
 
@@ -465,8 +543,9 @@ EXPECTED_ERRORS = {
         ("defunct_framework", None, None),
         ("stl_without_designated_channel", "shine_the_light", None),
         ("right_without_channel", "objection", None),
+        ("sells_without_opt_out", "opt_out_sale", None),
     },
-    "imt": set(),
+    "imt": {("shares_without_opt_out", "opt_out_targeted_ads", None)},
     "ims-consulting": {
         ("channel_without_address", None, "postal_mail"),
         ("channel_without_address", None, "email"),
@@ -476,6 +555,8 @@ EXPECTED_ERRORS = {
     "img": {
         ("deadline_laxer_than_law", "shine_the_light", None),
         ("deadline_laxer_than_law", "marketing_opt_out", None),
+        ("shares_without_opt_out", "opt_out_targeted_ads", None),
+        ("sensitive_without_limit", "limit_sensitive", None),
     },
 }
 
