@@ -3,7 +3,8 @@
 It shows what happened and when (the full timeline), every notice and letter issued with its
 SHA-256 (so each archived PDF can be checked against it), how the identity was verified, the
 data packages released, and the deadline arithmetic: the basis recorded when the deadline was
-set, and the engine's explanation recomputed from the request's dates.
+set, and the engine's explanation recomputed from the request's dates. Under the timeline, the
+head of the trail's hash chain (``dsar.requests.chain``), recomputed as the pack is made.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from dsar.deadlines import Rule
 from dsar.letters import render
 from dsar.letters.models import DataPackage, Letter
-from dsar.requests import clock
+from dsar.requests import chain, clock
 from dsar.requests.models import EventKind, PrivacyRequest, RequestEvent, Status, WaitingFor
 
 TEMPLATE = "letters/evidence_pack.html"
@@ -112,6 +113,9 @@ def evidence_context(
         ],
         "arithmetic": recompute(request),
         "waiting_identity": request.waiting_for == WaitingFor.IDENTITY,
+        # The head of the trail's hash chain, recomputed now: whoever keeps this pack can later
+        # tell whether the trail was changed since (manage.py verify_trail, docs/operations.md).
+        "chain": chain.head_of(request.pk),
     }
 
 

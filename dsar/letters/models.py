@@ -1,6 +1,6 @@
 """Issued letters, their deliveries, and the data packages that go with access and portability.
 
-An issued letter is evidence. Its PDF is written once under PRIVATE_STORAGE_ROOT, with its
+An issued letter is evidence. Its PDF is written once to the private storage, with its
 SHA-256 and the version of the templates that rendered it, and is never rendered again in place:
 a correction is a new letter that points to the one it corrects (``corrects``). The model, its
 queryset and database triggers (migration 0002) all refuse to change an issued letter's content;
@@ -10,7 +10,6 @@ only ``released_at`` is set, once, when the letter is made available to the requ
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -20,17 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dsar.letters.kinds import LetterKind
-from dsar.letters.storage import private_storage
+from dsar.letters.storage import TamperedFileError, private_storage  # noqa: F401 - read() raises it
 
 SHA256_REGEX = r"^[0-9a-f]{64}$"
 
 
 class ImmutableError(Exception):
     """An attempt to change or delete an issued letter or a built data package."""
-
-
-class TamperedFileError(Exception):
-    """A stored file no longer matches the SHA-256 recorded when it was written."""
 
 
 class WriteOnceQuerySet(models.QuerySet):
@@ -72,12 +67,13 @@ class WriteOnce(models.Model):
         raise ImmutableError(f"{type(self).__name__} rows are kept as evidence")
 
     def read(self) -> bytes:
-        """The stored bytes, checked against the SHA-256 recorded when they were written."""
-        with self.file.open("rb") as handle:  # type: ignore[attr-defined]
-            content = handle.read()
-        if hashlib.sha256(content).hexdigest() != self.sha256:  # type: ignore[attr-defined]
-            raise TamperedFileError(f"{type(self).__name__} {self.pk}: stored file fails SHA-256")
-        return content
+        """The stored bytes, checked against the SHA-256 recorded when they were written
+        (TamperedFileError, logged, when they differ: never served)."""
+        return private_storage().read_verified(
+            self.file.name,  # type: ignore[attr-defined]
+            self.sha256,  # type: ignore[attr-defined]
+            what=f"{type(self).__name__} {self.pk}",
+        )
 
     def _check_unchanged(self) -> None:
         fields = sorted(self.IMMUTABLE | self.SET_ONCE)

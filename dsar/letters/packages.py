@@ -19,10 +19,12 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.text import get_valid_filename, slugify
 
+from dsar.lib.spreadsheet import FORMULA_PREFIXES
+
 FORMAT = "dsar-data-package"
 FORMAT_VERSION = 1
 # Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = FORMULA_PREFIXES  # and their full-width forms (dsar.lib.spreadsheet)
 # ...but a signed number or phone number (+1 541 555 0100, -5) calls no function: kept as is.
 _PLAIN_NUMBER = re.compile(r"^[+-][\d\s().,/-]*$")
 

@@ -153,7 +153,7 @@ def letter_issue(
     1. Lock the request, so two letters issued at once get distinct numbers.
     2. With a ``batch`` (bulk issue), a letter already issued for it is returned, not doubled.
     3. Refuse a letter that does not fit the request (kind, state, law) or lacks a required part.
-    4. Render, write the PDF under PRIVATE_STORAGE_ROOT (write-once), create the row, record.
+    4. Render, write the PDF to the private storage (write-once), create the row, record.
     Issuing the same letter twice makes two letters; a correction names the one it corrects.
     """
     kind = LetterKind(kind)
@@ -390,8 +390,10 @@ def _package_items(request: PrivacyRequest) -> list[packages.PackageItem]:
     items = []
     for item in request.data_items.all():
         if item.kind == ItemKind.FILE:
-            with item.file.open("rb") as handle:
-                content = handle.read()
+            # Checked against the SHA-256 recorded when it was attached: never packaged altered.
+            content = private_storage().read_verified(
+                item.file.name, item.sha256, what=f"DataItem {item.pk}"
+            )
             items.append(
                 packages.PackageItem(
                     item.system,

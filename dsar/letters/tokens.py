@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from dsar.core.links import site_url
 from dsar.letters.models import DataPackage, Letter
 
 LETTER_SALT = "dsar.letters.released-letter"
@@ -29,9 +30,9 @@ def package_link_days() -> int:
 
 
 def absolute(path: str) -> str:
-    """An absolute URL for an email; DSAR_SITE_URL is the public origin of the installation."""
-    base = str(getattr(settings, "DSAR_SITE_URL", "")).rstrip("/")
-    return base + path
+    """An absolute URL for an email; DSAR_SITE_URL is the public origin of the installation
+    (``dsar.core.links``: never the Host of a request)."""
+    return site_url(path)
 
 
 def letter_token(letter: Letter) -> str:

@@ -1,0 +1,1 @@
+from tests.storage.fixtures import moto  # noqa: F401 - fixture

@@ -1,0 +1,1 @@
+from tests.storage.fixtures import backend, moto  # noqa: F401 - fixtures
