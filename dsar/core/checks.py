@@ -24,3 +24,21 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             id="dsar.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_client_ip_header(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A client-address header is read only from a trusted proxy (``dsar.intake.throttle``):
+    named without DSAR_TRUSTED_PROXIES it is ignored, and every requester counts as the proxy."""
+    header = getattr(settings, "DSAR_INTAKE_CLIENT_IP_HEADER", "")
+    if not header or getattr(settings, "DSAR_TRUSTED_PROXIES", None):
+        return []
+    return [
+        Warning(
+            f"DSAR_INTAKE_CLIENT_IP_HEADER is {header!r} but DSAR_TRUSTED_PROXIES is empty: the "
+            "header is ignored, and the public form's rate limits count the proxy's address.",
+            hint="Set DSAR_TRUSTED_PROXIES to the number of proxies in front (1 for one nginx), "
+            "or to their networks (docs/security.md).",
+            id="dsar.W002",
+        )
+    ]

@@ -6,9 +6,8 @@ counters hold no personal data. One statement counts and reads a hit (``INSERT �
 UPDATE … RETURNING``, PostgreSQL and SQLite ≥ 3.35), so concurrent workers never lose a hit.
 
 Settings: ``DSAR_INTAKE_RATE_LIMITS_ENABLED`` (True; the benchmark turns it off),
-``DSAR_INTAKE_RATE_LIMITS`` (overrides of ``DEFAULT_LIMITS``), and
-``DSAR_INTAKE_CLIENT_IP_HEADER`` (None: REMOTE_ADDR; behind a proxy the header it sets with the
-client's address, e.g. "HTTP_X_REAL_IP").
+``DSAR_INTAKE_RATE_LIMITS`` (overrides of ``DEFAULT_LIMITS``), ``DSAR_TRUSTED_PROXIES`` and
+``DSAR_INTAKE_CLIENT_IP_HEADER`` (``client_ip``: whose address a request comes from).
 """
 
 from __future__ import annotations
@@ -43,12 +42,71 @@ def limit_for(scope: str) -> tuple[int, int]:
     return limits[scope]
 
 
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address from a header's item: "192.0.2.1", "192.0.2.1:443", "[2001:db8::1]:443";
+    an IPv4 address mapped into IPv6 as the IPv4 address. None for anything else."""
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1 : value.find("]")] if "]" in value else ""
+    elif value.count(":") == 1:
+        value = value.split(":")[0]
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+@functools.cache
+def _networks(values: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(value.strip(), strict=False) for value in values)
+
+
 def client_ip(request: HttpRequest) -> str:
-    header = getattr(settings, "DSAR_INTAKE_CLIENT_IP_HEADER", None)
-    value = request.META.get(header, "") if header else ""
-    # A proxy that appends to X-Forwarded-For puts the address it saw last.
-    value = value.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
-    return value
+    """The address of the client, for the rate limits.
+
+    REMOTE_ADDR, unless it is a proxy trusted by ``DSAR_TRUSTED_PROXIES``; a header a client can
+    write is read only from such a proxy:
+
+    - a number N of proxies in front: the address N hops from the right of X-Forwarded-For
+      (each proxy appends the address it saw; anything the client put there is on the left);
+    - networks: when REMOTE_ADDR is in one of them, X-Forwarded-For is walked from the right
+      past the addresses in those networks, and the first address outside them is the client.
+
+    ``DSAR_INTAKE_CLIENT_IP_HEADER`` names another header, one that the proxy next to dsar sets
+    to the one address it saw (X-Real-IP): it is then read instead, from a trusted proxy only.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = getattr(settings, "DSAR_TRUSTED_PROXIES", None) or None
+    if isinstance(trusted, str):  # as written in the environment, when set by hand
+        trusted = int(trusted) if trusted.strip().isdigit() else trusted.split(",")
+    if trusted is None:
+        return remote
+    count = trusted if isinstance(trusted, int) else None
+    networks = () if count is not None else _networks(tuple(trusted))
+    remote_ip = _address(remote)
+    if networks and not (remote_ip and any(remote_ip in net for net in networks)):
+        return remote  # a direct connection: whatever its headers say is the client's own word
+    header = getattr(settings, "DSAR_INTAKE_CLIENT_IP_HEADER", "") or "HTTP_X_FORWARDED_FOR"
+    hops = [item for item in request.META.get(header, "").split(",") if item.strip()]
+    if header != "HTTP_X_FORWARDED_FOR":
+        hops, count = hops[-1:], 1  # one address, set by the proxy next to dsar
+    if count is not None:
+        if len(hops) < count:
+            return remote  # fewer hops than proxies: not the route configured
+        found = _address(hops[-count])
+        return str(found) if found else remote
+    client = remote_ip
+    for item in reversed(hops):
+        ip = _address(item)
+        if ip is None:
+            break  # not an address: the proxy that wrote it is the last one known
+        client = ip
+        if not any(ip in net for net in networks):
+            break
+    return str(client)
 
 
 def network_key(address: str) -> str:

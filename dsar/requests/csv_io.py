@@ -29,9 +29,10 @@ deadline and audit event), and a single bad row stores nothing. Imported request
 *received*, whatever their history elsewhere: their life in this app starts at the import.
 
 Cells are written so that a spreadsheet cannot run them: a value that starts with ``=``, ``+``,
-``-``, ``@``, a tab, a carriage return or an apostrophe gets a leading apostrophe (OWASP "CSV
-injection"; requesters type these fields on a public form). The import removes one leading
-apostrophe, so an export imports back to the same values.
+``-``, ``@`` (or their full-width forms, ``dsar.lib.spreadsheet``), a tab, a carriage return or
+an apostrophe gets a leading apostrophe (OWASP "CSV injection"; requesters type these fields on
+a public form). The import removes one leading apostrophe, so an export imports back to the same
+values.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from dsar import residences
+from dsar.lib import spreadsheet
 from dsar.organizations.models import Organization
 from dsar.policies.models import ChannelKind, PolicyVersion, RightKind
 from dsar.requests import services
@@ -76,7 +78,7 @@ EXPORT_COLUMNS = ("reference", *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, "status", "
 # Field limits of PrivacyRequest, checked before any write so the report can name the line.
 MAX_LENGTHS = {"requester_name": 200, "requester_email": 254, "subject_line": 500}
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+_FORMULA_STARTS = (*spreadsheet.FORMULA_PREFIXES, "'")
 
 
 class CsvImportError(Exception):
@@ -151,7 +153,9 @@ def unescape_cell(value: str) -> str:
 
 
 def escape_cell(value: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula (see the module docstring)."""
+    """Keep a spreadsheet from reading a cell as a formula (see the module docstring): the
+    prefixes of ``dsar.lib.spreadsheet`` (with their full-width forms), and an apostrophe, which
+    ``unescape_cell`` removes on import."""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
@@ -458,7 +462,7 @@ def export_requests(out: TextIO, *, organization: Organization | None = None) ->
     requests = PrivacyRequest.objects.all()
     if organization is not None:
         requests = requests.filter(organization=organization)
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     count = -1  # the header is not a request
     for row in export_rows(requests):
         writer.writerow(row)
