@@ -1,23 +1,28 @@
-"""Private files: uploads checked by their bytes, stored outside every public path.
+"""Private files: uploads checked by their bytes, stored in the private storage, never public.
 
 An upload is accepted as PDF, PNG or JPEG only when its first bytes say so (the name and the
-browser's content type are the sender's claims, not evidence). It is stored under
-``settings.PRIVATE_STORAGE_ROOT`` with a random name, and only ever read back through
-``open_private``, which refuses any path that would leave that folder.
+browser's content type are the sender's claims, not evidence). It is stored with a random name in
+the private storage (``dsar.letters.storage``: ``PRIVATE_STORAGE_ROOT`` or the bucket every node
+shares), written once, and only ever read back through ``open_verified``, which checks the
+SHA-256 recorded when it was stored and refuses a name that would leave its folder.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import posixpath
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
+
+# TamperedFileError: what open_verified raises, for the views to catch.
+from dsar.letters.storage import TamperedFileError, private_storage  # noqa: F401
 
 # Magic numbers: PDF 1.0-2.0 (ISO 32000) "%PDF-"; the PNG signature (RFC 2083 §3.1);
 # JPEG's SOI marker followed by the first marker's 0xFF.
@@ -43,69 +48,91 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def check_name(relative: str) -> str:
+    """``relative`` if it names a file inside the private storage; ValueError otherwise."""
+    clean = posixpath.normpath(relative or "")
+    if (
+        not relative
+        or clean != relative
+        or clean.startswith(("/", "../"))
+        or clean in (".", "..")
+        or "\\" in relative
+    ):
+        raise ValueError("not a name inside the private storage")
+    return relative
+
+
 def private_root() -> Path:
+    """The folder of the private storage on this machine (the local backend only)."""
     return Path(settings.PRIVATE_STORAGE_ROOT).resolve()
 
 
 def resolve_private(relative: str) -> Path:
-    """The absolute path of a stored file; ValueError for anything outside the private root."""
+    """The absolute path of a stored file on the local backend; ValueError for anything outside
+    the private root."""
     root = private_root()
-    path = (root / relative).resolve()
-    if not relative or path == root or root not in path.parents:
+    path = (root / check_name(relative)).resolve()
+    if path == root or root not in path.parents:
         raise ValueError("not a path under PRIVATE_STORAGE_ROOT")
     return path
 
 
 @dataclass(frozen=True)
 class StoredFile:
-    path: str  # relative to PRIVATE_STORAGE_ROOT
+    path: str  # the name in the private storage
     size: int
     sha256: str
     content_type: str
 
 
 def store(chunks: Iterable[bytes], *, folder: str, content_type: str) -> StoredFile:
-    """Write ``chunks`` to a new file with a random name in ``folder`` (created 0o700).
+    """Write ``chunks`` once, under a new random name in ``folder``.
 
-    The file is created exclusively with mode 0o600, so that no other account on the host reads
-    it and no existing file is ever overwritten.
+    On a local disk the file is readable by this account alone (0o400, in a 0o700 folder), so
+    that no other account on the host reads it; nothing is ever overwritten.
     """
-    directory = resolve_private(folder)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = secrets.token_hex(16) + EXTENSIONS.get(content_type, ".bin")
-    path = directory / name
     digest = hashlib.sha256()
-    size = 0
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    relative = path.relative_to(private_root()).as_posix()
-    return StoredFile(relative, size, digest.hexdigest(), content_type)
+    parts = []
+    for chunk in chunks:
+        digest.update(chunk)
+        parts.append(chunk)
+    content = b"".join(parts)
+    name = f"{check_name(folder)}/{secrets.token_hex(16)}{EXTENSIONS.get(content_type, '.bin')}"
+    saved = private_storage().save_once(name, content, owner_only=True)
+    return StoredFile(saved, len(content), digest.hexdigest(), content_type)
 
 
 def move(relative: str, *, folder: str) -> str:
-    """Move a stored file to ``folder`` (same name); returns its new relative path."""
-    source = resolve_private(relative)
-    directory = resolve_private(folder)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = directory / source.name
-    os.replace(source, target)
-    return target.relative_to(private_root()).as_posix()
+    """Move a stored file to ``folder`` (same name); returns its new name.
+
+    Files are written once, and an object store has no rename: the bytes are copied under the
+    new name, then the old one is deleted."""
+    storage = private_storage()
+    with storage.open(check_name(relative), "rb") as handle:
+        content = handle.read()
+    target = f"{check_name(folder)}/{posixpath.basename(relative)}"
+    saved = storage.save_once(target, content, owner_only=True)
+    storage.delete(relative)
+    return saved
 
 
-def open_private(relative: str) -> IO[bytes]:
-    return resolve_private(relative).open("rb")
+def exists(relative: str) -> bool:
+    return private_storage().exists(check_name(relative))
+
+
+def open_verified(relative: str, sha256: str, *, what: str = "upload") -> IO[bytes]:
+    """The stored file, checked against ``sha256`` first: TamperedFileError (logged) when its
+    bytes are not those stored, OSError when it is gone, ValueError for a bad name."""
+    return private_storage().open_verified(check_name(relative), sha256, what=what)
 
 
 def delete_private(relative: str) -> None:
-    resolve_private(relative).unlink(missing_ok=True)
+    private_storage().delete(check_name(relative))  # a file already gone is no error
+
+
+def walk(folder: str) -> Iterator[tuple[str, datetime]]:
+    """Every stored file in ``folder`` (and below) with the time it was written."""
+    return private_storage().walk(check_name(folder))
 
 
 class CappedUploadHandler(FileUploadHandler):

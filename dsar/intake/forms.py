@@ -18,8 +18,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from dsar import residences
-from dsar.intake import files
+from dsar.intake import files, selectors
+from dsar.organizations.models import Organization
 from dsar.policies.models import RightKind
+from dsar.requests.models import AccessScope
 
 TEXT_LIMIT = 5000
 NAME_LIMIT = 200
@@ -44,6 +46,21 @@ ERROR_REQUIRED_CONTENT = _("Describe the content you want removed.")
 ERROR_REQUIRED_FORMAT = _("Choose the format you want your data in.")
 ERROR_REQUIRED_RECIPIENT = _("Say who should receive your data.")
 ERROR_REQUIRED_RECIPIENT_DETAILS = _("Give the name and address of the organization to send it to.")
+
+
+class Scope:
+    """What a Californian's request to know asks for (``AccessScope``), as the form words it."""
+
+    CHOICES = (
+        (
+            AccessScope.CATEGORIES,
+            _(
+                "The categories of my personal information: what kinds it holds, where they come "
+                "from, why it uses them and to whom it discloses them"
+            ),
+        ),
+        (AccessScope.SPECIFIC, _("The specific pieces of my personal information: a copy")),
+    )
 
 
 class PortabilityFormat:
@@ -108,13 +125,10 @@ class KeptUpload:
         try:
             data = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_MAX_AGE)
             kept = cls(data["p"], data["t"], int(data["s"]), data["h"], str(data["n"])[:100])
-            files.resolve_private(kept.path)
+            files.check_name(kept.path)
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             return None
-        if (
-            not kept.path.startswith("intake/pending/")
-            or not files.resolve_private(kept.path).exists()
-        ):
+        if not kept.path.startswith("intake/pending/") or not files.exists(kept.path):
             return None
         return kept
 
@@ -227,6 +241,19 @@ class RequestForm(forms.Form):
         limit=1000,
         help_text=_("Its name, and its email or postal address."),
     )
+    access_scope = forms.ChoiceField(
+        label=_("What do you want to know?"),
+        required=False,
+        choices=Scope.CHOICES,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "California law asks for more proof of who you are before the specific pieces are "
+            "released: the organization matches three pieces of information you give with what "
+            "it holds, and asks you to sign a declaration under penalty of perjury. For the "
+            "categories, two matching pieces of information are enough. If you do not choose, "
+            "your request is taken as asking for the specific pieces."
+        ),
+    )
     message = _text(
         _("Anything else we should know?"),
         help_text=_(
@@ -237,9 +264,18 @@ class RequestForm(forms.Form):
     # aria-hidden; see the template.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, right_kinds: list[str], **kwargs: Any) -> None:
-        """``right_kinds``: the rights the policy in force promises, in its order."""
+    def __init__(
+        self,
+        *args: Any,
+        right_kinds: list[str],
+        organization: Organization | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``right_kinds``: the rights the form offers, in its order (``selectors.form_kinds``).
+        ``organization``: whose form it is (whether a Californian's request to know must say
+        what it asks for depends on whether the CCPA reaches it)."""
         super().__init__(*args, **kwargs)
+        self.organization = organization
         self.fields["right"].choices = [(kind, RightKind(kind).label) for kind in right_kinds]
         self.fields["residence"].choices = [
             ("", _("Choose where you live")),
@@ -275,13 +311,28 @@ class RequestForm(forms.Form):
         self.upload = Upload(upload, content_type, str(upload.name or "")[:100])
         return upload
 
+    @property
+    def is_opt_out(self) -> bool:
+        """The right chosen is an opt-out: the form needs only who asks and where they live."""
+        return selectors.is_opt_out(self.cleaned_data.get("right") or "")
+
+    @property
+    def asks_access_scope(self) -> bool:
+        data = self.cleaned_data
+        return self.organization is not None and selectors.asks_access_scope(
+            self.organization, data.get("right") or "", data.get("residence") or ""
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         right = data.get("right")
         if data.get("acting_for") == ActingFor.AGENT:
             if not data.get("subject_name"):
                 self.add_error("subject_name", ERROR_REQUIRED_SUBJECT)
-            if self.upload is None and "authorization" not in self.errors:
+            # An opt-out asks for no document: the organization may ask an agent for the
+            # consumer's signed permission later (Cal. Code Regs. tit. 11 §7026(j)).
+            needs_authorization = not self.is_opt_out
+            if needs_authorization and self.upload is None and "authorization" not in self.errors:
                 self.kept = KeptUpload.read(data.get("authorization_kept") or "")
                 if self.kept is None:
                     self.add_error("authorization", ERROR_REQUIRED_AUTHORIZATION)
@@ -301,6 +352,14 @@ class RequestForm(forms.Form):
             elif recipient == Recipient.THIRD_PARTY and not data.get("recipient_details"):
                 self.add_error("recipient_details", ERROR_REQUIRED_RECIPIENT_DETAILS)
         return data
+
+    def chosen_access_scope(self) -> str:
+        """What a Californian's request to know asks for; "" where the form does not ask."""
+        return self.cleaned_data.get("access_scope") or "" if self.asks_access_scope else ""
+
+    def kept_message(self) -> str:
+        """The free text, kept for every right but an opt-out, which needs none."""
+        return "" if self.is_opt_out else self.cleaned_data.get("message", "")
 
     def details(self) -> dict[str, str]:
         """What the chosen right needs, keyed in English for staff and the submission record."""
@@ -337,6 +396,16 @@ def staff_message(details: dict[str, str], message: str) -> str:
     if message:
         parts.append(f"Message:\n{message}" if parts else message)
     return "\n\n".join(parts)
+
+
+class AppealForm(forms.Form):
+    """The appeal of a refusal, from the status page: the law asks for no reasons, so the
+    message is optional (what the requester thinks was wrong helps whoever decides)."""
+
+    message = _text(
+        _("Why do you disagree with the refusal?"),
+        help_text=_("Say what you think is wrong with it, and anything that should be looked at."),
+    )
 
 
 class ResendForm(forms.Form):

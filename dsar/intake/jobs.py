@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -48,6 +47,7 @@ def close_unverified(now: datetime.datetime | None = None) -> int:
         claims.awaiting_verification()
         .filter(
             intake__isnull=False,
+            intake__confirmation_asked=True,
             intake__verified_at__isnull=True,
             received_at__lte=now - conf.close_unverified_after,
         )
@@ -74,16 +74,11 @@ def prune_intake(
             "authorization_path", flat=True
         )
     ) | set(ReleasedFile.objects.values_list("path", flat=True))
-    root = files.private_root()
     for folder in (PENDING, AUTHORIZATIONS, RELEASED):
-        base = root / folder
-        if not base.is_dir():
-            continue
-        for path in base.rglob("*"):
-            if not path.is_file() or path.stat().st_mtime > oldest:
+        for name, written in list(files.walk(folder)):
+            if written.timestamp() > oldest:
                 continue
-            relative = path.relative_to(root).as_posix()
-            if folder == PENDING or relative not in referenced:
-                Path(path).unlink(missing_ok=True)
+            if folder == PENDING or name not in referenced:
+                files.delete_private(name)
                 removed["files"] += 1
     return removed

@@ -10,6 +10,10 @@ it and serves it through an expiring link. ``dsar.intake.services.release_file``
 
 ``StatusLink`` is a link to the status page; only the SHA-256 of its random token is stored.
 
+``GpcSignal`` records that a browser sent the Global Privacy Control signal (``Sec-GPC: 1``) to an
+organization's public pages: one row per browser and organization, the browser known only by the
+SHA-256 of a random id kept in its own cookie (``dsar.intake.gpc``).
+
 Files live under ``settings.PRIVATE_STORAGE_ROOT``, never under a static or media path: the
 models keep a path relative to it, not a ``FileField``, so that no code can ask them for a URL.
 """
@@ -41,7 +45,18 @@ class IntakeSubmission(models.Model):
             "portability the format and the recipient."
         ),
     )
-    verification_sent_at = models.DateTimeField(_("confirmation link last sent at"))
+    confirmation_asked = models.BooleanField(
+        _("email confirmation asked"),
+        default=True,
+        db_default=True,  # the previous release, still serving while this migrates, leaves it out
+        help_text=_(
+            "False for an opt-out and an appeal: they are acted on at once, without a "
+            "confirmation link (Cal. Code Regs. tit. 11 §7060(b))."
+        ),
+    )
+    verification_sent_at = models.DateTimeField(
+        _("confirmation link last sent at"), null=True, blank=True
+    )
     verification_sends = models.PositiveSmallIntegerField(_("confirmation links sent"), default=1)
     verified_at = models.DateTimeField(
         _("email confirmed at"),
@@ -95,6 +110,11 @@ class IntakeSubmission(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Whether the requester was sent a confirmation link they have not followed yet."""
+        return self.confirmation_asked and self.verified_at is None
 
 
 class StatusLink(models.Model):
@@ -208,3 +228,43 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key[:8]}@{self.bucket}={self.count}"
+
+
+class GpcSignal(models.Model):
+    """A browser that sent the Global Privacy Control signal to an organization's public pages.
+
+    The signal is a request to opt out of the sale and sharing of personal information (Cal.
+    Code Regs. tit. 11 §7025; docs/us-state-laws.md §3), whoever the browser's user is: the
+    organization must honour it for that browser even when it never learns who uses it. One row
+    per browser and organization, kept as proof that the signal was received and when. The
+    browser is known only by the SHA-256 of a random id in its own cookie: no address, no user
+    agent, nothing that identifies the person.
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="gpc_signals",
+        verbose_name=_("organization"),
+    )
+    browser_hash = models.CharField(
+        _("browser hash"),
+        max_length=64,
+        editable=False,
+        help_text=_("SHA-256 of the random id in the browser's cookie."),
+    )
+    first_seen_at = models.DateTimeField(_("first received at"))
+    last_seen_at = models.DateTimeField(_("last received at"))
+
+    class Meta:
+        verbose_name = _("Global Privacy Control signal")
+        verbose_name_plural = _("Global Privacy Control signals")
+        ordering = ["organization", "-last_seen_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "browser_hash"], name="intake_gpc_one_row_per_browser"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.browser_hash[:8]}"

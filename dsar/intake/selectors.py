@@ -32,11 +32,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dsar import jurisdictions, residences
+from dsar import authorities, jurisdictions, residences
 from dsar.jurisdictions import Law
 from dsar.organizations.models import Organization
-from dsar.policies.models import Channel, ChannelKind, PolicyVersion, PolicyVersionStatus, Right
+from dsar.policies.models import (
+    OPT_OUT_KINDS,
+    Channel,
+    ChannelKind,
+    Declaration,
+    PolicyVersion,
+    PolicyVersionStatus,
+    Right,
+    RightKind,
+)
 from dsar.requests import channel_rules, clock
+from dsar.requests import services as request_services
 from dsar.requests.clock import Basis, ClockEffect
 from dsar.requests.models import (
     EventKind,
@@ -249,23 +259,31 @@ post_delete.connect(_forget_expectations, sender=PolicyVersion, dispatch_uid="in
 
 
 def expectations(
-    organization: Organization, version: PolicyVersion, right: Right, *, today: datetime.date
+    organization: Organization,
+    version: PolicyVersion,
+    right: Right | None,
+    *,
+    today: datetime.date,
+    kind: str = "",
 ) -> list[Expectation]:
     """The answer to expect for every residence the form offers, grouped where it reads the
-    same, in the order of ``places``.
+    same, in the order of ``places``. ``right`` is the policy's right; None for a right the law
+    gives and the policy does not promise (an opt-out), named by ``kind``.
 
     A published version never changes, so the lines are kept per process for the day, keyed by
     everything the decision reads of the organization and the settings (every form view asks
     the same thirteen rights times 85 residences); a draft is decided afresh. The words are
     chosen when a page shows them, in its language.
     """
+    kind = right.kind if right is not None else kind
     if version.status == PolicyVersionStatus.DRAFT or version.in_force_from is None:
-        return _expectations(organization, version, right, today=today)
+        return _expectations(organization, version, right, kind, today=today)
     key = (
         version.pk,
         version.in_force_from,
         version.content_hash,
-        right.pk,
+        right.pk if right is not None else None,
+        kind,
         today,
         tuple(organization.out_of_scope or ()),
         organization.holiday_calendar,
@@ -274,7 +292,7 @@ def expectations(
     )
     found = _EXPECTATIONS.get(key)
     if found is None:
-        found = _expectations(organization, version, right, today=today)
+        found = _expectations(organization, version, right, kind, today=today)
         with _EXPECTATIONS_LOCK:
             if len(_EXPECTATIONS) >= _EXPECTATIONS_LIMIT:
                 _EXPECTATIONS.clear()
@@ -283,7 +301,12 @@ def expectations(
 
 
 def _expectations(
-    organization: Organization, version: PolicyVersion, right: Right, *, today: datetime.date
+    organization: Organization,
+    version: PolicyVersion,
+    right: Right | None,
+    kind: str,
+    *,
+    today: datetime.date,
 ) -> list[Expectation]:
     """``expectations``, computed. ``clock.decide`` depends on the residence only through the
     rules that bind it (``clock.candidates``): residences with the same rules are decided once,
@@ -291,7 +314,7 @@ def _expectations(
     form today."""
     assessment = channel_rules.assess(
         version=version,
-        right_kind=right.kind,
+        right_kind=kind,
         channel_kind=ChannelKind.WEB_FORM,
         subject_line="",
         message="",
@@ -302,7 +325,7 @@ def _expectations(
     common: dict[str, Any] = {
         "organization": organization,
         "right": right,
-        "right_kind": right.kind,
+        "right_kind": kind,
         "designated": assessment.designated,
         "received_on": today,
         "promise_applies": not off_channel,
@@ -348,30 +371,211 @@ OTHER_CHANNELS = (
 )
 
 
+# -- The US state opt-outs: offered where the policy declares the practice and a law gives them --
+
+_SAID_OR_UNSAID = frozenset({Declaration.YES, Declaration.NOT_STATED})
+# Which declarations of the policy (``PolicyVersion`` fields) bring each opt-out onto the form,
+# and with which values. California's opt-out is of "sale or sharing" (Cal. Civ. Code
+# §1798.120, §1798.135): selling or sharing brings it; the other states' opt-out of targeted
+# advertising follows sharing for it. A policy silent on a practice may well engage in it, so
+# "not stated" offers the opt-out too; only a "no" leaves it out. California's limit on the use
+# of sensitive information is offered only where the policy says it uses it beyond the
+# purposes of §7027(m): within them there is nothing to limit.
+OFFERED_WHEN: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    RightKind.OPT_OUT_SALE: (("sells", _SAID_OR_UNSAID), ("shares", _SAID_OR_UNSAID)),
+    RightKind.OPT_OUT_TARGETED_ADS: (("shares", _SAID_OR_UNSAID),),
+    RightKind.OPT_OUT_PROFILING: (("profiles", _SAID_OR_UNSAID),),
+    RightKind.LIMIT_SENSITIVE: (("sensitive_beyond_permitted", frozenset({Declaration.YES})),),
+}
+# The clause of the policy that says so, quoted beside the opt-out.
+DECLARATION_CLAUSES = {
+    "sells": "sells_clause",
+    "shares": "shares_clause",
+    "profiles": "profiles_clause",
+    "sensitive_beyond_permitted": "sensitive_clause",
+}
+# What the policy declares, in the requester's words: (said so, not said).
+DECLARATION_WORDS: dict[str, tuple[Promise, Promise]] = {
+    "sells": (
+        _("The privacy policy says that %(name)s sells personal information."),
+        _("The privacy policy does not say whether %(name)s sells personal information."),
+    ),
+    "shares": (
+        _(
+            "The privacy policy says that %(name)s shares personal information for targeted "
+            "advertising."
+        ),
+        _(
+            "The privacy policy does not say whether %(name)s shares personal information for "
+            "targeted advertising."
+        ),
+    ),
+    "profiles": (
+        _(
+            "The privacy policy says that %(name)s uses personal information for profiling that "
+            "leads to decisions with legal or similarly significant effects."
+        ),
+        _(
+            "The privacy policy does not say whether %(name)s uses personal information for "
+            "profiling that leads to decisions with legal or similarly significant effects."
+        ),
+    ),
+    "sensitive_beyond_permitted": (
+        _(
+            "The privacy policy says that %(name)s uses sensitive personal information for more "
+            "than the purposes the law allows without offering this choice."
+        ),
+        _(
+            "The privacy policy does not say whether %(name)s uses sensitive personal "
+            "information for more than the purposes the law allows without offering this choice."
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What the policy says about a practice an opt-out is about: its declaration in words (in
+    the page's language) and its own clause (in the policy's English), if it has one."""
+
+    words: str
+    clause: str
+
+
+def declares_practice(version: PolicyVersion, kind: str) -> bool:
+    """Whether ``version`` declares (or does not deny) the practice an opt-out is about."""
+    return any(getattr(version, name) in values for name, values in OFFERED_WHEN.get(kind, ()))
+
+
+def opt_out_residences(
+    organization: Organization, kind: str, *, on: datetime.date
+) -> frozenset[str]:
+    """The residences whose law, in force on ``on`` and reaching the organization, gives the
+    opt-out ``kind``: California for sale or sharing and the limit (``CCPA_OPT_OUTS``), each
+    other state for the opt-outs its law lists (``StateLaw.opt_outs``)."""
+    right = jurisdictions.Right(kind)
+    found = set()
+    for code in residences.NAMES:
+        if not code.startswith("US-") or not clock.serves(organization, code):
+            continue
+        law = jurisdictions.residence_law(code, on=on)
+        if law is None:
+            continue
+        if law.law is Law.CCPA:
+            gives = right in jurisdictions.CCPA_OPT_OUTS
+        else:
+            gives = law.state_law is not None and right in law.state_law.opt_outs
+        if gives:
+            found.add(code)
+    return frozenset(found)
+
+
+def statutory_opt_outs(
+    organization: Organization, version: PolicyVersion, *, on: datetime.date
+) -> list[str]:
+    """The opt-outs the form offers though the policy does not promise them: the law gives them
+    (to the residents of ``opt_out_residences``) wherever the policy declares the practice, and
+    a request for one is logged as "right not promised", which is what it is."""
+    promised = set(channel_rules.rules_for(version).kinds)
+    return [
+        str(kind)
+        for kind in OFFERED_WHEN
+        if kind not in promised
+        and declares_practice(version, kind)
+        and opt_out_residences(organization, kind, on=on)
+    ]
+
+
+def form_kinds(
+    organization: Organization, version: PolicyVersion, *, on: datetime.date
+) -> list[str]:
+    """Every right the form offers, in its order: those the policy promises, then the opt-outs
+    the law gives (``statutory_opt_outs``). A post is checked against these."""
+    return [
+        *channel_rules.rules_for(version).kinds,
+        *statutory_opt_outs(organization, version, on=on),
+    ]
+
+
+def is_opt_out(kind: str) -> bool:
+    """An opt-out (or California's limit): no identity verification may be asked for it (Cal.
+    Code Regs. tit. 11 §7060(b), §7027(e)), so it is acted on at once, without a confirmation."""
+    return kind in OPT_OUT_KINDS
+
+
+def asks_access_scope(organization: Organization, right_kind: str, residence: str) -> bool:
+    """Whether the form asks what a request to know wants: a Californian's, where the CCPA
+    reaches the organization. The categories of personal information need a reasonable degree
+    of certainty about the requester, the specific pieces a reasonably high one (Cal. Code Regs.
+    tit. 11 §7062(b)-(c)): the requester chooses knowing what each asks of them."""
+    return (
+        right_kind == RightKind.ACCESS
+        and residence == "US-CA"
+        and clock.serves(organization, "US-CA")
+    )
+
+
 @dataclass
 class Offer:
-    """One right the policy in force promises, as the form presents it.
+    """One right the form offers: one the policy in force promises (``right``), or an opt-out
+    the law gives and the policy does not promise (``right`` None).
 
     The deadlines to expect are computed when a page shows them, not when a post is checked.
     """
 
-    right: Right
+    kind: str
+    right: Right | None
     channels: list[Channel]
     organization: Organization
     version: PolicyVersion
     today: datetime.date
 
     @property
-    def kind(self) -> str:
-        return self.right.kind
+    def label(self) -> Promise | str:
+        return RightKind(self.kind).label
+
+    @property
+    def by_law(self) -> bool:
+        """Offered because the law gives it, not because the policy promises it."""
+        return self.right is None
+
+    @property
+    def is_opt_out(self) -> bool:
+        return is_opt_out(self.kind)
 
     @cached_property
     def expectations(self) -> list[Expectation]:
-        return expectations(self.organization, self.version, self.right, today=self.today)
+        return expectations(
+            self.organization, self.version, self.right, today=self.today, kind=self.kind
+        )
 
     @property
     def requires(self) -> list[str]:
-        return [str(item) for item in self.right.requires or []]
+        return [str(item) for item in self.right.requires or []] if self.right else []
+
+    @cached_property
+    def residents(self) -> str:
+        """For an opt-out: the residences whose law gives it, in words ("California, Colorado,
+        Connecticut, …"); "" for any other right."""
+        if not self.is_opt_out:
+            return ""
+        return _names(opt_out_residences(self.organization, self.kind, on=self.today))
+
+    @property
+    def declarations(self) -> list[Declared]:
+        """What the policy says about the practices that bring this opt-out onto the form, in
+        words chosen when the page shows them."""
+        found = []
+        for name, values in OFFERED_WHEN.get(self.kind, ()):
+            value = getattr(self.version, name)
+            if value not in values:
+                continue
+            said, unsaid = DECLARATION_WORDS[name]
+            words = (said if value == Declaration.YES else unsaid) % {
+                "name": self.organization.name
+            }
+            found.append(Declared(words, getattr(self.version, DECLARATION_CLAUSES[name])))
+        return found
 
 
 def today_for(organization: Organization) -> datetime.date:
@@ -456,7 +660,8 @@ def _read_form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | N
 def offers(
     organization: Organization, version: PolicyVersion, *, today: datetime.date | None = None
 ) -> list[Offer]:
-    """Every right the version promises, with its channels and the deadlines to expect."""
+    """Every right the version promises, with its channels and the deadlines to expect, then
+    the opt-outs the law gives where the policy declares the practice (``statutory_opt_outs``)."""
     today = today or today_for(organization)
     rights = version.rights.prefetch_related(
         Prefetch("channels", queryset=Channel.objects.order_by("position", "id"))
@@ -464,7 +669,9 @@ def offers(
     result = []
     for right in rights:
         channels = [c for c in right.channels.all() if c.kind in OTHER_CHANNELS and c.address]
-        result.append(Offer(right, channels, organization, version, today))
+        result.append(Offer(right.kind, right, channels, organization, version, today))
+    for kind in statutory_opt_outs(organization, version, on=today):
+        result.append(Offer(kind, None, [], organization, version, today))
     return result
 
 
@@ -505,7 +712,9 @@ def email_never_confirmed(request: PrivacyRequest) -> bool:
 
     if awaits_email(request):
         return True
-    return IntakeSubmission.objects.filter(request=request, verified_at__isnull=True).exists()
+    return IntakeSubmission.objects.filter(
+        request=request, confirmation_asked=True, verified_at__isnull=True
+    ).exists()
 
 
 def requester_status(request: PrivacyRequest, *, email_confirmed: bool = True) -> Promise | str:
@@ -586,6 +795,112 @@ def status_view(request: PrivacyRequest, *, email_confirmed: bool) -> StatusView
         asked=asked(request, decision),
         awaits_email=awaits_email(request),
     )
+
+
+# -- Appeals of a refusal, where the requester's state law gives one ------------------------------
+
+
+def attorney_general(residence: str) -> authorities.Authority | None:
+    """The Attorney General a resident of ``residence`` can turn to (``dsar.authorities``)."""
+    try:
+        found = authorities.complaint_authorities(residence)
+    except ValueError:
+        return None
+    return next((a for a in found if a.role == authorities.Role.ATTORNEY_GENERAL), None)
+
+
+@dataclass(frozen=True)
+class AppealRoute:
+    """What the status page of a refused request says about appealing it, from the appeal the
+    law of the requester's state gives (``requests.services.appeal_route``).
+
+    ``decide_by``: the date the organization must decide by if the requester appeals today, from
+    ``clock.decide`` as the appeal itself will be logged. ``period_read``: the statute's own
+    period was read (docs/us-state-laws.md); where it was not, dsar gives the organization the
+    shortest period of any state, and the page says the organization's date, not the law's.
+    ``open_until``: the end of the time to appeal (``appeal_open_until``); ``filed``: the appeal
+    already made, shown with its status and date instead of the form."""
+
+    law_name: str
+    period_read: bool
+    open_until: datetime.datetime | None
+    is_open: bool
+    decide_by: Answer | None
+    attorney_general: authorities.Authority | None
+    filed: PrivacyRequest | None = None
+    filed_label: Promise | str = ""
+    filed_answer: Answer | None = None
+
+    @property
+    def law_words(self) -> str:
+        return Answer(Basis.LAW, None, Law.US_STATE_PRIVACY, self.law_name).law_words
+
+
+def appeal_route(
+    request: PrivacyRequest, *, now: datetime.datetime | None = None
+) -> AppealRoute | None:
+    """The appeal of ``request`` as its status page shows it; None where the law of the
+    requester's residence gives none (California, a place without a state law, a request not
+    refused), so that the page says nothing about appeals."""
+    route = request_services.appeal_route(request)
+    if route is None:
+        return None
+    state_law, appeal = route
+    now = now or timezone.now()
+    organization = request.organization
+    ag = attorney_general(request.jurisdiction)
+    filed = request.appeals.select_related("organization", "right").order_by("received_at").first()
+    if filed is not None:
+        return AppealRoute(
+            law_name=state_law.name,
+            period_read=appeal.mark != "safe",
+            open_until=None,
+            is_open=False,
+            decide_by=None,
+            attorney_general=ag,
+            filed=filed,
+            filed_label=requester_status(filed),
+            filed_answer=answer_for(filed) if filed.is_open else None,
+        )
+    until = request_services.appeal_open_until(request)
+    is_open = until is not None and now <= until
+    decide_by = None
+    if is_open:
+        decision = clock.decide(
+            organization=organization,
+            right=None,
+            right_kind=RightKind.APPEAL,
+            jurisdiction=request.jurisdiction,
+            designated=False,
+            received_on=today_for(organization),
+        )
+        decide_by = answer(decision, None)
+    return AppealRoute(
+        law_name=state_law.name,
+        period_read=appeal.mark != "safe",
+        open_until=until,
+        is_open=is_open,
+        decide_by=decide_by,
+        attorney_general=ag,
+    )
+
+
+@dataclass(frozen=True)
+class AppealOf:
+    """The status page of an appeal: the refused request it appeals and, once the appeal is
+    denied, the Attorney General the requester can turn to (the state laws require the
+    organization to say how: e.g. Iowa Code §715D.3(3), Ky. Rev. Stat. §367.3615(4))."""
+
+    original: PrivacyRequest
+    attorney_general: authorities.Authority | None
+
+
+def appeal_of(request: PrivacyRequest) -> AppealOf | None:
+    original = request.appeal_of
+    if original is None:
+        return None
+    denied = request.status in (Status.DENIED, Status.PARTIALLY_FULFILLED)
+    return AppealOf(original, attorney_general(request.jurisdiction) if denied else None)
 
 
 # -- How the request will be verified: what the acknowledgement of receipt says --------------------

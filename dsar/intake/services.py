@@ -13,6 +13,13 @@ The life of a request sent through the form:
 3. The reminder sweep (``dsar.reminders``) closes requests never confirmed, through
    ``intake_close_unverified``; ``jobs.close_unverified`` does the same by hand.
 4. ``release_file`` puts a letter or data package on the status page.
+
+An opt-out takes a shorter path (``intake_opt_out``): no identity verification may be asked for
+it (Cal. Code Regs. tit. 11 §7060(b), §7027(e)), so it is logged and started at once, without a
+confirmation link, and the requester gets a receipt with the link to its status page. A form
+posted with the Global Privacy Control signal also logs an opt-out of sale and sharing for the
+person who sent it (``intake_receive``). An appeal of a refusal is filed from the status page
+(``intake_appeal``).
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -34,6 +41,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from dsar import jurisdictions
 from dsar.intake import files, selectors
 from dsar.intake.forms import KeptUpload, Upload, staff_message
 from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
@@ -51,15 +59,19 @@ from dsar.requests.models import (
 from dsar.requests.services import (
     TransitionError,
     request_acknowledge,
+    request_appeal,
     request_close,
     request_confirm_email,
+    request_log,
     request_log_awaiting_confirmation,
     request_note,
+    request_start,
 )
 
 logger = logging.getLogger(__name__)
 
-# Turns a path ("/o/img/verify/…") into an absolute URL: the view's request.build_absolute_uri.
+# Turns a path ("/o/img/verify/…") into an absolute URL on DSAR_SITE_URL (dsar.core.links), never
+# on the Host header of the request that asked for it.
 LinkMaker = Callable[[str], str]
 
 AUTHORIZATIONS = "intake/authorizations"
@@ -82,6 +94,10 @@ class NewRequest:
     subject_name: str = ""
     details: dict[str, str] | None = None
     message: str = ""
+    # What a Californian's request to know asks for (``AccessScope``), "" where not asked.
+    access_scope: str = ""
+    # Sent with the Global Privacy Control signal (``gpc.signal_sent``).
+    gpc: bool = False
 
 
 def _org_today(organization: Organization, now: datetime) -> Any:
@@ -163,6 +179,8 @@ def intake_submit(
             language=new.language,
             is_agent=new.is_agent,
             agent_name=new.name if new.is_agent else "",
+            access_scope=new.access_scope,
+            gpc=new.gpc,
             note=_("Follow the link emailed to the address given on the web form."),
             dependents=[submission],
         )
@@ -175,6 +193,150 @@ def intake_submit(
     transaction.on_commit(lambda: send_confirmation(submission, link_for=link_for, fresh=True))
     logger.info("intake: %s received through the web form", request.reference)
     return submission
+
+
+@sensitive_variables("new")
+@in_staff_language
+@transaction.atomic
+def intake_opt_out(
+    *,
+    new: NewRequest,
+    received_at: datetime,
+    link_for: LinkMaker,
+    policy_version: PolicyVersion | None = None,
+) -> IntakeSubmission:
+    """Log an opt-out (or California's limit) from the public form and act on it at once.
+
+    No identity verification may be required to opt out (Cal. Code Regs. tit. 11 §7060(b),
+    §7027(e); docs/legal-decisions.md, "US state rights"), and asking the requester to confirm
+    their address first would only delay it: ``request_log`` gives it its deadline (California:
+    15 business days, §7026(f)) with no identity to verify, ``request_start`` puts it in progress
+    the same moment, and the requester is emailed a receipt with the link to its status page.
+    A request for an opt-out the policy does not promise is flagged "right not promised" by
+    ``request_log``: the law gives it all the same.
+    """
+    if not RightKind(new.right_kind).is_opt_out:
+        raise ValueError(f"{new.right_kind} is not an opt-out")
+    request = request_log(
+        organization=new.organization,
+        right_kind=new.right_kind,
+        channel_kind=ChannelKind.WEB_FORM,
+        received_at=received_at,
+        requester_name=new.subject_name if new.is_agent else new.name,
+        requester_email=new.email,
+        jurisdiction=new.jurisdiction,
+        message=new.message,
+        actor=None,
+        actor_label=REQUESTER,
+        policy_version=policy_version,
+        language=new.language,
+        is_agent=new.is_agent,
+        agent_name=new.name if new.is_agent else "",
+        gpc=new.gpc,
+    )
+    submission = IntakeSubmission.objects.create(
+        request=request, confirmation_asked=False, verification_sent_at=None, verification_sends=0
+    )
+    request = request_start(request=request, actor=None)
+    if new.gpc:
+        _note_gpc(request)
+    submission.request = request
+    url = status_link(submission, link_for, now=received_at)
+    context = _email_context(submission, status_url=url)
+    transaction.on_commit(lambda: _send_receipt("intake_opt_out", request, context))
+    logger.info("intake: opt-out %s received through the web form", request.reference)
+    return submission
+
+
+def _note_gpc(request: PrivacyRequest) -> None:
+    """Say on the request's trail that the browser's Global Privacy Control signal made it,
+    and whether the law of the requester's state requires honouring it (``uoom_required``):
+    dsar honours it everywhere (docs/legal-decisions.md, "US state rights")."""
+    text = _(
+        "Sent with the Global Privacy Control signal (Sec-GPC: 1) of the requester's browser: "
+        "a request to opt out of the sale and sharing of their personal information."
+    )
+    if request.jurisdiction and jurisdictions.uoom_required(
+        request.jurisdiction, on=request.received_on
+    ):
+        text += " " + _(
+            "The law of the requester's state requires honouring it as a valid opt-out (a "
+            "universal opt-out mechanism)."
+        )
+    request_note(request=request, actor=None, text=text)
+
+
+def _send_receipt(name: str, request: PrivacyRequest, context: dict[str, Any]) -> None:
+    """Send a receipt that acknowledges receipt (what was received, how it is handled, by when:
+    Cal. Code Regs. tit. 11 §7021(a) asks no less of the other requests)."""
+    if send_to_requester(name, request, context) and request.acknowledged_at is None:
+        _acknowledged(request, how=_("the receipt emailed on receipt through the web form"))
+
+
+def gpc_opt_out(new: NewRequest) -> NewRequest | None:
+    """The opt-out of sale and sharing a form posted with the Global Privacy Control signal
+    adds for the person who sent it, or None where their own request already is that opt-out
+    (which is then marked as sent with the signal).
+
+    The signal is the preference of whoever uses the browser: an agent acting for someone else
+    opts out for themselves, under their own name and address, where they live not being asked
+    (the residence given is the other person's)."""
+    if new.right_kind == RightKind.OPT_OUT_SALE and not new.is_agent:
+        return None
+    return NewRequest(
+        organization=new.organization,
+        right_kind=RightKind.OPT_OUT_SALE,
+        name=new.name,
+        email=new.email,
+        jurisdiction="" if new.is_agent else new.jurisdiction,
+        language=new.language,
+        gpc=True,
+    )
+
+
+@sensitive_variables("new", "upload", "kept")
+@transaction.atomic
+def intake_receive(
+    *,
+    new: NewRequest,
+    received_at: datetime,
+    link_for: LinkMaker,
+    upload: Upload | None = None,
+    kept: KeptUpload | None = None,
+    policy_version: PolicyVersion | None = None,
+    gpc: bool = False,
+) -> list[IntakeSubmission]:
+    """Log what one post of the public form asks: the right chosen (an opt-out acted on at once,
+    any other right waiting for the email confirmation), and, when the browser sent the Global
+    Privacy Control signal (``gpc``), an opt-out of sale and sharing for the person who sent it
+    (``gpc_opt_out``), handled at once. Returns the submissions, the chosen right's first."""
+    extra = gpc_opt_out(new) if gpc else None
+    if gpc and extra is None:
+        new = replace(new, gpc=True)
+    if RightKind(new.right_kind).is_opt_out:
+        found = [
+            intake_opt_out(
+                new=new, received_at=received_at, link_for=link_for, policy_version=policy_version
+            )
+        ]
+    else:
+        found = [
+            intake_submit(
+                new=new,
+                received_at=received_at,
+                link_for=link_for,
+                upload=upload,
+                kept=kept,
+                policy_version=policy_version,
+            )
+        ]
+    if extra is not None:
+        found.append(
+            intake_opt_out(
+                new=extra, received_at=received_at, link_for=link_for, policy_version=policy_version
+            )
+        )
+    return found
 
 
 def confirmation_link(submission: IntakeSubmission, link_for: LinkMaker) -> str:
@@ -238,15 +400,16 @@ def send_confirmation(
 
 
 @in_staff_language
-def _acknowledged(request: PrivacyRequest) -> None:
+def _acknowledged(request: PrivacyRequest, *, how: str = "") -> None:
     """The first confirmation email acknowledges receipt (§7021(a)): it says what was received,
-    how it will be processed and verified, and when to expect an answer."""
+    how it will be processed and verified, and when to expect an answer. So does the receipt of
+    an opt-out or an appeal (``how``)."""
     with contextlib.suppress(TransitionError):  # acknowledged meanwhile (a racing resend)
         request_acknowledge(
             request=request,
             actor=None,
             actor_label="system",
-            how=_("the acknowledgement email sent on receipt through the web form"),
+            how=how or _("the acknowledgement email sent on receipt through the web form"),
         )
 
 
@@ -316,6 +479,43 @@ def intake_confirm(
     return submission, url
 
 
+# -- Appeals ---------------------------------------------------------------------------------------
+
+
+@sensitive_variables("message")
+@in_staff_language
+@transaction.atomic
+def intake_appeal(
+    *, submission: IntakeSubmission, message: str, now: datetime, link_for: LinkMaker
+) -> IntakeSubmission:
+    """File the requester's appeal of a refusal from its status page.
+
+    ``request_appeal`` decides whether it may be appealed (the state's law gives an appeal, once,
+    within ``DSAR_APPEAL_WINDOW_DAYS``; TransitionError otherwise) and logs the appeal as a
+    request of its own with the state's deadline. The appeal gets a submission of its own, never
+    asked for a confirmation: the status page it came from is reached only through a link sent
+    to the requester's address. Its receipt, with the link to its own status page, is emailed.
+    """
+    appeal = request_appeal(
+        request=submission.request,
+        received_at=now,
+        message=message,
+        channel_kind=ChannelKind.WEB_FORM,
+        actor_label=REQUESTER,
+    )
+    filed = IntakeSubmission.objects.create(
+        request=appeal, confirmation_asked=False, verification_sent_at=None, verification_sends=0
+    )
+    filed.request = appeal
+    url = status_link(filed, link_for, now=now)
+    context = _email_context(filed, status_url=url, original=submission.request)
+    transaction.on_commit(lambda: _send_receipt("intake_appeal", appeal, context))
+    logger.info(
+        "intake: %s appeals %s from the status page", appeal.reference, submission.request.reference
+    )
+    return filed
+
+
 # -- Closing unconfirmed requests ------------------------------------------------------------------
 
 
@@ -334,9 +534,9 @@ def intake_close_unverified(
     request = request_close(
         request=request, actor=None, as_status=Status.CLOSED_UNVERIFIABLE, note=note
     )
-    IntakeSubmission.objects.filter(request=request, verified_at__isnull=True).update(
-        closed_unverified_at=now or timezone.now()
-    )
+    IntakeSubmission.objects.filter(
+        request=request, confirmation_asked=True, verified_at__isnull=True
+    ).update(closed_unverified_at=now or timezone.now())
     return request
 
 
@@ -367,7 +567,8 @@ def intake_resend(
 ) -> int:
     """Email again what the requester needs: a fresh confirmation link for each unconfirmed open
     request of this address (or of ``submission``), a new status link for each confirmed one.
-    Returns the number of emails; the caller shows the same page whatever it is."""
+    Returns the number of emails; the caller shows the same page whatever it is. An opt-out or
+    an appeal, never asked for a confirmation, gets a new status link."""
     if submission is not None:
         found: Iterable[IntakeSubmission] = _open_submissions(
             organization, submission.request.requester_email
@@ -376,7 +577,7 @@ def intake_resend(
         found = _open_submissions(organization, email).order_by("-created_at")[:limit]
     sent = 0
     for item in found:
-        if item.verified_at is None:
+        if item.awaits_confirmation:
             IntakeSubmission.objects.filter(pk=item.pk).update(
                 verification_sent_at=now, verification_sends=item.verification_sends + 1
             )

@@ -1,15 +1,18 @@
-"""The public pages: the request form, the confirmation link, the status page and its downloads.
+"""The public pages: the request form, the confirmation link, the status page and its downloads,
+the appeal of a refusal, and the Global Privacy Control support resource.
 
 No page takes personal data in its URL: the form posts, the confirmation link carries a
 submission number and an HMAC, the status link a random token. Pages that carry a secret in
 their URL are never cached and send no Referer to other sites. Log lines name references, never
-people.
+people. Every page of an organization notes a browser's Global Privacy Control signal
+(``gpc.record``) and says that it was received.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -28,14 +31,17 @@ from django.utils.cache import patch_cache_control
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dsar.intake import files, selectors, theme, throttle
+from dsar.core.links import link_maker
+from dsar.intake import files, gpc, selectors, theme, throttle
 from dsar.intake.forms import (
     ActingFor,
+    AppealForm,
     KeptUpload,
     RequestForm,
     ResendForm,
@@ -46,9 +52,10 @@ from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
 from dsar.intake.services import (
     AlreadyConfirmed,
     NewRequest,
+    intake_appeal,
     intake_confirm,
+    intake_receive,
     intake_resend,
-    intake_submit,
     keep_upload,
 )
 from dsar.intake.tokens import (
@@ -60,11 +67,14 @@ from dsar.intake.tokens import (
 )
 from dsar.organizations.models import Organization
 from dsar.policies.models import PolicyVersion
-from dsar.requests import channel_rules
 from dsar.requests.services import TransitionError
 
 logger = logging.getLogger(__name__)
 
+ERROR_NOT_APPEALABLE = _(
+    "This request can no longer be appealed: it was appealed already, or the time to appeal has "
+    "ended."
+)
 DONE_COOKIE = "dsar_intake_sent"
 DONE_SALT = "dsar.intake.sent"
 DONE_MAX_AGE = 60 * 60
@@ -95,15 +105,20 @@ def _page(
     context = {
         "organization": organization,
         "theme_version": theme.theme_for(organization.primary_colour).accent[1:],
+        "gpc_signal": gpc.signal_sent(request),
         **context,
     }
-    return apply_policy(render(request, template, context, status=status))
+    response = render(request, template, context, status=status)
+    gpc.record(request, response, organization)
+    return apply_policy(response)
 
 
-def _set_done_cookie(response: HttpResponse, submission: IntakeSubmission) -> None:
+def _set_done_cookie(response: HttpResponse, submissions: list[IntakeSubmission]) -> None:
+    """The submissions of the post, for the sent page: the chosen right's, then the opt-out the
+    Global Privacy Control signal added."""
     response.set_signed_cookie(
         DONE_COOKIE,
-        str(submission.pk),
+        ",".join(str(submission.pk) for submission in submissions),
         salt=DONE_SALT,
         max_age=DONE_MAX_AGE,
         httponly=True,
@@ -113,18 +128,24 @@ def _set_done_cookie(response: HttpResponse, submission: IntakeSubmission) -> No
     )
 
 
-def _done_submission(request: HttpRequest, organization: Organization) -> IntakeSubmission | None:
+def _done_submissions(request: HttpRequest, organization: Organization) -> list[IntakeSubmission]:
     try:
-        pk = request.get_signed_cookie(DONE_COOKIE, salt=DONE_SALT, max_age=DONE_MAX_AGE)
+        value = request.get_signed_cookie(DONE_COOKIE, salt=DONE_SALT, max_age=DONE_MAX_AGE)
     except (KeyError, signing.BadSignature):
-        return None
-    return (
-        IntakeSubmission.objects.select_related(
+        return []
+    pks = [int(pk) for pk in value.split(",") if pk.isdigit()][:2]
+    found = {
+        submission.pk: submission
+        for submission in IntakeSubmission.objects.select_related(
             "request", "request__organization", "request__right"
-        )
-        .filter(pk=pk, request__organization=organization)
-        .first()
-    )
+        ).filter(pk__in=pks, request__organization=organization)
+    }
+    return [found[pk] for pk in pks if pk in found]
+
+
+def _done_submission(request: HttpRequest, organization: Organization) -> IntakeSubmission | None:
+    found = _done_submissions(request, organization)
+    return found[0] if found else None
 
 
 # -- The form --------------------------------------------------------------------------------------
@@ -156,12 +177,12 @@ def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
         context = {"channels": _all_channels(selectors.offers(organization, version))}
         return _private(_page(request, organization, "intake/form_off.html", context))
     # A post is checked against the kinds alone; the page's details are read only to show it.
-    kinds = list(channel_rules.rules_for(version).kinds)
+    kinds = selectors.form_kinds(organization, version, on=selectors.today_for(organization))
     if request.method != "POST":
-        form = RequestForm(right_kinds=kinds)
+        form = RequestForm(right_kinds=kinds, organization=organization)
         return _form_page(request, organization, version, form)
 
-    form = RequestForm(request.POST, request.FILES, right_kinds=kinds)
+    form = RequestForm(request.POST, request.FILES, right_kinds=kinds, organization=organization)
     ip = throttle.network_key(throttle.client_ip(request))
     if not throttle.hit("submit_ip", ip):
         logger.warning("intake: submission rate limit reached for a network (org %s)", slug)
@@ -171,7 +192,7 @@ def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("intake:done", slug=slug)
     if not form.is_valid():
         kept = form.kept
-        if form.upload is not None:
+        if form.upload is not None and not form.is_opt_out:
             kept = keep_upload(form.upload)
         return _form_page(request, organization, version, form, kept=kept)
     data = form.cleaned_data
@@ -179,7 +200,9 @@ def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
         logger.warning("intake: submission rate limit reached for an address (org %s)", slug)
         return _form_page(request, organization, version, form, kept=form.kept, rate_limited=True)
     is_agent = data["acting_for"] == ActingFor.AGENT
-    submission = intake_submit(
+    # An opt-out asks for nothing but who asks and where they live: no document, no details.
+    upload_wanted = is_agent and not form.is_opt_out
+    submissions = intake_receive(
         new=NewRequest(
             organization=organization,
             right_kind=data["right"],
@@ -189,17 +212,20 @@ def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
             language=(get_language() or settings.LANGUAGE_CODE)[:8],
             is_agent=is_agent,
             subject_name=data["subject_name"] if is_agent else "",
-            details=form.details(),
-            message=data["message"],
+            details={} if form.is_opt_out else form.details(),
+            message=form.kept_message(),
+            access_scope=form.chosen_access_scope(),
         ),
         received_at=received_at,
-        link_for=request.build_absolute_uri,
-        upload=form.upload if is_agent else None,
-        kept=form.kept if is_agent else None,
+        link_for=link_maker(request),
+        upload=form.upload if upload_wanted else None,
+        kept=form.kept if upload_wanted else None,
         policy_version=version,
+        gpc=gpc.signal_sent(request),
     )
     response = redirect("intake:done", slug=slug)
-    _set_done_cookie(response, submission)
+    _set_done_cookie(response, submissions)
+    gpc.record(request, response, organization)
     return response
 
 
@@ -218,13 +244,20 @@ def _form_page(
         "acting_for": "id_acting_for_0",
         "portability_format": "id_portability_format_0",
         "portability_recipient": "id_portability_recipient_0",
+        "access_scope": "id_access_scope_0",
     }
     errors = error_summary(form, first_ids) if form.is_bound and not rate_limited else []
     selected = form["right"].value() if form.is_bound else None
     channels = _all_channels(offers)
+    kinds = {offer.kind for offer in offers}
     context = {
         "form": form,
         "offers": offers,
+        "policy_offers": [offer for offer in offers if not offer.by_law],
+        "law_offers": [offer for offer in offers if offer.by_law],
+        "any_opt_out": any(offer.is_opt_out for offer in offers),
+        "asks_access_scope": "access" in kinds
+        and selectors.asks_access_scope(organization, "access", "US-CA"),
         "selected_right": selected,
         "errors": errors,
         "kept": kept,
@@ -247,8 +280,11 @@ def _all_channels(offers: list[selectors.Offer]) -> list[Any]:
 
 @require_safe
 def done(request: HttpRequest, slug: str) -> HttpResponse:
+    """The sent page: the reference and the date to expect; for an opt-out, that it is being
+    acted on; and the opt-out a Global Privacy Control signal added, with its own reference."""
     organization = _organization(slug)
-    submission = _done_submission(request, organization)
+    submissions = _done_submissions(request, organization)
+    submission = submissions[0] if submissions else None
     context: dict[str, Any] = {
         "submission": submission,
         "request_": submission.request if submission else None,
@@ -256,6 +292,11 @@ def done(request: HttpRequest, slug: str) -> HttpResponse:
     if submission is not None:
         context["answer"] = selectors.answer_for(submission.request)
         context["link_hours"] = confirmation_tokens.max_age() // 3600
+        context["acted_on"] = not submission.confirmation_asked
+    if len(submissions) > 1:
+        extra = submissions[1].request
+        context["gpc_request"] = extra
+        context["gpc_answer"] = selectors.answer_for(extra)
     return _private(_page(request, organization, "intake/done.html", context))
 
 
@@ -291,7 +332,7 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
         email=email,
         submission=submission,
         now=timezone.now(),
-        link_for=request.build_absolute_uri,
+        link_for=link_maker(request),
     )
     return _private(_page(request, organization, "intake/resend_sent.html", {}))
 
@@ -326,11 +367,12 @@ def confirm(request: HttpRequest, slug: str, uidb64: str, token: str) -> HttpRes
         return _private(_page(request, organization, "intake/confirm.html", context))
     try:
         _submission, url = intake_confirm(
-            submission=submission, now=timezone.now(), link_for=request.build_absolute_uri
+            submission=submission, now=timezone.now(), link_for=link_maker(request)
         )
     except (AlreadyConfirmed, TransitionError):
         return _private(_page(request, organization, "intake/confirm_invalid.html", {}))
-    return _private(HttpResponseRedirect(url))
+    # The page itself, on this site: the URL's origin is the emails' (DSAR_SITE_URL).
+    return _private(HttpResponseRedirect(urlsplit(url).path))
 
 
 # -- Status page and downloads ---------------------------------------------------------------------
@@ -362,6 +404,19 @@ def status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if link is None:
         return _private(_page(request, organization, "intake/status_invalid.html", {}, status=404))
     StatusLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return _status_page(request, organization, link, token, AppealForm())
+
+
+def _status_page(
+    request: HttpRequest,
+    organization: Organization,
+    link: StatusLink,
+    token: str,
+    appeal_form: AppealForm,
+    *,
+    appeal_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     privacy_request = link.submission.request
     released = [
         (item, _download_url(organization, item, link.token_hash))
@@ -371,12 +426,46 @@ def status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         "submission": link.submission,
         "request_": privacy_request,
         "view": selectors.status_view(
-            privacy_request, email_confirmed=link.submission.verified_at is not None
+            privacy_request, email_confirmed=not link.submission.awaits_confirmation
         ),
         "released": released,
         "download_minutes": download_max_age() // 60,
+        "appeal": selectors.appeal_route(privacy_request),
+        "appeal_of": selectors.appeal_of(privacy_request),
+        "appeal_form": appeal_form,
+        "appeal_error": appeal_error,
+        "errors": error_summary(appeal_form, {}) if appeal_form.is_bound else [],
+        "token": token,
     }
-    return _private(_page(request, organization, "intake/status.html", context))
+    return _private(_page(request, organization, "intake/status.html", context, status=status))
+
+
+@sensitive_post_parameters()
+@require_POST
+def appeal(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """File the appeal of a refusal from its status page (CSRF-protected like every post; the
+    request is the status link's), then show the page again with the appeal on it."""
+    organization = _organization(slug)
+    link = _status_link(organization, token)
+    if link is None:
+        return _private(_page(request, organization, "intake/status_invalid.html", {}, status=404))
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, organization, link, token, form, status=400)
+    try:
+        intake_appeal(
+            submission=link.submission,
+            message=form.cleaned_data["message"],
+            now=timezone.now(),
+            link_for=link_maker(request),
+        )
+    except TransitionError:
+        # Appealed already (a second tab), or the time to appeal ended since the page was shown.
+        message = str(ERROR_NOT_APPEALABLE)
+        return _status_page(
+            request, organization, link, token, AppealForm(), appeal_error=message, status=409
+        )
+    return _private(HttpResponseRedirect(reverse("intake:status", args=[slug, token])))
 
 
 def _download_url(organization: Organization, item: selectors.Released, token_hash: str) -> str:
@@ -411,7 +500,10 @@ def _released_file(organization: Organization, value: dict[str, Any]) -> FileRes
     if released is None or not _linked(released.request_id, value):
         return None
     try:
-        handle = files.open_private(released.path)
+        # Checked against the SHA-256 recorded when it was released: an altered file is refused.
+        handle = files.open_verified(released.path, released.sha256, what=f"released {released.pk}")
+    except files.TamperedFileError:
+        return None  # logged by the storage
     except (OSError, ValueError):
         logger.error("intake: released file %s is missing from private storage", released.pk)
         return None
@@ -476,8 +568,12 @@ def authorization(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request__organization=organization,
     )
     try:
-        handle = files.open_private(submission.authorization_path)
-    except (OSError, ValueError):
+        handle = files.open_verified(
+            submission.authorization_path,
+            submission.authorization_sha256,
+            what=f"authorization {submission.pk}",
+        )
+    except (OSError, ValueError, files.TamperedFileError):
         raise Http404 from None
     extension = files.EXTENSIONS.get(submission.authorization_type, ".bin")
     response = FileResponse(
@@ -533,3 +629,12 @@ def logo(request: HttpRequest, slug: str) -> HttpResponse:
 
 def form_url(slug: str) -> str:
     return reverse("intake:form", kwargs={"slug": slug})
+
+
+# -- Global Privacy Control ------------------------------------------------------------------------
+
+
+@require_safe
+def gpc_support(request: HttpRequest) -> HttpResponse:
+    """``/.well-known/gpc.json``: dsar honours the Global Privacy Control signal."""
+    return gpc.support_resource()

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 DELETE_EXPIRED = (
     "dsar.intake.housekeeping.delete_expired",
     "dsar.letters.housekeeping.delete_expired",
+    "dsar.api.housekeeping.delete_expired",
 )
 #: Called when a request's personal data is purged: delete its files (uploads, letters).
 PURGE_FILES = (
@@ -35,6 +36,9 @@ PURGE_FILES = (
 VERIFICATION_URL = "dsar.intake.verification.verification_url"
 #: ``close_unverified(*, request, note) -> PrivacyRequest``: intake's own closure, if it has one.
 CLOSE_UNVERIFIED = "dsar.intake.services.intake_close_unverified"
+#: ``hook(*, run, now)``: called in the sweep's transaction with the staff reminders just recorded
+#: under ``run`` (webhooks queue ``request.due_soon`` and ``request.overdue`` there, once each).
+REMINDERS_RECORDED = ("dsar.webhooks.services.queue_reminder_deliveries",)
 
 
 class MissingHook(ImproperlyConfigured):
@@ -42,7 +46,7 @@ class MissingHook(ImproperlyConfigured):
 
 
 def all_configured() -> tuple[str, ...]:
-    return (*DELETE_EXPIRED, *PURGE_FILES, VERIFICATION_URL, CLOSE_UNVERIFIED)
+    return (*DELETE_EXPIRED, *PURGE_FILES, VERIFICATION_URL, CLOSE_UNVERIFIED, *REMINDERS_RECORDED)
 
 
 def lookup(path: str) -> Callable[..., Any] | None:
@@ -110,3 +114,12 @@ def purge_files(request: PrivacyRequest) -> list[str]:
     for _path, hook in hooks:
         hook(request)
     return [path for path, _hook in hooks]
+
+
+def reminders_recorded(*, run: Any, now: Any) -> None:
+    """Run every ``REMINDERS_RECORDED`` hook, in the caller's transaction; a missing one is
+    logged (``find``) and skipped, so the reminders themselves still go out."""
+    for path in REMINDERS_RECORDED:
+        hook = find(path)
+        if hook is not None:
+            hook(run=run, now=now)

@@ -29,6 +29,7 @@ from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dsar.ops.jobs import timed_job
 from dsar.reminders import claims, delivery, hooks, services
 from dsar.reminders.conf import ReminderSettings, reminder_settings
 from dsar.requests.models import PrivacyRequest
@@ -71,6 +72,8 @@ def _record_due(run: uuid.UUID, conf: ReminderSettings) -> dict[str, int]:
             hour=conf.reminder_hour,
         )
         emails = claims.build_staff_notifications(run=run, now=now) if recorded else 0
+        if recorded:
+            hooks.reminders_recorded(run=run, now=now)
         return recorded, emails
 
     recorded, emails = _retrying(staff)
@@ -89,6 +92,7 @@ def _record_due(run: uuid.UUID, conf: ReminderSettings) -> dict[str, int]:
     return {"reminders": recorded, "staff_emails": emails, "nudges": nudges, "closed": closed}
 
 
+@timed_job("reminder_sweep")  # its runs and durations, for /metrics
 def send_due_reminders() -> dict[str, Any]:
     """The sweep: record what is due, then send the outbox. Returns counts (no personal data)."""
     conf = reminder_settings()
@@ -110,6 +114,7 @@ def preview_due_reminders() -> list[EmailMultiAlternatives]:
     return previews
 
 
+@timed_job("daily_digests")
 def send_daily_digests() -> dict[str, Any]:
     """Record the daily digests now due (once per person, organization and local day) and send."""
     conf = reminder_settings()
@@ -128,6 +133,7 @@ def purgeable(conf: ReminderSettings | None = None) -> Any:
     )
 
 
+@timed_job("housekeeping")
 def housekeeping() -> dict[str, Any]:
     """Purge personal data past retention (one transaction per request), then delete expired
     download links and uploads through the hooks of intake and letters, and expired sessions:

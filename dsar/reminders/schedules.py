@@ -12,6 +12,7 @@ day) is decided inside the jobs, per organization, so one hourly schedule serves
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,15 +69,18 @@ SCHEDULES = (
 )
 
 
-def ensure_schedules(schedule_model: Any = None) -> list[tuple[str, str]]:
+def ensure_schedules(
+    schedule_model: Any = None, specs: Sequence[Spec] = SCHEDULES
+) -> list[tuple[str, str]]:
     """Create or update the schedules; returns (name, "created" | "updated" | "unchanged").
 
     ``schedule_model`` is the historical model inside a migration, else django_q's own.
+    ``specs`` are this app's schedules unless another app passes its own (webhooks, DRP).
     """
     schedule_model = schedule_model or Schedule
     now = timezone.now()
     outcome = []
-    for spec in SCHEDULES:
+    for spec in specs:
         wanted = {
             "func": spec.func,
             "schedule_type": spec.schedule_type,

@@ -1,6 +1,7 @@
 /* Progressive enhancement of the request form; everything works without it.
    - The error summary takes the focus, and its links focus their field.
-   - Only the fields of the chosen right, and the agent's fields when acting for someone, show. */
+   - Only the fields of the chosen right (and residence, where they depend on it), and the
+     agent's fields when acting for someone, show; an opt-out needs none of the rest. */
 (function () {
   "use strict";
   function ready(fn) {
@@ -29,8 +30,17 @@
     }
     function update() {
       var right = checked("right");
+      var chosen = form.querySelector("input[name='right']:checked");
+      var optOut = !!(chosen && chosen.hasAttribute("data-opt-out"));
+      var residenceField = form.querySelector("select[name='residence']");
+      var residence = residenceField ? residenceField.value : "";
       form.querySelectorAll("[data-right]").forEach(function (group) {
-        group.hidden = group.getAttribute("data-right") !== right;
+        var where = group.getAttribute("data-residence");
+        group.hidden = group.getAttribute("data-right") !== right ||
+          (where !== null && where !== residence);
+      });
+      form.querySelectorAll("[data-unless-opt-out]").forEach(function (group) {
+        group.hidden = optOut;
       });
       var agent = checked("acting_for") === "agent";
       form.querySelectorAll("[data-when-agent]").forEach(function (group) {

@@ -61,6 +61,11 @@ WORKED_ON = ("Being worked on", "in progress")
 
 @pytest.fixture(scope="session")
 def axe_path() -> Path:
+    return find_axe()
+
+
+def find_axe() -> Path:
+    """axe-core's script: AXE_CORE_PATH, or the npm package (installed here if npm is)."""
     configured = os.environ.get("AXE_CORE_PATH")
     path = Path(configured) if configured else NODE / "node_modules" / "axe-core" / "axe.min.js"
     if not path.exists() and not configured and shutil.which("npm"):
@@ -79,7 +84,9 @@ def axe_path() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings: Any, tmp_path: Path) -> None:
+def _setup(settings: Any, tmp_path: Path, live_server: Any) -> None:
+    # Links in emails start with the public origin (dsar.core.links): here, the live server.
+    settings.DSAR_SITE_URL = live_server.url
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     settings.DSAR_INTAKE_RATE_LIMITS_ENABLED = False
@@ -98,6 +105,11 @@ def img(transactional_db: None) -> None:
 @pytest.fixture
 def csp_violations(page: Page) -> Iterator[list[str]]:
     """Console errors of the page that report a content security policy violation."""
+    yield watch_csp(page)
+
+
+def watch_csp(page: Page) -> list[str]:
+    """The list the page's content security policy violations are added to, as they happen."""
     found: list[str] = []
     page.on(
         "console",
@@ -107,7 +119,7 @@ def csp_violations(page: Page) -> Iterator[list[str]]:
             else None
         ),
     )
-    yield found
+    return found
 
 
 def run_axe(page: Page, axe_path: Path) -> list[dict[str, Any]]:

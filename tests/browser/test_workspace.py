@@ -17,6 +17,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from dsar.organizations.models import Organization
+from dsar.requests import services
 from dsar.requests.models import PrivacyRequest, Status
 from tests.browser.conftest import sign_in
 
@@ -125,3 +127,43 @@ def test_a_search_for_a_requester_keeps_their_name_out_of_the_address(live_serve
     page.locator("#result_list").get_by_role("link", name=privacy_request.reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(privacy_request.reference)
     assert "Rita" not in page.url
+
+
+def test_a_handler_verifies_a_californians_request_to_the_level_the_law_asks(
+    live_server, page, alice
+):
+    """A request to know specific pieces (Cal. Code Regs. tit. 11 §7062(c)): the page says what
+    the law asks; ticking the data points and recording the declaration reaches it."""
+    img = Organization.objects.get(slug="img")
+    img.data_points = ["email address", "postal address", "telephone number"]
+    img.save(update_fields=["data_points"])
+    privacy_request = services.request_log(
+        organization=img,
+        right_kind="access",
+        channel_kind="email",
+        received_at=timezone.now() - dt.timedelta(hours=2),
+        requester_name="Carla Coast",
+        requester_email="carla@example.com",
+        jurisdiction="US-CA",
+    )
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/staff/requests/privacyrequest/{privacy_request.pk}/change/")
+    level = page.locator(".verification-level")
+    expect(level).to_contain_text("§7062(c): 3 data points (0 so far) and a signed declaration")
+
+    match = page.locator("details.action-match_data_points")
+    match.locator("summary").click()
+    for point in ("email address", "postal address", "telephone number"):
+        match.get_by_label(point).check()
+    match.get_by_label("Matched against what?").fill("the account record")
+    match.get_by_role("button", name="Record matched data points").click()
+    expect(page.locator(".messagelist")).to_contain_text("Record matched data points: done")
+    expect(level).to_contain_text("3 data points (3 so far)")
+    expect(page.locator("details.action-match_data_points")).to_have_count(0)
+
+    declaration = page.locator("details.action-record_declaration")
+    declaration.locator("summary").click()
+    declaration.get_by_role("button", name="Record the signed declaration").click()
+    expect(page.locator(".verification-missing")).to_have_text("nothing: the level is reached")
+    expect(page.locator("ol.timeline > li")).to_have_count(3)
+    expect(page.locator("ol.timeline > li").nth(1)).to_contain_text("Data points matched")

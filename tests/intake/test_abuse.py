@@ -97,6 +97,7 @@ def test_an_ipv6_subscriber_is_one_network(img, submit, settings):
 def test_behind_a_proxy_the_client_address_comes_from_its_header(img, submit, settings):
     settings.DSAR_INTAKE_RATE_LIMITS = {"submit_ip": (1, 3600)}
     settings.DSAR_INTAKE_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.DSAR_TRUSTED_PROXIES = ["10.0.0.0/8"]  # read from the proxy only (tests/security)
     a = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.1")
     b = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.2")
 

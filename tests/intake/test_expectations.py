@@ -37,13 +37,19 @@ def lines(html: str, kind: str) -> list[str]:
 
 
 # Received on Monday 2 March 2026 (the frozen clock). The GDPR's month: 2 April; the CCPA's and
-# the state laws' 45 days: 16 April; PIPEDA's 30 days: 1 April; the LGPD's 15 days: 17 March; the
-# organization's own date (14 days, DSAR_DEFAULT_TARGET_DAYS): 16 March.
+# the state laws' 45 days: 16 April, but Iowa's own 90 days (Iowa Code §715D.3(2)): 31 May;
+# PIPEDA's 30 days: 1 April; the LGPD's 15 days: 17 March; the organization's own date (14 days,
+# DSAR_DEFAULT_TARGET_DAYS): 16 March.
+STATES_AND_IOWA = [
+    "US states with their own privacy law except Iowa: by 16 April 2026 under the privacy law of "
+    "your state",
+    "Iowa: by 31 May 2026 under the Iowa Consumer Data Protection Act",
+]
 LAWS_THEN_ORGANIZATION = [
     "EU/EEA: by 2 April 2026 under the GDPR",
     "United Kingdom: by 2 April 2026 under the UK GDPR",
     "California: by 16 April 2026 under the California Consumer Privacy Act",
-    "US states with their own privacy law: by 16 April 2026 under the privacy law of your state",
+    *STATES_AND_IOWA,
     "Other US states, elsewhere: {name} sets the date: by 16 March 2026",
     "Canada: by 1 April 2026 under PIPEDA, Canada's privacy law",
     "Brazil: by 17 March 2026 under the LGPD, Brazil's data protection law",
@@ -64,8 +70,7 @@ EXPECTED = {
         "EU/EEA: by 2 April 2026 under the GDPR",
         "United Kingdom: by 2 April 2026 under the UK GDPR",
         "California: by 16 April 2026 under the California Consumer Privacy Act",
-        "US states with their own privacy law: by 16 April 2026 under the privacy law of your "
-        "state",
+        *STATES_AND_IOWA,
         "Other US states, Canada, Brazil, elsewhere: iMT sets the date: by 16 March 2026",
     ],
     "ims-consulting": [line.format(name="IMS Consulting") for line in LAWS_THEN_ORGANIZATION],
@@ -199,8 +204,10 @@ def test_the_lines_speak_spanish(img, client):
         "Reino Unido: a más tardar el 2 de abril de 2026, según el RGPD del Reino Unido",
         "California: a más tardar el 16 de abril de 2026, según la Ley de Privacidad del "
         "Consumidor de California",
-        "Estados de EE. UU. con ley de privacidad propia: a más tardar el 16 de abril de 2026, "
-        "según la ley de privacidad de su estado",
+        "Estados de EE. UU. con ley de privacidad propia salvo Iowa: a más tardar el 16 de abril "
+        "de 2026, según la ley de privacidad de su estado",
+        "Iowa: a más tardar el 31 de mayo de 2026, según la ley «Iowa Consumer Data Protection "
+        "Act»",
         "Otros estados de EE. UU., otro lugar: imgwg Communications fija la fecha: a más tardar "
         "el 16 de marzo de 2026",
         "Canadá: a más tardar el 1 de abril de 2026, según la PIPEDA, la ley de privacidad de "

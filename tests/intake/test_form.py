@@ -23,14 +23,24 @@ def radios(html: str, name: str) -> list[str]:
     return re.findall(rf'<input type="radio" name="{name}" value="([^"]+)"', html)
 
 
+OPT_OUTS = {"opt_out_sale", "opt_out_targeted_ads", "opt_out_profiling", "limit_sensitive"}
+
+
 @pytest.mark.parametrize("slug", SLUGS)
-def test_it_offers_exactly_the_rights_the_policy_in_force_promises(seeds, client, slug):
+def test_it_offers_the_rights_the_policy_in_force_promises_then_the_laws_opt_outs(
+    seeds, client, slug
+):
+    """The policy's rights, in its order; after them only opt-outs the law gives (which ones
+    follows from what the policy declares: tests/intake/test_opt_outs.py)."""
     organization = seeds[slug]
     version = organization.policy_in_force()
+    promised = list(version.rights.values_list("kind", flat=True))
 
     html = client.get(f"/o/{slug}/request/").content.decode()
 
-    assert radios(html, "right") == list(version.rights.values_list("kind", flat=True))
+    offered = radios(html, "right")
+    assert offered[: len(promised)] == promised
+    assert set(offered[len(promised) :]) <= OPT_OUTS - set(promised)
     for right in version.rights.all():
         assert policy_html(right.clause) in html  # its Markdown rendered (imservicecenter)
         for item in right.requires:

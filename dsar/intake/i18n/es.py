@@ -685,4 +685,249 @@ ES: dict[str, str] = {
     "%(ref)s from the same requester is still open.": (
         "%(ref)s, del mismo solicitante, sigue abierta."
     ),
+    # -- US state rights on the public side: opt-outs, Global Privacy Control, appeals ----------
+    # dsar/policies/models.py: the rights, as the form and the status page name them
+    "opt-out of sale or sharing of personal information": (
+        "exclusión de la venta o cesión de datos personales"
+    ),
+    "opt-out of targeted advertising": "exclusión de la publicidad dirigida",
+    "opt-out of profiling": "exclusión de la elaboración de perfiles",
+    "limit the use of sensitive personal information": (
+        "limitación del uso de datos personales sensibles"
+    ),
+    "appeal of a refusal": "recurso contra una denegación",
+    # dsar/intake/models.py
+    "organization": "organización",
+    "email confirmation asked": "confirmación del correo pedida",
+    "False for an opt-out and an appeal: they are acted on at once, without a confirmation link (Cal. Code Regs. tit. 11 §7060(b)).": (
+        "Falso para una exclusión y un recurso: se atienden en el acto, sin enlace de "
+        "confirmación (Cal. Code Regs. tít. 11 §7060(b))."
+    ),
+    "browser hash": "hash del navegador",
+    "SHA-256 of the random id in the browser's cookie.": (
+        "SHA-256 del identificador aleatorio de la cookie del navegador."
+    ),
+    "first received at": "recibida por primera vez el",
+    "last received at": "recibida por última vez el",
+    "Global Privacy Control signal": "señal Global Privacy Control",
+    "Global Privacy Control signals": "señales Global Privacy Control",
+    # dsar/intake/forms.py: what a Californian's request to know asks for, and the appeal
+    "What do you want to know?": "¿Qué quiere conocer?",
+    "The categories of my personal information: what kinds it holds, where they come from, why it uses them and to whom it discloses them": (
+        "Las categorías de mis datos personales: qué tipos tiene, de dónde proceden, para qué "
+        "los usa y a quién los comunica"
+    ),
+    "The specific pieces of my personal information: a copy": (
+        "Los datos personales concretos que tiene sobre mí: una copia"
+    ),
+    "California law asks for more proof of who you are before the specific pieces are released: the organization matches three pieces of information you give with what it holds, and asks you to sign a declaration under penalty of perjury. For the categories, two matching pieces of information are enough. If you do not choose, your request is taken as asking for the specific pieces.": (
+        "La ley de California exige más pruebas de su identidad antes de entregar los datos "
+        "concretos: la organización compara tres datos que usted aporte con los que tiene y le "
+        "pide firmar una declaración bajo pena de perjurio. Para las categorías bastan dos datos "
+        "que coincidan. Si no elige, se entenderá que pide los datos concretos."
+    ),
+    "Why do you disagree with the refusal?": "¿Por qué no está de acuerdo con la denegación?",
+    "Say what you think is wrong with it, and anything that should be looked at.": (
+        "Indique qué cree que está mal en ella y todo lo que deba revisarse."
+    ),
+    # dsar/intake/selectors.py: what the policy declares, beside each opt-out
+    "The privacy policy says that %(name)s sells personal information.": (
+        "La política de privacidad dice que %(name)s vende datos personales."
+    ),
+    "The privacy policy does not say whether %(name)s sells personal information.": (
+        "La política de privacidad no dice si %(name)s vende datos personales."
+    ),
+    "The privacy policy says that %(name)s shares personal information for targeted advertising.": (
+        "La política de privacidad dice que %(name)s cede datos personales para publicidad "
+        "dirigida."
+    ),
+    "The privacy policy does not say whether %(name)s shares personal information for targeted advertising.": (
+        "La política de privacidad no dice si %(name)s cede datos personales para publicidad "
+        "dirigida."
+    ),
+    "The privacy policy says that %(name)s uses personal information for profiling that leads to decisions with legal or similarly significant effects.": (
+        "La política de privacidad dice que %(name)s usa datos personales para elaborar perfiles "
+        "que llevan a decisiones con efectos jurídicos o de importancia similar."
+    ),
+    "The privacy policy does not say whether %(name)s uses personal information for profiling that leads to decisions with legal or similarly significant effects.": (
+        "La política de privacidad no dice si %(name)s usa datos personales para elaborar "
+        "perfiles que llevan a decisiones con efectos jurídicos o de importancia similar."
+    ),
+    "The privacy policy says that %(name)s uses sensitive personal information for more than the purposes the law allows without offering this choice.": (
+        "La política de privacidad dice que %(name)s usa datos personales sensibles para más "
+        "fines de los que la ley permite sin ofrecer esta opción."
+    ),
+    "The privacy policy does not say whether %(name)s uses sensitive personal information for more than the purposes the law allows without offering this choice.": (
+        "La política de privacidad no dice si %(name)s usa datos personales sensibles para más "
+        "fines de los que la ley permite sin ofrecer esta opción."
+    ),
+    # dsar/intake/views.py
+    "This request can no longer be appealed: it was appealed already, or the time to appeal has ended.": (
+        "Ya no se puede recurrir esta solicitud: ya se recurrió o el plazo para recurrir ha "
+        "terminado."
+    ),
+    # dsar/intake/services.py: the trail, in the staff's language
+    "Sent with the Global Privacy Control signal (Sec-GPC: 1) of the requester's browser: a request to opt out of the sale and sharing of their personal information.": (
+        "Enviada con la señal Global Privacy Control (Sec-GPC: 1) del navegador del solicitante: "
+        "una solicitud de exclusión de la venta y cesión de sus datos personales."
+    ),
+    "The law of the requester's state requires honouring it as a valid opt-out (a universal opt-out mechanism).": (
+        "La ley del estado del solicitante obliga a atenderla como una exclusión válida (un "
+        "mecanismo universal de exclusión)."
+    ),
+    "the receipt emailed on receipt through the web form": (
+        "el acuse enviado por correo al recibirla por el formulario web"
+    ),
+    # templates/intake: the form's opt-outs and Global Privacy Control
+    "To be acted on, by where you live:": "Se atenderá, según dónde viva:",
+    "Rights the law gives you": "Derechos que le da la ley",
+    "The privacy policy does not list these rights, but the law of some US states gives them to their residents, and the policy does not rule out what they are about: see what it says under each.": (
+        "La política de privacidad no incluye estos derechos, pero la ley de algunos estados de "
+        "EE. UU. se los da a sus residentes, y la política no descarta aquello a lo que se "
+        "refieren: vea lo que dice en cada uno."
+    ),
+    "What the policy says": "Qué dice la política",
+    "Who has it by law:": "Quién lo tiene por ley:",
+    "%(places)s residents.": "Los residentes de %(places)s.",
+    "No proof of who you are and no confirmation link: %(name)s acts on it as soon as you send the form, and emails you a receipt. Only your name, your email address and where you live are needed.": (
+        "Sin prueba de su identidad ni enlace de confirmación: %(name)s la atiende en cuanto "
+        "envíe el formulario y le manda un acuse por correo. Solo hacen falta su nombre, su "
+        "dirección de correo y dónde vive."
+    ),
+    "An opt-out needs no authorization: leave this empty if you ask for one.": (
+        "Una exclusión no necesita autorización: deje esto vacío si pide una."
+    ),
+    "An opt-out needs nothing more: if you ask for one, leave this part empty and send the form.": (
+        "Una exclusión no necesita nada más: si pide una, deje esta parte vacía y envíe el "
+        "formulario."
+    ),
+    "If you ask for access and live in California": "Si pide acceso y vive en California",
+    "Your browser sent a Global Privacy Control signal: we treat it as a request to opt out of the sale and sharing of your personal information by %(name)s.": (
+        "Su navegador ha enviado una señal Global Privacy Control: la tratamos como una "
+        "solicitud de exclusión de la venta y cesión de sus datos personales por %(name)s."
+    ),
+    "If you send this form, we also log that opt-out in your name, with your email address, and %(name)s acts on it at once.": (
+        "Si envía este formulario, registramos además esa exclusión a su nombre, con su "
+        "dirección de correo, y %(name)s la atiende en el acto."
+    ),
+    "Because your browser sends the Global Privacy Control signal, one more cookie lets us record that signal once: it holds a random number, and nothing about you.": (
+        "Como su navegador envía la señal Global Privacy Control, otra cookie nos permite "
+        "registrar esa señal una sola vez: contiene un número aleatorio y nada sobre usted."
+    ),
+    # templates/intake/done.html
+    "Your request is being acted on": "Su solicitud se está atendiendo",
+    "%(name)s is acting on your request (%(right)s) now: it needs no proof of who you are and no confirmation of your email address.": (
+        "%(name)s está atendiendo ya su solicitud (%(right)s): no requiere prueba de su "
+        "identidad ni la confirmación de su dirección de correo."
+    ),
+    "Your browser's Global Privacy Control signal asked for it too.": (
+        "La señal Global Privacy Control de su navegador también la pidió."
+    ),
+    "By when": "Plazo",
+    "To be done:": "Se hará:",
+    "We emailed you a receipt with the link to a page where you can follow your request.": (
+        "Le hemos enviado por correo un acuse con el enlace a una página donde puede seguir su "
+        "solicitud."
+    ),
+    "Your Global Privacy Control signal": "Su señal Global Privacy Control",
+    "Your browser sent a Global Privacy Control signal with the form, so we also logged request <strong>%(ref)s</strong>: an opt-out of the sale and sharing of your personal information by %(name)s. It needs no confirmation: %(name)s is acting on it now.": (
+        "Su navegador envió una señal Global Privacy Control con el formulario, así que también "
+        "hemos registrado la solicitud <strong>%(ref)s</strong>: una exclusión de la venta y "
+        "cesión de sus datos personales por %(name)s. No requiere confirmación: %(name)s ya la "
+        "está atendiendo."
+    ),
+    "We emailed you a receipt for it too.": "También le hemos enviado un acuse por correo.",
+    # templates/intake/status.html and _appeal.html: the appeal of a refusal
+    "Appeal of": "Recurso contra",
+    "Appeal": "Recurso",
+    "Reference": "Referencia",
+    "Decision due": "Decisión prevista",
+    "You appealed this refusal on %(day)s: your appeal is request <strong>%(ref)s</strong>. We emailed you the link to its own page.": (
+        "Recurrió esta denegación el %(day)s: su recurso es la solicitud <strong>%(ref)s</strong>. "
+        "Le hemos enviado por correo el enlace a su propia página."
+    ),
+    "%(law)s gives you the right to appeal this refusal: %(name)s must then look at your request again and tell you its decision, with its reasons, in writing.": (
+        "%(law)s le da derecho a recurrir esta denegación: %(name)s deberá entonces examinar de "
+        "nuevo su solicitud y comunicarle por escrito su decisión, con sus motivos."
+    ),
+    "If you appeal today, %(name)s must decide by %(due)s under %(law)s.": (
+        "Si recurre hoy, %(name)s debe decidir a más tardar el %(due)s, según %(law)s."
+    ),
+    "If you appeal today, %(name)s will decide by %(due)s, within the time %(law)s gives it.": (
+        "Si recurre hoy, %(name)s decidirá a más tardar el %(due)s, dentro del plazo que le da "
+        "%(law)s."
+    ),
+    "You can appeal until %(day)s.": "Puede recurrir hasta el %(day)s.",
+    "If %(name)s denies your appeal, you can contact the %(ag)s:": (
+        "Si %(name)s desestima su recurso, puede ponerse en contacto con %(ag)s:"
+    ),
+    "If you disagree with the decision on your appeal, you can contact the %(ag)s:": (
+        "Si no está de acuerdo con la decisión sobre su recurso, puede ponerse en contacto con %(ag)s:"
+    ),
+    "Appeal this refusal": "Recurrir esta denegación",
+    "The time to appeal this refusal ended on %(day)s.": (
+        "El plazo para recurrir esta denegación terminó el %(day)s."
+    ),
+    # templates/emails/intake_opt_out.*, intake_appeal.*
+    "We are acting on your request %(ref)s to %(name)s": (
+        "Estamos atendiendo su solicitud %(ref)s a %(name)s"
+    ),
+    "Your browser's Global Privacy Control signal asked for it.": (
+        "La pidió la señal Global Privacy Control de su navegador."
+    ),
+    "%(name)s is acting on it now: an opt-out needs no proof of who you are and no confirmation of your email address.": (
+        "%(name)s la está atendiendo ya: una solicitud de exclusión no requiere prueba de su "
+        "identidad ni la confirmación de su dirección de correo."
+    ),
+    "We received your appeal %(ref)s to %(name)s": "Hemos recibido su recurso %(ref)s a %(name)s",
+    "On %(day)s we received your appeal of the refusal of your request %(original)s to %(name)s. %(name)s will look at your request again and tell you its decision, with its reasons, in writing.": (
+        "El %(day)s recibimos su recurso contra la denegación de su solicitud %(original)s a "
+        "%(name)s. %(name)s examinará de nuevo su solicitud y le comunicará por escrito su "
+        "decisión, con sus motivos."
+    ),
+    "Follow your appeal on this page:": "Siga su recurso en esta página:",
+    "Follow your appeal": "Seguir su recurso",
+    # templates/error_base.html, 400.html, 403.html, 404.html, 500.html, 503.html (dsar.core.errors;
+    # "Page not found" is above)
+    "Privacy requests": "Solicitudes de privacidad",
+    "This service receives privacy requests and answers them.": (
+        "Este servicio recibe solicitudes de privacidad y las responde."
+    ),
+    "The request could not be read": "No se pudo leer la solicitud",
+    "Your browser sent something this service could not understand. Go back, reload the page and try again.": (
+        "Su navegador envió algo que este servicio no pudo entender. Vuelva atrás, vuelva a "
+        "cargar la página e inténtelo de nuevo."
+    ),
+    "You cannot open this page": "No puede abrir esta página",
+    "The form could not be sent: it was open for too long, or your browser did not keep the cookie that protects it. Go back, reload the page and send the form again.": (
+        "No se pudo enviar el formulario: estuvo abierto demasiado tiempo, o su navegador no "
+        "guardó la cookie que lo protege. Vuelva atrás, vuelva a cargar la página y envíe de "
+        "nuevo el formulario."
+    ),
+    "This page is not open to you. If you followed a link from one of our emails, it may have expired: the email says how to ask for a new one.": (
+        "Esta página no está abierta para usted. Si siguió un enlace de uno de nuestros correos, "
+        "puede haber caducado: el correo indica cómo pedir uno nuevo."
+    ),
+    "There is no page at this address. If you typed it, check it. If you followed a link from one of our emails, it may have expired or been replaced by a newer one.": (
+        "No hay ninguna página en esta dirección. Si la escribió usted, compruébela. Si siguió "
+        "un enlace de uno de nuestros correos, puede haber caducado o haber sido sustituido por "
+        "otro más reciente."
+    ),
+    "Something went wrong": "Algo ha fallado",
+    "This is a fault in our service, not anything you did, and it has been recorded. Try again in a few minutes.": (
+        "Es un fallo de nuestro servicio, no de algo que usted hiciera, y ha quedado registrado. "
+        "Inténtelo de nuevo dentro de unos minutos."
+    ),
+    "The service is unavailable for a moment": "El servicio no está disponible por un momento",
+    "Nothing you typed is lost: it is below. Your request could not be taken just now; send it again in a minute.": (
+        "No se ha perdido nada de lo que escribió: está aquí debajo. No se pudo recibir su "
+        "solicitud en este momento; envíela de nuevo dentro de un minuto."
+    ),
+    "The file you attached could not be kept: attach it again before you send.": (
+        "El archivo que adjuntó no se pudo conservar: adjúntelo de nuevo antes de enviar."
+    ),
+    "Try again": "Intentar de nuevo",
+    "Nothing was lost. Try again in a minute.": (
+        "No se ha perdido nada. Inténtelo de nuevo dentro de un minuto."
+    ),
 }
