@@ -126,6 +126,36 @@ class PlaceListField(forms.CharField):
         return (initial or []) != self.to_python(data)
 
 
+class LineListField(forms.CharField):
+    """A list of short texts typed one per line (what ``Organization.data_points`` stores as a
+    JSON list): blank lines and surrounding spaces dropped, each kept once, in its order."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(str(line) for line in value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value)
+        lines = [line.strip() for line in text.splitlines()]
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if too_long := [line for line in value if len(line) > 100]:
+            raise ValidationError(
+                _("Keep each data point short (100 characters at most): %(line)s")
+                % {"line": too_long[0][:40] + "…"}
+            )
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return (initial or []) != self.to_python(data)
+
+
 class OrganizationForm(forms.ModelForm):
     """The organization's record. The places out of scope need their reason (a database check,
     ``organizations_out_of_scope_has_reason``): said here, next to the reason's box, rather than
@@ -137,6 +167,23 @@ class OrganizationForm(forms.ModelForm):
         help_text=Organization._meta.get_field("out_of_scope").help_text
         + " "
         + _("Codes separated by commas: GB, US-TX; EU for every EU/EEA country."),
+    )
+
+    data_points = LineListField(
+        label=_("Data points it can match"),
+        required=False,
+        help_text=Organization._meta.get_field("data_points").help_text
+        + " "
+        + _("One per line. Staff tick the ones they matched on a request's page."),
+    )
+    deletion_data_points = forms.TypedChoiceField(
+        label=_("Data points for a deletion or correction"),
+        coerce=int,
+        choices=[
+            (2, _("2: a reasonable degree of certainty")),
+            (3, _("3: a reasonably high degree, where the data is sensitive")),
+        ],
+        help_text=Organization._meta.get_field("deletion_data_points").help_text,
     )
 
     class Meta:
@@ -208,6 +255,17 @@ class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
         (
             _("Public request form"),
             {"fields": ("web_form_enabled", "primary_colour", "logo")},
+        ),
+        (
+            _("Verification and appeals (US state laws)"),
+            {
+                "fields": ("data_points", "deletion_data_points", "appeals_by_another_decider"),
+                "description": _(
+                    "What staff match to verify a Californian's request to know, delete or "
+                    "correct (Cal. Code Regs. tit. 11 §7062), and who decides an appeal of a "
+                    "refusal. Switch the other decider off only for a team of one."
+                ),
+            },
         ),
         (_("Fees"), {"fields": ("currency",)}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),

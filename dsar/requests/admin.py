@@ -16,18 +16,25 @@ import re
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dsar.lib.admin_search import PrivateSearchMixin, is_search_post, recall
+from dsar.lib.admin_search import (
+    PrivateSearchChangeList,
+    PrivateSearchMixin,
+    is_search_post,
+    recall,
+)
 from dsar.organizations.admin_tenancy import TenantOrganizationFilter
+from dsar.policies.models import OPT_OUT_KINDS, RightKind
 from dsar.requests import services, views_staff, workspace
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, RequestEvent
 from dsar.requests.services import TransitionError
@@ -118,6 +125,88 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class GpcFilter(admin.SimpleListFilter):
+    """Requests sent with the Global Privacy Control signal (``Sec-GPC: 1``): opt-outs of sale
+    and sharing the browser made (Cal. Code Regs. tit. 11 §7025)."""
+
+    title = _("Global Privacy Control")
+    parameter_name = "gpc"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("yes", _("Sent with Global Privacy Control")),
+            ("no", _("Sent without it")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        match self.value():
+            case "yes":
+                return queryset.filter(gpc=True)
+            case "no":
+                return queryset.filter(gpc=False)
+        return queryset
+
+
+class OptOutFilter(admin.SimpleListFilter):
+    """The US state opt-outs and California's limit, together or by kind."""
+
+    title = _("opt-out")
+    parameter_name = "opt_out"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        kinds = [kind for kind in RightKind if kind in OPT_OUT_KINDS]
+        return [("any", _("Every opt-out")), *[(kind.value, kind.label) for kind in kinds]]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == "any":
+            return queryset.filter(right_kind__in=[kind.value for kind in OPT_OUT_KINDS])
+        if value in {kind.value for kind in OPT_OUT_KINDS}:
+            return queryset.filter(right_kind=value)
+        return queryset
+
+
+def was_appealed() -> Exists:
+    """Whether a request has an appeal: a correlated probe of the appeal_of index per row."""
+    return Exists(PrivacyRequest.objects.filter(appeal_of=OuterRef("pk")))
+
+
+class AppealFilter(admin.SimpleListFilter):
+    """Appeals of refusals (all, or those still awaiting a decision), and the requests whose
+    refusal was appealed."""
+
+    title = _("appeals")
+    parameter_name = "appeal"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("appeals", _("Appeals")),
+            ("open", _("Appeals awaiting decision")),
+            ("appealed", _("Requests that were appealed")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        match self.value():
+            case "appeals":
+                return queryset.filter(workspace.APPEALS_Q)
+            case "open":
+                return queryset.open().filter(workspace.APPEALS_Q)
+            case "appealed":
+                return queryset.filter(was_appealed())
+        return queryset
+
+
+class RequestChangeList(PrivateSearchChangeList):
+    """The list, searching privately (``PrivateSearchChangeList``), whose rows say whether each
+    was appealed (``was_appealed``), for its marker: one correlated probe per row of the page
+    (through the appeal_of index), never a query per row, and none in the count."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        # The page's rows only: the paginator's bounded count never runs the probe.
+        super().get_results(request)
+        self.result_list = self.result_list.annotate(was_appealed=was_appealed())
+
+
 # -- Requests --------------------------------------------------------------------------------------
 
 
@@ -127,7 +216,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
         "reference",
         "requester_name",
         "organization",
-        "right_kind",
+        "request_right",
         "status",
         "deadline",
         "assignee",
@@ -139,6 +228,9 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
         "status",
         DeadlineFilter,
         AssigneeFilter,
+        GpcFilter,
+        OptOutFilter,
+        AppealFilter,
     )
     search_fields = ("reference", "requester_name", "requester_email")
     search_help_text = _("Reference, requester name or email.")
@@ -152,6 +244,9 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["requests/workspace.css"]}
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return RequestChangeList
 
     # -- Tenancy and permissions --
 
@@ -225,6 +320,29 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
         return [field.name for field in self.model._meta.concrete_fields]
 
     # -- The list --
+
+    @admin.display(description=_("right"))
+    def request_right(self, obj: PrivacyRequest) -> str:
+        """The right, with a marker for what the list would otherwise hide: sent with Global
+        Privacy Control, an appeal (and of which request), a refusal that was appealed. Read
+        from the row itself (``appeal_of_id``; ``gpc``) and the list's annotation: no query."""
+        markers = []
+        if obj.gpc:
+            markers.append(
+                format_html(
+                    '<span class="marker marker-gpc" title="{}">GPC</span>',
+                    _("Sent with the Global Privacy Control signal"),
+                )
+            )
+        if getattr(obj, "was_appealed", False):
+            markers.append(
+                format_html('<span class="marker marker-appealed">{}</span>', _("appealed"))
+            )
+        return format_html(
+            "{}{}",
+            obj.get_right_kind_display(),
+            format_html_join("", " {}", ((m,) for m in markers)),
+        )
 
     @admin.display(description=_("deadline"), ordering="due_date")
     def deadline(self, obj: PrivacyRequest) -> str:

@@ -11,6 +11,13 @@ planned status through ``dsar.requests.services``, so every request has a real a
   counted back from the day it runs.
 - **Idempotent**: when any demo request exists (its "received" event has the actor label
   ``demo``), it adds nothing.
+- **The US state rights** (``_us_state_stories``), in IMG: a Californian's opt-out of sale sent
+  with Global Privacy Control, handled at once and fulfilled; a Virginian's refused request to
+  know, appealed, the appeal in progress with a second demo staff member (``REVIEWER``, a
+  handler of IMG who cannot log in) because the refusal was the demo user's and IMG keeps the
+  default of appeals decided by someone else; and a Californian's request to know made by an
+  authorized agent, its permission checked, the consumer's confirmation recorded and the data
+  points matched (Cal. Code Regs. tit. 11 §7062, §7063), ready to answer.
 
 The services stamp every event and closure with the current time, so each step of a story runs
 with the clock set to when it happened (``time_machine.travel``, a runtime dependency for this
@@ -35,10 +42,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from dsar.organizations.models import Organization
+from dsar.organizations.models import Membership, Organization, Role
 from dsar.policies.models import (
     ChannelKind,
     IdentityVerification,
@@ -47,6 +56,8 @@ from dsar.policies.models import (
 )
 from dsar.requests import services, verification
 from dsar.requests.models import (
+    AccessScope,
+    AgentAuthority,
     EventKind,
     IdentityStatus,
     PrivacyRequest,
@@ -102,6 +113,10 @@ DEMO_DATA_POINTS = (
     "telephone number",
     "date of the last order",
 )
+# The organization of the US state stories, and the second staff member who decides the appeal
+# of a refusal the demo user made (IMG has its appeals decided by someone else, the default).
+STORIES_ORGANIZATION = "img"
+REVIEWER = "demo-reviewer"
 OPEN_TARGETS = (
     Status.RECEIVED,
     Status.AWAITING_VERIFICATION,
@@ -193,7 +208,8 @@ class _Seeder:
             return right.kind, right
         if not rights or self.rng.random() < 0.08:
             # Now and then a right the policy does not promise: the request is flagged, not lost.
-            promised = {r.kind for r in rights}
+            # Never an appeal: one is made only of a refusal (``_us_state_stories``).
+            promised = {r.kind for r in rights} | {RightKind.APPEAL}
             kind = self.rng.choice([k for k in RightKind.values if k not in promised])
             return kind, None
         right = self.rng.choice(rights)
@@ -468,6 +484,8 @@ def seed_demo_requests(*, actor: Any = None, per_organization: int = 30) -> Seed
                 continue
             request = seeder.log(organization, rights, target)
             seeder.made.append(seeder.drive(request, target))
+    stories = next(o for o in organizations if o.slug == STORIES_ORGANIZATION)
+    seeder.made.extend(_us_state_stories(seeder, stories))
     return Seeded(seeder.made, window)
 
 
@@ -493,3 +511,171 @@ def _duplicate(seeder: _Seeder, organization: Organization, rights: list[Right])
             as_status=Status.CLOSED_DUPLICATE,
             note=f"Same request as {original.reference}.",
         )
+
+
+# -- The US state rights ---------------------------------------------------------------------------
+
+
+def _reviewer(organization: Organization) -> Any:
+    """The second demo staff member: a handler of ``organization`` who decides the appeal of a
+    refusal the demo user made. No usable password: the demo is shown through the demo login,
+    and a second known credential on a demo left running would be one too many."""
+    user, created = get_user_model().objects.get_or_create(
+        username=REVIEWER,
+        defaults={"first_name": "Demo", "last_name": "Reviewer", "is_staff": True},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(
+        user=user, organization=organization, defaults={"role": Role.HANDLER}
+    )
+    group = Group.objects.filter(name=Role.HANDLER.group_name).first()
+    if group is not None:
+        user.groups.add(group)
+    return user
+
+
+def _us_state_stories(seeder: _Seeder, organization: Organization) -> list[PrivacyRequest]:
+    """Three stories of the US state rights, told through the services at fixed ages (days
+    ago, shrunk with the window like every demo request): see the module's docstring."""
+    scale = seeder.window / datetime.timedelta(days=HISTORY_DAYS)
+    latest = seeder.now - datetime.timedelta(minutes=5)
+
+    def ago(days: float) -> datetime.datetime:
+        return min(seeder.now - datetime.timedelta(days=days) * scale, latest)
+
+    def log(at: datetime.datetime, **fields: Any) -> PrivacyRequest:
+        with seeder.at(at):
+            return services.request_log(
+                organization=organization,
+                received_at=at,
+                actor_label=DEMO_ACTOR_LABEL,
+                **fields,
+            )
+
+    actor = seeder.actor
+    acting = actor is not None and organization.memberships.filter(user=actor).exists()
+    made = []
+
+    # 1. A Californian's browser sent Global Privacy Control with the opt-out form: an opt-out
+    #    of sale and sharing, no identity asked (§7060(b)), in progress at once, done that day.
+    gpc = log(
+        ago(3),
+        right_kind=RightKind.OPT_OUT_SALE,
+        channel_kind=ChannelKind.WEB_FORM,
+        requester_name="Gloria Castellano",
+        requester_email="gloria.castellano@example.com",
+        jurisdiction="US-CA",
+        message="Do not sell or share my personal information.",
+        gpc=True,
+    )
+    with seeder.at(ago(3)):
+        gpc = services.request_start(request=gpc, actor=None)
+        gpc = services.request_note(
+            request=gpc,
+            actor=None,
+            text=(
+                "Sent with the Global Privacy Control signal (Sec-GPC: 1) of the requester's "
+                "browser: a request to opt out of the sale and sharing of their personal "
+                "information, which California requires to be honoured (Cal. Code Regs. tit. 11 "
+                "§7025)."
+            ),
+        )
+    with seeder.at(ago(2.8)):
+        gpc = services.request_fulfil(
+            request=gpc,
+            actor=actor,
+            note="Opt-out flag set in the CRM and passed to the two ad partners.",
+        )
+    made.append(gpc)
+
+    # 2. A Virginian's request to know, refused by the demo user; the requester appealed
+    #    (Va. Code §59.1-577(C): 60 days), and the appeal went to someone else, in progress.
+    refused = log(
+        ago(40),
+        right_kind=RightKind.ACCESS,
+        channel_kind=ChannelKind.EMAIL,
+        requester_name="Viktor Holloway",
+        requester_email="viktor.holloway@example.com",
+        jurisdiction="US-VA",
+        subject_line="Subject access request",
+        message="Please send me a copy of all the personal data you hold about me.",
+    )
+    with seeder.at(ago(39)):
+        refused = services.request_start(request=refused, actor=actor)
+    with seeder.at(ago(28)):
+        refused = services.request_deny(
+            request=refused,
+            actor=actor,
+            reason=(
+                "We could not find an account or any other personal data for the details you "
+                "gave, so there is nothing we can send."
+            ),
+            note="Searched the CRM, billing and support desk by name and email.",
+        )
+    with seeder.at(ago(20)):
+        appeal = services.request_appeal(
+            request=refused,
+            received_at=ago(20),
+            message="I had an account under my old address: please search again.",
+            actor_label=DEMO_ACTOR_LABEL,
+        )
+    reviewer = _reviewer(organization)
+    with seeder.at(ago(19)):
+        appeal = services.request_assign(request=appeal, actor=actor, assignee=reviewer)
+    with seeder.at(ago(18.5)):
+        appeal = services.request_start(request=appeal, actor=reviewer)
+    made += [refused, appeal]
+
+    # 3. An authorized agent's request to know the categories of a Californian's information:
+    #    the agent's signed permission checked, the consumer confirming the agent directly,
+    #    the data points matched (§7062(b): two), the identity verified; ready to answer.
+    agents = log(
+        ago(6),
+        right_kind=RightKind.ACCESS,
+        channel_kind=ChannelKind.EMAIL,
+        requester_name="Keiko Nakamura",
+        requester_email="requests@rights-agent.example.com",
+        jurisdiction="US-CA",
+        subject_line="Request to know on behalf of our client",
+        message="We act for Keiko Nakamura; her signed permission is attached.",
+        is_agent=True,
+        agent_name="Rights Agent Example LLC",
+        access_scope=AccessScope.CATEGORIES,
+    )
+    with seeder.at(ago(5.5)):
+        agents = services.request_start(request=agents, actor=actor)
+    with seeder.at(ago(5)):
+        agents = services.request_check_agent(
+            request=agents,
+            actor=actor,
+            authority=AgentAuthority.PERMISSION,
+            how="signed permission dated last week, naming the agent and this request",
+        )
+    with seeder.at(ago(4)):
+        agents = services.request_consumer_confirmed_agent(
+            request=agents,
+            actor=actor,
+            confirmed_on=seeder.today(agents),
+            how="called the consumer on the telephone number of her account",
+        )
+    level = verification.required_level(agents)
+    with seeder.at(ago(3.5)):
+        agents = services.request_match_data_points(
+            request=agents,
+            actor=actor,
+            points=organization.data_points[: level.data_points if level else 2],
+            how="compared with the account record",
+        )
+        agents = services.request_verify_identity(
+            request=agents,
+            actor=actor,
+            method=VerificationMethod.DATA_POINTS,
+            how="email and postal address matched the account record",
+        )
+    if acting:
+        with seeder.at(ago(3.4)):
+            agents = services.request_assign(request=agents, actor=actor, assignee=actor)
+    made.append(agents)
+    return made

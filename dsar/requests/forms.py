@@ -18,8 +18,8 @@ from django.utils.translation import ngettext
 from dsar import residences
 from dsar.organizations.models import Organization
 from dsar.policies.models import ChannelKind, Exemption, RightKind
-from dsar.requests import workspace
-from dsar.requests.models import PrivacyRequest, Status, VerificationMethod
+from dsar.requests import services, workspace
+from dsar.requests.models import AgentAuthority, PrivacyRequest, Status, VerificationMethod
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -206,6 +206,108 @@ class VerifyIdentityForm(ActionForm):
     )
 
 
+def _day_of_this_request(
+    form: ActionForm, value: datetime.date, *, future: Any, before: Any
+) -> datetime.date:
+    """A day on or after the request arrived and not after today where the organization is;
+    ``future`` and ``before`` are the messages (whole sentences, for the translators)."""
+    request = form.privacy_request
+    if value > workspace.today_for(request.organization):
+        raise ValidationError(future)
+    if value < request.received_on:
+        raise ValidationError(before)
+    return value
+
+
+class MatchDataPointsForm(ActionForm):
+    """The data points staff matched between what the requester gave and the organization's
+    records (Cal. Code Regs. tit. 11 §7062): only the organization's own list, the ones not
+    matched yet. The service refuses any other."""
+
+    points = forms.MultipleChoiceField(
+        label=_("Data points matched"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Tick each one the requester gave and that matches our records. The organization's "
+            "privacy officer keeps this list on the organization's page."
+        ),
+    )
+    how = forms.CharField(
+        label=_("Matched against what?"),
+        max_length=300,
+        help_text=_(
+            "e.g. the account record, or the last order. Name the record, never copy the data."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["points"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 - for the type checker
+        field.choices = [(p, p) for p in workspace.unmatched_data_points(self.privacy_request)]
+
+
+class DeclarationForm(ActionForm):
+    """A declaration signed under penalty of perjury that the requester is the consumer, which
+    a request for specific pieces of information needs (§7062(c))."""
+
+    signed_on = forms.DateField(
+        label=_("Declaration signed on"),
+        widget=DATE_INPUT,
+        help_text=_("The date on the declaration, signed under penalty of perjury."),
+    )
+
+    def clean_signed_on(self) -> datetime.date:
+        return _day_of_this_request(
+            self,
+            self.cleaned_data["signed_on"],
+            future=_("A declaration cannot be in the future."),
+            before=_("A declaration cannot come before the request arrived."),
+        )
+
+
+class CheckAgentForm(ActionForm):
+    """How an authorized agent's authority was shown (§7063(a)); a power of attorney under the
+    Probate Code stands for the consumer's own steps too (§7063(b))."""
+
+    authority = forms.ChoiceField(
+        label=_("The agent's authority"),
+        choices=[("", _("Choose one")), *AgentAuthority.choices],
+        help_text=_(
+            "A power of attorney may not be required of the consumer (§7063(b)); it is recorded "
+            "when the agent has one."
+        ),
+    )
+    how = forms.CharField(
+        label=_("What was checked?"),
+        max_length=300,
+        help_text=_("e.g. the consumer's signed permission, dated and naming the agent."),
+    )
+
+
+class ConsumerConfirmedAgentForm(ActionForm):
+    """The consumer confirmed directly with the organization that they gave the agent
+    permission (§7063(a)(2)). The agent confirming its own email address is not this."""
+
+    confirmed_on = forms.DateField(label=_("Confirmed on"), widget=DATE_INPUT)
+    how = forms.CharField(
+        label=_("How did the consumer confirm it?"),
+        max_length=300,
+        help_text=_(
+            "e.g. a call to the number on the account. The consumer, not the agent: an agent "
+            "confirming its own address shows nothing about the consumer."
+        ),
+    )
+
+    def clean_confirmed_on(self) -> datetime.date:
+        return _day_of_this_request(
+            self,
+            self.cleaned_data["confirmed_on"],
+            future=_("A confirmation cannot be in the future."),
+            before=_("A confirmation cannot come before the request arrived."),
+        )
+
+
 class AcknowledgeForm(ActionForm):
     """Receipt confirmed to the requester outside dsar (a call, a letter sent by other means):
     recorded with how and when, which stops the acknowledgement reminders (CCPA §7021(a))."""
@@ -297,6 +399,15 @@ class AssignForm(ActionForm):
             )
             .order_by("username")
         )
+        # An appeal is decided by someone other than who refused, where the organization wants
+        # it so: that person is not offered (and ``request_assign`` refuses them anyway).
+        decider = services.first_decider(self.privacy_request)
+        if decider is not None:
+            field.queryset = field.queryset.exclude(pk=decider)
+            field.help_text = _(
+                "Whoever refused the request this one appeals is left out: the organization "
+                "has its appeals decided by someone else."
+            )
 
 
 # What the requester is told and what only staff read are two fields, labelled as such: a

@@ -688,6 +688,25 @@ class RequestEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=24, choices=Status, blank=True)
     summary = models.CharField(_("summary"), max_length=500)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # The hash chain of the request's trail (dsar.requests.chain), set as the event is written.
+    # The database default "" is what a release older than the chain writes (during an upgrade);
+    # such an event is chained later, once: the trigger lets a hash go from "" to a value only.
+    prev_hash = models.CharField(
+        _("hash of the previous event"),
+        max_length=64,
+        blank=True,
+        db_default="",
+        editable=False,
+        help_text=_("Empty for the first event of a request."),
+    )
+    hash = models.CharField(
+        _("hash"),
+        max_length=64,
+        blank=True,
+        db_default="",
+        editable=False,
+        help_text=_("SHA-256 of the previous hash, the request and what this event says."),
+    )
 
     objects = RequestEventQuerySet.as_manager()
 
@@ -695,6 +714,14 @@ class RequestEvent(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["at", "id"]
+        constraints = [
+            # Two events of one request after the same event: a forked chain, never committed.
+            models.UniqueConstraint(
+                fields=["request", "prev_hash"],
+                condition=~models.Q(hash=""),
+                name="requests_event_chain_no_fork",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
@@ -702,6 +729,9 @@ class RequestEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("request events are append-only")
+        if not isinstance(self.hash, str) or not self.hash:
+            # Only dsar.requests.events writes events: it chains them (dsar.requests.chain).
+            raise AppendOnlyError("write events with dsar.requests.events (record or append)")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

@@ -16,25 +16,40 @@ responded". This module computes, for one organization and one calendar year:
 
 A request counts in the year it was *received*, whatever the year it was answered in.
 
-Every figure comes from two aggregate queries, each one pass over the year's requests:
+The figures above come from two aggregate queries, each one pass over the year's requests:
 ``COUNT … FILTER`` grouped by (right, channel), and a histogram of days to respond grouped by
 (right, channel, days). The median and mean are read from the histogram, because SQLite has no
 percentile aggregate. Python then adds up these groups (a few dozen, and a few thousand buckets)
 into the per-right, per-channel and total rows; it never walks the requests themselves.
+
+Two more tables, added up from two more aggregate queries of the same kind, grouped by (right,
+jurisdiction, GPC) over the year's requests of the kinds they count (``year_groups``):
+
+- ``ccpa_7102``: the five request types §7102(a) lists (docs/us-state-laws.md §5 [U2]): requests
+  to delete, to correct, to know, to opt out of sale/sharing and to limit, each with received,
+  complied with in whole or in part, denied and the median and mean days; how many of the
+  opt-outs came with Global Privacy Control; and the browsers whose signal the public pages
+  recorded (``browser_gpc_signals``, a hook on ``dsar.intake``'s ``GpcSignal``).
+- ``appeal_metrics``: the appeals of refusals per state, received, granted, denied and the
+  median and mean days to decide. No other state law read for dsar (docs/us-state-laws.md) asks
+  for published figures: this table is the organization's own record, and the page says so.
 """
 
 from __future__ import annotations
 
-import csv
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.db.models import Count, F, Func, IntegerField, Max, Min, Q
 from django.db.models.functions import TruncDate
 
+from dsar import jurisdictions
+from dsar.lib import spreadsheet
 from dsar.organizations.models import Organization
 from dsar.policies.models import ChannelKind, RightKind
 from dsar.requests.models import PrivacyRequest, Status
@@ -265,7 +280,7 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 def write_csv(reports: Iterable[Report], out: TextIO) -> None:
     """The reports as CSV: one line per right, per channel and the total, for each report."""
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)  # formula cells neutralized (dsar.lib.spreadsheet)
     writer.writerow(CSV_COLUMNS)
     for report in reports:
         sections = [("right", report.by_right), ("channel", report.by_channel)]
@@ -290,3 +305,380 @@ def write_csv(reports: Iterable[Report], out: TextIO) -> None:
                         _number(row.on_time_rate, 3),
                     ]
                 )
+
+
+# -- CCPA §7102: the five request types ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestType:
+    """One of the request types Cal. Code Regs. tit. 11 §7102(a)(1)(A)-(E) lists, and the kinds
+    of request dsar counts as it."""
+
+    key: str
+    label: str
+    kinds: frozenset[str]
+
+
+# The regulation's five types. A request to know covers the copy in a portable format (dsar's
+# "data portability"); an opt-out of targeted advertising is California's "sharing" (for
+# cross-context behavioral advertising, as Cal. Civ. Code §1798.140 defines it), so it counts
+# with sale. A marketing opt-out (CAN-SPAM, GDPR Art. 21(3)) and an opt-out of profiling (not a
+# CCPA right) are no §7102 type, nor is an appeal: they are left out of this table.
+CCPA_7102_TYPES = (
+    RequestType("delete", "requests to delete", frozenset({RightKind.ERASURE.value})),
+    RequestType("correct", "requests to correct", frozenset({RightKind.RECTIFICATION.value})),
+    RequestType(
+        "know",
+        "requests to know",
+        frozenset({RightKind.ACCESS.value, RightKind.PORTABILITY.value}),
+    ),
+    RequestType(
+        "opt_out",
+        "requests to opt-out of sale/sharing",
+        frozenset({RightKind.OPT_OUT_SALE.value, RightKind.OPT_OUT_TARGETED_ADS.value}),
+    ),
+    RequestType("limit", "requests to limit", frozenset({RightKind.LIMIT_SENSITIVE.value})),
+)
+CCPA_7102_KINDS = frozenset().union(*(t.kinds for t in CCPA_7102_TYPES))
+
+
+class Scope:
+    """Whose requests the §7102 table counts. The CCPA's "consumer" is a California resident
+    (Cal. Civ. Code §1798.140): that is the default; "all" counts every requester, for an
+    organization that answers everyone alike and wants to say so."""
+
+    CALIFORNIA = "california"
+    ALL = "all"
+    CHOICES = (CALIFORNIA, ALL)
+
+
+@dataclass(frozen=True)
+class TypeFigures:
+    """A row of the §7102 table."""
+
+    key: str
+    label: str
+    received: int
+    complied: int
+    denied: int
+    closed_otherwise: int
+    open: int
+    median_days: float | None
+    mean_days: float | None
+    gpc: int | None  # opt-outs only: how many came with Global Privacy Control
+
+    @property
+    def answered(self) -> int:
+        return self.complied + self.denied
+
+
+@dataclass(frozen=True)
+class Ccpa7102Report:
+    organization: Organization
+    year: int
+    scope: str
+    rows: list[TypeFigures]
+    # Browsers whose GPC signal the public pages recorded, first seen in the year; None when
+    # dsar.intake does not record them (``browser_gpc_signals``).
+    browser_gpc_signals: int | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(row.received for row in self.rows)
+
+
+# The model that records a browser's Global Privacy Control signal on the public pages (one row
+# per browser and organization). The public side owns it; this report only counts its rows.
+GPC_SIGNAL_MODEL = ("intake", "GpcSignal")
+
+
+def _year_bounds(organization: Organization, year: int) -> tuple[datetime.datetime, ...]:
+    zone = ZoneInfo(organization.time_zone)
+    return datetime.datetime(year, 1, 1, tzinfo=zone), datetime.datetime(
+        year + 1, 1, 1, tzinfo=zone
+    )
+
+
+def browser_gpc_signals(*, organization: Organization, year: int) -> int | None:
+    """How many browsers first sent the Global Privacy Control signal to ``organization``'s
+    public pages in ``year`` (its time zone): each is an opt-out of sale and sharing for that
+    browser (Cal. Code Regs. tit. 11 §7025), whether or not its user ever sent a request.
+
+    The hook on the public side's record (``GPC_SIGNAL_MODEL``): None when that model is not
+    installed, and the page then says that such signals are not counted."""
+    try:
+        model = apps.get_model(*GPC_SIGNAL_MODEL)
+    except LookupError:
+        return None
+    start, end = _year_bounds(organization, year)
+    return model.objects.filter(
+        organization=organization, first_seen_at__gte=start, first_seen_at__lt=end
+    ).count()
+
+
+# (right kind, jurisdiction, sent with GPC): the groups both tables below are added up from.
+GroupKey = tuple[str, str, bool]
+
+
+@dataclass(frozen=True)
+class YearGroups:
+    """The year's requests of the kinds the §7102 and appeals tables count, grouped by right,
+    jurisdiction and GPC: the counts of each group and its histogram of days to respond. Read
+    once (``year_groups``), added up by each table in Python (a few dozen groups)."""
+
+    counts: dict[GroupKey, dict[str, int]]
+    days: dict[GroupKey, dict[int, int]]
+
+    def add_up(self, keep: Any) -> tuple[Counter[str], Counter[int]]:
+        """The counts and the histogram of the groups ``keep(key)`` accepts."""
+        counts: Counter[str] = Counter()
+        histogram: Counter[int] = Counter()
+        for key, values in self.counts.items():
+            if keep(key):
+                counts.update(values)
+                if key[2]:
+                    counts["gpc"] += values["received"]
+        for key, values in self.days.items():
+            if keep(key):
+                histogram.update(values)
+        return counts, histogram
+
+
+def year_groups(*, organization: Organization, year: int) -> YearGroups:
+    """The groups of ``organization``'s requests received in calendar ``year`` that are a
+    §7102 type or an appeal: two aggregate queries, whatever the number of requests."""
+    requests = PrivacyRequest.objects.filter(
+        organization=organization,
+        received_on__year=year,
+        right_kind__in=[*CCPA_7102_KINDS, RightKind.APPEAL.value],
+    ).order_by()
+    closed_on = TruncDate("closed_at", tzinfo=ZoneInfo(organization.time_zone))
+    rows = "received_on"
+    key = ("right_kind", "jurisdiction", "gpc")
+    counts = {
+        (row.pop("right_kind"), row.pop("jurisdiction"), row.pop("gpc")): row
+        for row in requests.values(*key).annotate(
+            received=Count(rows),
+            complied=Count(rows, filter=Q(status__in=COMPLIED)),
+            fulfilled=Count(rows, filter=Q(status=Status.FULFILLED)),
+            denied=Count(rows, filter=Q(status=Status.DENIED)),
+            closed_otherwise=Count(rows, filter=Q(status__in=CLOSED_OTHERWISE)),
+            open=Count(rows, filter=Q(status__in=Status.open_values())),
+        )
+    }
+    days: dict[GroupKey, dict[int, int]] = {}
+    for right, where, gpc, elapsed, how_many in (
+        requests.filter(status__in=ANSWERED)
+        .annotate(days=DaysBetween(closed_on, F("received_on")))
+        .values(*key, "days")
+        .annotate(n=Count(rows))
+        .values_list(*key, "days", "n")
+    ):
+        days.setdefault((right, where, gpc), {})[elapsed] = how_many
+    return YearGroups(counts, days)
+
+
+def ccpa_7102(
+    *,
+    organization: Organization,
+    year: int,
+    scope: str = Scope.CALIFORNIA,
+    groups: YearGroups | None = None,
+) -> Ccpa7102Report:
+    """The §7102 table of ``organization`` for the requests received in calendar ``year``:
+    ``groups`` (``year_groups``, two queries, read here when not given) and one count of the
+    browsers' GPC signals."""
+    if scope not in Scope.CHOICES:
+        raise ValueError(f"unknown scope {scope!r}")
+    groups = groups or year_groups(organization=organization, year=year)
+    rows = []
+    for kind in CCPA_7102_TYPES:
+        counts, histogram = groups.add_up(
+            lambda key, kinds=kind.kinds: (
+                key[0] in kinds and (scope == Scope.ALL or key[1] == "US-CA")
+            )
+        )
+        rows.append(
+            TypeFigures(
+                key=kind.key,
+                label=kind.label,
+                received=counts["received"],
+                complied=counts["complied"],
+                denied=counts["denied"],
+                closed_otherwise=counts["closed_otherwise"],
+                open=counts["open"],
+                median_days=median(histogram),
+                mean_days=mean(histogram),
+                gpc=counts["gpc"] if kind.key == "opt_out" else None,
+            )
+        )
+    signals = browser_gpc_signals(organization=organization, year=year)
+    return Ccpa7102Report(organization, year, scope, rows, signals)
+
+
+CCPA_7102_CSV_COLUMNS = (
+    "organization",
+    "year",
+    "counted",
+    "request_type",
+    "label",
+    "received",
+    "complied_in_whole_or_in_part",
+    "denied",
+    "closed_otherwise",
+    "open",
+    "median_days_to_respond",
+    "mean_days_to_respond",
+    "sent_with_global_privacy_control",
+)
+
+
+def write_ccpa_7102_csv(report: Ccpa7102Report, out: TextIO) -> None:
+    """The §7102 table as CSV, one line per request type; then, when the public side records
+    them, a line for the browsers' own GPC signals (received only)."""
+    writer = spreadsheet.writer(out)  # formula cells neutralized (dsar.lib.spreadsheet)
+    writer.writerow(CCPA_7102_CSV_COLUMNS)
+    common = [report.organization.slug, report.year, report.scope]
+    for row in report.rows:
+        writer.writerow(
+            [
+                *common,
+                row.key,
+                row.label,
+                row.received,
+                row.complied,
+                row.denied,
+                row.closed_otherwise,
+                row.open,
+                _number(row.median_days),
+                _number(row.mean_days),
+                "" if row.gpc is None else row.gpc,
+            ]
+        )
+    if report.browser_gpc_signals is not None:
+        label = "browsers that sent Global Privacy Control to the public pages (first seen)"
+        writer.writerow(
+            [*common, "gpc_signal", label, report.browser_gpc_signals]
+            + [""] * 6
+            + [report.browser_gpc_signals]
+        )
+
+
+# -- Appeals of refusals, per state ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppealFigures:
+    """A row of the appeals table: one state (its law and appeal clause), or the total."""
+
+    key: str  # the jurisdiction ("US-VA"), "" when not known, or "total"
+    label: str
+    received: int
+    granted: int  # the appeal fulfilled
+    granted_in_part: int  # partially fulfilled
+    denied: int
+    closed_otherwise: int
+    open: int
+    median_days: float | None
+    mean_days: float | None
+
+
+@dataclass(frozen=True)
+class AppealsReport:
+    organization: Organization
+    year: int
+    by_state: list[AppealFigures]
+    total: AppealFigures
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total.received == 0
+
+
+def _state_label(code: str) -> str:
+    if not code:
+        return "residence not known"
+    try:
+        where = jurisdictions.Jurisdiction.parse(code)
+    except ValueError:
+        return code
+    state_law = jurisdictions.US_STATE_LAWS.get(where.us_state or "")
+    if state_law is None or state_law.appeal is None:
+        return where.name
+    return f"{where.name} ({state_law.appeal.citation})"
+
+
+def _appeal_figures(
+    key: str, label: str, counts: dict[str, int], histogram: dict[int, int]
+) -> AppealFigures:
+    return AppealFigures(
+        key=key,
+        label=label,
+        received=counts.get("received", 0),
+        granted=counts.get("fulfilled", 0),
+        granted_in_part=counts.get("complied", 0) - counts.get("fulfilled", 0),
+        denied=counts.get("denied", 0),
+        closed_otherwise=counts.get("closed_otherwise", 0),
+        open=counts.get("open", 0),
+        median_days=median(histogram),
+        mean_days=mean(histogram),
+    )
+
+
+def appeal_metrics(
+    *, organization: Organization, year: int, groups: YearGroups | None = None
+) -> AppealsReport:
+    """The appeals ``organization`` received in calendar ``year``, per state of the requester:
+    received, granted (fulfilled), granted in part, denied, and the median and mean days from
+    the appeal to its decision. From ``groups`` (``year_groups``: read here when not given)."""
+    groups = groups or year_groups(organization=organization, year=year)
+    states = sorted({key[1] for key in groups.counts if key[0] == RightKind.APPEAL})
+    by_state = []
+    for state in states:
+        counts, histogram = groups.add_up(
+            lambda key, state=state: key[0] == RightKind.APPEAL and key[1] == state
+        )
+        by_state.append(_appeal_figures(state, _state_label(state), counts, histogram))
+    counts, histogram = groups.add_up(lambda key: key[0] == RightKind.APPEAL)
+    total = _appeal_figures("total", "all appeals", counts, histogram)
+    return AppealsReport(organization, year, by_state, total)
+
+
+APPEALS_CSV_COLUMNS = (
+    "organization",
+    "year",
+    "jurisdiction",
+    "label",
+    "received",
+    "granted",
+    "granted_in_part",
+    "denied",
+    "closed_otherwise",
+    "open",
+    "median_days_to_decide",
+    "mean_days_to_decide",
+)
+
+
+def write_appeals_csv(report: AppealsReport, out: TextIO) -> None:
+    """The appeals table as CSV: one line per state, then the total."""
+    writer = spreadsheet.writer(out)  # formula cells neutralized (dsar.lib.spreadsheet)
+    writer.writerow(APPEALS_CSV_COLUMNS)
+    for row in [*report.by_state, report.total]:
+        writer.writerow(
+            [
+                report.organization.slug,
+                report.year,
+                row.key,
+                row.label,
+                row.received,
+                row.granted,
+                row.granted_in_part,
+                row.denied,
+                row.closed_otherwise,
+                row.open,
+                _number(row.median_days),
+                _number(row.mean_days),
+            ]
+        )

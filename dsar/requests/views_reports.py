@@ -1,4 +1,6 @@
-"""The staff page of yearly request metrics (CCPA §7102), with a chart and a CSV download.
+"""The staff page of yearly request metrics: the figures per right and channel, the CCPA §7102
+table of its five request types, and the appeals per state, each with a chart or table and a CSV
+download (``?format=csv&table=metrics|ccpa|appeals``).
 
 Staff only (wrapped in ``admin.site.admin_view`` by ``urls_reports``), and tenant-limited: a staff
 member sees the organizations they are a member of; a superuser sees all.
@@ -6,6 +8,7 @@ member sees the organizations they are a member of; a superuser sees all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +73,7 @@ LABEL_WIDTH, PLOT_WIDTH, BAR, GAP = 260, 380, 12, 10
 
 def _chart(
     title: str,
-    rows: list[reports.Figures],
+    rows: Sequence[Any],
     series: list[tuple[str, str, Any]],
     *,
     maximum: float,
@@ -115,10 +118,20 @@ def _year(value: str | None, years: list[int]) -> int | None:
     return int(value)
 
 
+TABLES = ("metrics", "ccpa", "appeals")
+
+
+def _csv(filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @require_safe
 def request_reports(request: HttpRequest) -> HttpResponse:
-    """Metrics of one organization and year (``?organization=slug&year=2026``); ``&format=csv``
-    downloads them."""
+    """Metrics of one organization and year (``?organization=slug&year=2026``); the §7102 table
+    counts California residents unless ``&scope=all``; ``&format=csv`` downloads one table
+    (``&table=metrics``, the default, ``ccpa`` or ``appeals``)."""
     organizations = list(_organizations_for_user(request.user))
     slug = request.GET.get("organization")
     if slug:
@@ -137,13 +150,16 @@ def request_reports(request: HttpRequest) -> HttpResponse:
     year = _year(request.GET.get("year"), years)
     if year is None:
         return HttpResponseBadRequest(_("Give the year as four digits."))
-    report = reports.request_metrics(organization=organization, year=year)
+    scope = request.GET.get("scope") or reports.Scope.CALIFORNIA
+    table = request.GET.get("table") or "metrics"
+    if scope not in reports.Scope.CHOICES or table not in TABLES:
+        return HttpResponseBadRequest(_("Unknown scope or table."))
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"{organization.slug}-{year}-request-metrics.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        reports.write_csv([report], response)
-        return response
+        return _download(organization, year, scope, table)
+    report = reports.request_metrics(organization=organization, year=year)
+    groups = reports.year_groups(organization=organization, year=year)
+    ccpa = reports.ccpa_7102(organization=organization, year=year, scope=scope, groups=groups)
+    appeals = reports.appeal_metrics(organization=organization, year=year, groups=groups)
     most = max((row.received for row in report.by_right), default=0)
     counts = [
         (_("received"), "received", lambda row: row.received),
@@ -152,12 +168,38 @@ def request_reports(request: HttpRequest) -> HttpResponse:
     ]
     rate = [(_("on time"), "on-time", lambda row: row.on_time_rate)]
     rated = [row for row in report.by_channel if row.with_deadline]
+    ccpa_most = max((row.received for row in ccpa.rows), default=0)
     context.update(
         year=year,
         years=sorted({*years, year}, reverse=True),
         report=report,
         counts_chart=_chart(_("Requests by right"), report.by_right, counts, maximum=most),
         on_time_chart=_chart(_("On-time rate by channel"), rated, rate, maximum=1, percent=True),
+        scope=scope,
+        scopes=[
+            (reports.Scope.CALIFORNIA, _("California residents (the CCPA's consumers)")),
+            (reports.Scope.ALL, _("every requester")),
+        ],
+        ccpa=ccpa,
+        ccpa_chart=_chart(_("CCPA §7102 request types"), ccpa.rows, counts, maximum=ccpa_most),
+        appeals=appeals,
         generated_on=timezone.localdate(),
     )
     return TemplateResponse(request, "requests/reports.html", context)
+
+
+def _download(organization: Organization, year: int, scope: str, table: str) -> HttpResponse:
+    """One table as CSV, named by organization, year and table (never by a person)."""
+    if table == "ccpa":
+        response = _csv(f"{organization.slug}-{year}-ccpa-7102-{scope}.csv")
+        ccpa = reports.ccpa_7102(organization=organization, year=year, scope=scope)
+        reports.write_ccpa_7102_csv(ccpa, response)
+    elif table == "appeals":
+        response = _csv(f"{organization.slug}-{year}-appeals.csv")
+        reports.write_appeals_csv(
+            reports.appeal_metrics(organization=organization, year=year), response
+        )
+    else:
+        response = _csv(f"{organization.slug}-{year}-request-metrics.csv")
+        reports.write_csv([reports.request_metrics(organization=organization, year=year)], response)
+    return response

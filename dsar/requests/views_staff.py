@@ -62,7 +62,7 @@ def _get_request_for_user(user: Any, pk: Any) -> PrivacyRequest:
         raise Http404 from None
     return get_object_or_404(
         PrivacyRequest.objects.for_user(user).select_related(
-            "organization", "policy_version", "right", "channel", "assignee"
+            "organization", "policy_version", "right", "channel", "assignee", "appeal_of"
         ),
         pk=pk,
     )
@@ -154,6 +154,42 @@ ACTIONS: dict[str, StaffAction] = {
             lambda r: (
                 r.is_open and r.identity_status in (IdentityStatus.PENDING, IdentityStatus.FAILED)
             ),
+        ),
+        StaffAction(
+            "match_data_points",
+            _("Record matched data points"),
+            forms.MatchDataPointsForm,
+            lambda r, actor, data, today: services.request_match_data_points(
+                request=r, actor=actor, points=data["points"], how=data["how"]
+            ),
+            workspace.data_points_offered,
+        ),
+        StaffAction(
+            "record_declaration",
+            _("Record the signed declaration"),
+            forms.DeclarationForm,
+            lambda r, actor, data, today: services.request_record_declaration(
+                request=r, actor=actor, signed_on=data["signed_on"]
+            ),
+            workspace.declaration_offered,
+        ),
+        StaffAction(
+            "check_agent",
+            _("Check the agent's authority"),
+            forms.CheckAgentForm,
+            lambda r, actor, data, today: services.request_check_agent(
+                request=r, actor=actor, authority=data["authority"], how=data["how"]
+            ),
+            workspace.agent_check_offered,
+        ),
+        StaffAction(
+            "consumer_confirmed_agent",
+            _("Consumer confirmed the agent"),
+            forms.ConsumerConfirmedAgentForm,
+            lambda r, actor, data, today: services.request_consumer_confirmed_agent(
+                request=r, actor=actor, confirmed_on=data["confirmed_on"], how=data["how"]
+            ),
+            workspace.agent_confirmation_offered,
         ),
         StaffAction(
             "acknowledge",
@@ -300,7 +336,7 @@ def _action_form(
 ) -> forms.ActionForm:
     form = action.form_class(data, privacy_request=privacy_request, prefix=action.name)
     if data is None:
-        for name in ("answered_on",):
+        for name in ("answered_on", "signed_on", "confirmed_on"):
             if name in form.fields:
                 form.fields[name].initial = today
         if "assignee" in form.fields:
@@ -377,6 +413,11 @@ def _render_request_page(
         "events": events,
         "timeline": [(event, local(event.at)) for event in events],
         "exemptions": list(privacy_request.exemptions.all()),
+        "verification": workspace.verification_state(privacy_request),
+        "agent": workspace.agent_state(privacy_request),
+        "gpc_required_by_law": workspace.gpc_required_by_law(privacy_request),
+        "appeal": workspace.appeal_facts(privacy_request),
+        "appeal_open_until": local(services.appeal_open_until(privacy_request)),
         "can_act": can_act,
         "actions": [a for a in actions if not a.action.closes],
         "closing_actions": [a for a in actions if a.action.closes],
@@ -524,10 +565,15 @@ def dashboard(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> Http
     urgent = [
         (r, workspace.deadline_status(r, workspace.today_for(r.organization))) for r in board.urgent
     ]
+    appeals = [
+        (r, workspace.deadline_status(r, workspace.today_for(r.organization)))
+        for r in board.appeals
+    ]
     context = {
         **_admin_context(request, model_admin, _t("Requests dashboard")),
         "queues": board.queues,
         "urgent": urgent,
+        "appeals": appeals,
         "chart": _chart(board.on_time),
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,

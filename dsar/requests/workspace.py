@@ -22,10 +22,20 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dsar.deadlines import Rule
+from dsar.jurisdictions import Law, uoom_required
 from dsar.letters.models import Letter
 from dsar.organizations.models import Organization, Role, holds_role_anywhere, holds_role_in
-from dsar.requests import clock
-from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, Status, Today
+from dsar.requests import clock, verification
+from dsar.requests.models import (
+    AgentAuthority,
+    EventKind,
+    IdentityStatus,
+    PrivacyRequest,
+    PrivacyRequestQuerySet,
+    RequestEvent,
+    Status,
+    Today,
+)
 
 # Roles that may change a request; an auditor only reads.
 ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
@@ -274,6 +284,178 @@ def letters_issued_not_sent(request: PrivacyRequest) -> list[Letter]:
     )
 
 
+# -- US state rights on the request page ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerificationState:
+    """The degree of certainty the law of the requester's residence asks before an answer, and
+    how far staff got (``verification.required_level``): what the request page says, so that a
+    handler knows what to match before pressing "Fulfil", which the service would refuse."""
+
+    citation: str
+    asks: str  # "3 data points (2 so far) and a signed declaration (not yet received)"
+    matched: list[str]
+    missing: list[str]  # in words; [] when the level is reached
+    # The identity was not required when the request was logged (e.g. imported so): the level
+    # is shown, and the service does not hold the answer back for it.
+    enforced: bool
+    # The organization lists no data points: nothing can be matched until its privacy officer
+    # lists them on the organization's page.
+    nothing_to_match: bool
+
+    @property
+    def reached(self) -> bool:
+        return not self.missing
+
+
+def verification_state(request: PrivacyRequest) -> VerificationState | None:
+    """The verification level that applies to ``request``, or None where the law sets none (an
+    opt-out, an appeal, a GDPR request: Art. 12(6) lets the organization ask when in doubt)."""
+    level = verification.required_level(request)
+    if level is None:
+        return None
+    found = len(request.data_points_matched)
+    asks = ngettext(
+        "%(n)d data point (%(found)d so far)",
+        "%(n)d data points (%(found)d so far)",
+        level.data_points,
+    ) % {"n": level.data_points, "found": found}
+    if level.declaration:
+        signed = request.declaration_signed_on
+        asks += " " + (
+            _t("and a signed declaration (received, dated %(day)s)") % {"day": day(signed)}
+            if signed
+            else _t("and a signed declaration (not yet received)")
+        )
+    return VerificationState(
+        citation=level.citation,
+        asks=asks,
+        matched=list(request.data_points_matched),
+        missing=level.missing(request),
+        enforced=request.identity_status != IdentityStatus.NOT_REQUIRED,
+        nothing_to_match=not request.organization.data_points,
+    )
+
+
+def unmatched_data_points(request: PrivacyRequest) -> list[str]:
+    """The organization's data points not yet matched for ``request``, in its order."""
+    matched = set(request.data_points_matched)
+    return [point for point in request.organization.data_points if point not in matched]
+
+
+def data_points_offered(request: PrivacyRequest) -> bool:
+    """Whether "Record matched data points" is offered: open, a level applies whose number is
+    not reached, and the organization has a data point left to match."""
+    level = verification.required_level(request)
+    return (
+        request.is_open
+        and level is not None
+        and len(request.data_points_matched) < level.data_points
+        and bool(unmatched_data_points(request))
+    )
+
+
+def declaration_offered(request: PrivacyRequest) -> bool:
+    """Whether "Record the signed declaration" is offered: open, and the level asks for one
+    (§7062(c)) that has not arrived."""
+    if not request.is_open or request.declaration_signed_on is not None:
+        return False
+    level = verification.required_level(request)
+    return level is not None and level.declaration
+
+
+@dataclass(frozen=True)
+class AgentState:
+    """Where an authorized agent's request stands (Cal. Code Regs. tit. 11 §7063)."""
+
+    name: str
+    authority: str  # how it was shown, or that it was not yet checked
+    confirmed_on: datetime.date | None
+    gaps: list[str]  # what California still asks before an answer; [] when nothing
+    california: bool  # §7063 applies: the requester lives in California and the CCPA reaches
+
+
+def agent_state(request: PrivacyRequest) -> AgentState | None:
+    """The agent's state, for an agent's request; None otherwise."""
+    if not request.is_agent:
+        return None
+    residence = clock.residence_law(request)
+    authority = (
+        str(AgentAuthority(request.agent_authority).label)
+        if request.agent_authority
+        else _t("not yet checked")
+    )
+    return AgentState(
+        name=request.agent_name,
+        authority=authority,
+        confirmed_on=request.consumer_confirmed_agent_on,
+        gaps=verification.agent_gaps(request),
+        california=residence is not None and residence.law is Law.CCPA,
+    )
+
+
+def agent_check_offered(request: PrivacyRequest) -> bool:
+    """Whether "Check the agent's authority" is offered: an open agent's request not checked."""
+    return request.is_open and request.is_agent and not request.agent_authority
+
+
+def agent_confirmation_offered(request: PrivacyRequest) -> bool:
+    """Whether "Consumer confirmed the agent" is offered: an open agent's request without the
+    consumer's confirmation, and without a power of attorney (which stands for it, §7063(b))."""
+    return (
+        request.is_open
+        and request.is_agent
+        and request.consumer_confirmed_agent_on is None
+        and request.agent_authority != AgentAuthority.POWER_OF_ATTORNEY
+    )
+
+
+def gpc_required_by_law(request: PrivacyRequest) -> bool:
+    """Whether ``request`` came with Global Privacy Control from a resident of a state whose
+    law requires honouring such a signal on the day it arrived (``uoom_required``). dsar
+    honours it everywhere; this says where the law makes it an opt-out."""
+    return bool(
+        request.gpc
+        and request.jurisdiction
+        and uoom_required(request.jurisdiction, on=request.received_on)
+    )
+
+
+REFUSALS = (Status.DENIED, Status.PARTIALLY_FULFILLED)
+
+
+def refusal_event(request: PrivacyRequest) -> RequestEvent | None:
+    """The event that refused ``request`` in whole or in part (the latest, as
+    ``services.first_decider`` reads it), or None: who refused and when."""
+    return (
+        request.events.filter(kind=EventKind.STATUS_CHANGED, to_status__in=REFUSALS)
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AppealFacts:
+    """An appeal and the refusal it appeals, or a refused request and its appeals."""
+
+    appealed: PrivacyRequest | None  # for an appeal: the refused request
+    refusal: RequestEvent | None  # for an appeal: who refused the request it appeals, and when
+    appeals: list[PrivacyRequest]  # for a refused request: its appeals
+
+
+def appeal_facts(request: PrivacyRequest) -> AppealFacts | None:
+    """What the request page says about appeals, or None when they do not concern ``request``.
+    A query or two, on one request's page."""
+    if request.appeal_of_id is not None:
+        appealed = request.appeal_of
+        return AppealFacts(appealed, refusal_event(appealed), [])
+    if request.status not in REFUSALS:
+        return None
+    appeals = list(request.appeals.select_related("assignee").order_by("received_at", "id"))
+    return AppealFacts(None, None, appeals) if appeals else None
+
+
 # -- Dashboard -------------------------------------------------------------------------------------
 
 
@@ -309,6 +491,7 @@ class Dashboard:
     queues: list[Queue]
     urgent: list[PrivacyRequest]
     on_time: list[MonthOnTime]
+    appeals: list[PrivacyRequest]
 
 
 def queues(user: Any, *, today: Today) -> list[Queue]:
@@ -328,6 +511,9 @@ def queues(user: Any, *, today: Today) -> list[Queue]:
         overdue=Count("status", filter=PrivacyRequestQuerySet.overdue_q(today)),
         unassigned=Count("status", filter=PrivacyRequestQuerySet.unassigned_q()),
     )
+    # Apart, through the appeal_of index: the aggregate above reads only the covering index of
+    # open requests (migration 0004), which does not hold the link to a refusal.
+    counts["appeals"] = mine.filter(APPEALS_Q).count()
     return [
         Queue("new", _("New"), counts["new"], f"status__exact={Status.RECEIVED.value}"),
         Queue(
@@ -344,6 +530,7 @@ def queues(user: Any, *, today: Today) -> list[Queue]:
         ),
         Queue("overdue", _("Overdue"), counts["overdue"], "deadline=overdue"),
         Queue("unassigned", _("Unassigned"), counts["unassigned"], "assignee=none"),
+        Queue("appeals", _("Appeals awaiting decision"), counts["appeals"], "appeal=open"),
     ]
 
 
@@ -355,6 +542,25 @@ def urgent(user: Any, *, today: Today, limit: int = 10) -> list[PrivacyRequest]:
         .filter(PrivacyRequestQuerySet.due_by_q(today, DUE_SOON_DAYS))
         .select_related("organization", "assignee")
         .order_by("due_date", "id")[:limit]
+    )
+
+
+# An appeal: a request linked to the refusal it appeals (``services.request_appeal``). The list's
+# appeal filter and the dashboard read the same condition, so their counts cannot disagree.
+APPEALS_Q = Q(appeal_of__isnull=False)
+
+
+def open_appeals(user: Any, *, limit: int = 10) -> list[PrivacyRequest]:
+    """The open appeals of refusals, soonest deadline first: a state's appeal is decided within
+    its own days (e.g. Va. Code §59.1-577(C): 60), by someone other than who refused where the
+    organization wants it so. With the refused request, for its reference: one query, through
+    the appeal_of index."""
+    return list(
+        PrivacyRequest.objects.for_user(user)
+        .open()
+        .filter(APPEALS_Q)
+        .select_related("organization", "assignee", "appeal_of")
+        .order_by(F("due_date").asc(nulls_last=True), "id")[:limit]
     )
 
 
@@ -418,4 +624,5 @@ def dashboard(user: Any, *, today: Today | None = None) -> Dashboard:
         queues=queues(user, today=todays),
         urgent=urgent(user, today=todays),
         on_time=on_time_by_month(user, today=timezone.localdate()),
+        appeals=open_appeals(user),
     )

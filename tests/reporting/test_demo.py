@@ -14,13 +14,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from dsar.organizations.models import Membership, Role
+from dsar.requests import verification
 from dsar.requests.demo import (
     DEMO_ACTOR_LABEL,
     HISTORY_DAYS,
+    REVIEWER,
     SEED_ORGANIZATIONS,
     seed_demo_requests,
 )
-from dsar.requests.models import EventKind, PrivacyRequest, RequestEvent, Status
+from dsar.requests.models import (
+    AgentAuthority,
+    EventKind,
+    IdentityStatus,
+    PrivacyRequest,
+    RequestEvent,
+    Status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,8 +183,95 @@ def test_each_story_is_told_at_the_times_it_happened(seeds):
         assert times[0] == request.received_at
         assert times == sorted(times) and times[-1] <= NOW
         if request.closed_at is not None:
-            assert request.closed_at == times[-1]
+            # Closed by its last change of status; only an appeal of it may come after.
+            moves = [e for e in request.events.all() if e.to_status]
+            assert request.closed_at == moves[-1].at
+            assert {e.kind for e in request.events.all() if e.at > request.closed_at} <= {
+                EventKind.APPEALED
+            }
     # Answered over the months of the history, not all on the day the demo was made: the
     # on-time chart has something to show.
     assert len({r.closed_at.date().replace(day=1) for r in closed}) >= 3
     assert closed.filter(closed_at__lt=NOW - dt.timedelta(days=30)).exists()
+
+
+@pytest.fixture
+def demo_user(seeds):
+    """The demo login as ``demo_setup`` makes it: a superuser, privacy officer of IMG."""
+    demo = User.objects.create_superuser("demo", "demo@example.org", None)
+    Membership.objects.create(user=demo, organization=seeds["img"], role=Role.PRIVACY_OFFICER)
+    return demo
+
+
+def test_it_tells_the_us_state_stories_through_the_services(demo_user):
+    seed(per_organization=SMALL)
+
+    # A Californian's opt-out sent with Global Privacy Control: in progress at once, fulfilled.
+    gpc = PrivacyRequest.objects.get(gpc=True)
+    assert (gpc.right_kind, gpc.jurisdiction, gpc.status) == ("opt_out_sale", "US-CA", "fulfilled")
+    assert gpc.identity_status == IdentityStatus.NOT_REQUIRED
+    assert [e.to_status for e in gpc.events.all() if e.to_status] == [
+        "received",
+        "in_progress",
+        "fulfilled",
+    ]
+    assert gpc.events.filter(kind=EventKind.NOTE, summary__contains="Global Privacy").exists()
+
+    # A Virginian's refusal appealed; the appeal decided by someone other than who refused.
+    appeal = PrivacyRequest.objects.get(right_kind="appeal")
+    refused = appeal.appeal_of
+    assert (refused.jurisdiction, refused.status) == ("US-VA", Status.DENIED)
+    assert refused.events.filter(kind=EventKind.APPEALED).exists()
+    assert refused.events.get(to_status=Status.DENIED).actor == demo_user
+    assert appeal.status == Status.IN_PROGRESS
+    assert appeal.assignee.username == REVIEWER
+    assert appeal.organization.appeals_by_another_decider
+    assert (appeal.deadline_rule, appeal.due_date) == (
+        "appeal_60",
+        appeal.received_on + dt.timedelta(days=60),
+    )
+    assert not User.objects.get(username=REVIEWER).has_usable_password()
+
+    # A Californian's request by an authorized agent, verified as §7062 and §7063 ask.
+    agents = PrivacyRequest.objects.get(is_agent=True)
+    assert agents.jurisdiction == "US-CA"
+    assert agents.agent_authority == AgentAuthority.PERMISSION
+    assert agents.consumer_confirmed_agent_on is not None
+    assert len(agents.data_points_matched) == 2
+    assert agents.identity_status == IdentityStatus.VERIFIED
+    assert agents.status == Status.IN_PROGRESS
+    assert verification.answer_blockers(agents) == []
+    kinds = set(agents.events.values_list("kind", flat=True))
+    assert {
+        EventKind.AGENT_CHECKED,
+        EventKind.AGENT_CONFIRMED,
+        EventKind.DATA_POINTS_MATCHED,
+    } <= kinds
+
+
+def test_staff_see_the_stories_on_the_list_the_dashboard_and_the_request_pages(demo_user, client):
+    seed(per_organization=SMALL)
+    client.force_login(demo_user)
+    gpc = PrivacyRequest.objects.get(gpc=True)
+    appeal = PrivacyRequest.objects.get(right_kind="appeal")
+    agents = PrivacyRequest.objects.get(is_agent=True)
+
+    listed = client.get("/staff/requests/privacyrequest/", {"gpc": "yes"}).context["cl"]
+    assert [r.reference for r in listed.result_list] == [gpc.reference]
+    dashboard = client.get("/staff/requests/privacyrequest/dashboard/").content.decode()
+    assert "Appeals awaiting decision" in dashboard and appeal.reference in dashboard
+
+    page = client.get(f"/staff/requests/privacyrequest/{appeal.pk}/change/").content.decode()
+    assert appeal.appeal_of.reference in page and 'class="refused-by">demo,' in page
+    page = client.get(f"/staff/requests/privacyrequest/{agents.pk}/change/").content.decode()
+    assert "Rights Agent Example LLC" in page
+    assert "nothing: the agent's authority is shown" in page
+    assert "nothing: the level is reached" in page
+
+
+def test_without_a_demo_user_the_stories_are_told_by_the_system(seeds):
+    seed(per_organization=SMALL, actor="nobody")
+
+    appeal = PrivacyRequest.objects.get(right_kind="appeal")
+    assert appeal.assignee.username == REVIEWER
+    assert appeal.appeal_of.events.get(to_status=Status.DENIED).actor_label == "system"

@@ -59,6 +59,7 @@ def test_the_queue_counts(login, olivia, board):
         "due_soon": 1,
         "overdue": 1,
         "unassigned": 3,
+        "appeals": 0,
     }
 
 
