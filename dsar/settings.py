@@ -11,7 +11,9 @@ not sit in the process environment.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -28,6 +30,19 @@ def read_secret(name: str, default: str | None = None) -> str | None:
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
     return env.str(name, default=default)
+
+
+def trusted_proxies(values: list[str]) -> int | list[str]:
+    """DSAR_TRUSTED_PROXIES: a number of proxies ("1"), or addresses and networks; [] for none."""
+    if len(values) == 1 and values[0].strip().isdigit():
+        return int(values[0])
+    try:
+        return [str(ipaddress.ip_network(value.strip(), strict=False)) for value in values]
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            "DSAR_TRUSTED_PROXIES must be a number of proxies or a comma-separated list of "
+            f"addresses and networks, not {','.join(values)!r} ({error})."
+        ) from None
 
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#debug
@@ -57,15 +72,30 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_q",
     "dsar.core",
+    # Readiness, Prometheus metrics, request ids and JSON logs, the migration check (deploy.md).
+    "dsar.ops",
     "dsar.organizations",
     "dsar.policies",
     "dsar.requests",
     "dsar.intake",
     "dsar.letters",
     "dsar.reminders",
+    # The REST API (/api/v1/), its OpenAPI schema and its reference page (assets served here).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "dsar.api",
+    # Webhooks, the Data Rights Protocol and single sign-on for staff.
+    "dsar.webhooks",
+    "dsar.drp",
+    "dsar.accounts",
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics before the host check and the https redirect (probes call
+    # gunicorn by address, over plain HTTP); then a request id for every log line.
+    "dsar.ops.middleware.ProbeMiddleware",
+    "dsar.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A strict content security policy: no inline script or style, nothing from elsewhere.
     "dsar.intake.middleware.ContentSecurityPolicyMiddleware",
+    # The database gone in the middle of a request: 503, the form's input kept (docs/security.md).
+    "dsar.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "dsar.urls"
@@ -105,6 +137,18 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Two roles on PostgreSQL (docs/security.md): DATABASE_URL is the runtime role the web and task
+# processes use, with rights on rows only; DATABASE_OWNER_URL, when set, the role that owns the
+# tables: `migrate`, `flush` and `createcachetable` connect with its user, password, host and port
+# to DATABASE_URL's database (dsar/core/db_roles.py). Not an entry of DATABASES: no code and no
+# test can pick it by mistake.
+DATABASE_OWNER = (
+    env.db_url_config(env.str("DATABASE_OWNER_URL")) if env.str("DATABASE_OWNER_URL", "") else None
+)
+if DATABASE_OWNER and not (
+    DATABASE_OWNER["ENGINE"] == DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    raise ImproperlyConfigured("DATABASE_OWNER_URL needs PostgreSQL, in DATABASE_URL too.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -146,6 +190,51 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # Letters, uploads and data packages hold personal data: they live outside any public path and are
 # only ever served through views that check who is asking.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
+# ...or, when several nodes share them, an S3-compatible bucket (django-storages):
+# s3://BUCKET[/PREFIX]?endpoint=https://host:port&region=...&addressing=path&conditional_writes=false
+# Empty: the folder above. Credentials: the two settings below, or boto3's own chain (AWS_*
+# variables, an instance role) when they are empty. Objects are never public (docs/operations.md).
+PRIVATE_STORAGE_URL = env.str("PRIVATE_STORAGE_URL", default="")
+PRIVATE_STORAGE_ACCESS_KEY_ID = env.str("PRIVATE_STORAGE_ACCESS_KEY_ID", default="")
+PRIVATE_STORAGE_SECRET_ACCESS_KEY = read_secret("PRIVATE_STORAGE_SECRET_ACCESS_KEY", default="")
+
+
+def private_storage_backend(url: str) -> dict[str, object]:
+    """STORAGES["private"] for PRIVATE_STORAGE_URL (dsar.letters.storage has both backends)."""
+    if not url:
+        return {"BACKEND": "dsar.letters.storage.PrivateStorage"}
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = set(query) - {"endpoint", "region", "addressing", "conditional_writes", "verify"}
+    if parts.scheme != "s3" or not parts.netloc or "@" in parts.netloc or unknown:
+        raise ImproperlyConfigured(
+            "PRIVATE_STORAGE_URL must read s3://BUCKET[/PREFIX][?endpoint=...&region=...&"
+            f"addressing=path|virtual&conditional_writes=true|false&verify=true|false], not {url!r}"
+        )
+
+    def flag(name: str) -> bool:
+        value = query.get(name, "true").lower()
+        if value not in ("true", "false"):
+            raise ImproperlyConfigured(f"PRIVATE_STORAGE_URL: {name} must be true or false")
+        return value == "true"
+
+    return {
+        "BACKEND": "dsar.letters.storage_s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": parts.netloc,
+            "location": parts.path.strip("/"),
+            "endpoint_url": query.get("endpoint") or None,
+            "region_name": query.get("region") or None,
+            "addressing_style": query.get("addressing") or None,
+            "verify": None if flag("verify") else False,
+            "conditional_writes": flag("conditional_writes"),
+            "access_key": PRIVATE_STORAGE_ACCESS_KEY_ID or None,
+            "secret_key": PRIVATE_STORAGE_SECRET_ACCESS_KEY or None,
+        },
+    }
+
+
+STORAGES["private"] = private_storage_backend(PRIVATE_STORAGE_URL)
 
 # https://docs.djangoproject.com/en/5.2/topics/email/
 # consolemail:// by default; smtp+tls://user:password@host:587 in production.
@@ -173,11 +262,27 @@ Q_CLUSTER = {
 
 # https://docs.djangoproject.com/en/5.2/ref/settings/#logging
 # Log lines never carry personal data: code logs references and ids, never names or addresses.
+# LOG_FORMAT=json writes one JSON object per line, each with the request's id (dsar/ops/logs.py);
+# LOG_REQUESTS logs each request once answered (method, route pattern, status, duration).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "dsar.ops.logs.JsonFormatter"},
+    },
+    "filters": {"request_id": {"()": "dsar.ops.logs.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
@@ -187,9 +292,22 @@ LOGGING = {
     },
 }
 
+# /metrics (Prometheus) answers only a scraper that sends "Authorization: Bearer <METRICS_TOKEN>";
+# without a token it does not exist (404). Or METRICS_TOKEN_FILE=/run/secrets/metrics_token.
+METRICS_TOKEN = read_secret("METRICS_TOKEN", default="")
+
 # Security: on by default whenever DEBUG is off, so that `check --deploy` passes as shipped.
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx, Caddy, a load balancer).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a proxy every client comes from the proxy's address: the public form's rate limits then
+# read the client's address from what the proxies in front add, and only from a proxy trusted
+# here (docs/security.md, "Client addresses behind a proxy"): a number of proxies ("1": the
+# address one hop from the right of X-Forwarded-For) or the networks they connect from
+# ("10.0.0.0/8,2001:db8::/32"). Empty: no forwarded header is ever trusted.
+DSAR_TRUSTED_PROXIES = trusted_proxies(env.list("DSAR_TRUSTED_PROXIES", default=[]))
+# The header read from a trusted proxy: X-Forwarded-For by default, or one that a single proxy
+# sets to the address it saw, e.g. HTTP_X_REAL_IP for X-Real-IP (docs/deploy.md).
+DSAR_INTAKE_CLIENT_IP_HEADER = env.str("DSAR_INTAKE_CLIENT_IP_HEADER", default="")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -198,8 +316,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# The language cookie of /i18n/setlang/ is sent like the session cookie: over https only, out of
+# reach of scripts, not on other sites' requests (no script of dsar reads it).
+LANGUAGE_COOKIE_SECURE = env.bool("LANGUAGE_COOKIE_SECURE", default=SESSION_COOKIE_SECURE)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired CSRF cookie) gets the site's own 403 page, in the visitor's language.
+CSRF_FAILURE_VIEW = "dsar.core.errors.csrf_failure"
 
 # -- dsar ------------------------------------------------------------------------------------------
 # Days after receipt for the internal target of a request that no law and no numeric promise
@@ -218,3 +343,75 @@ DSAR_PURGE_AFTER_DAYS = env.int("DSAR_PURGE_AFTER_DAYS", default=365)
 # Days after a refusal during which the requester can appeal it from the status page, where the
 # law of their state gives an appeal (a "reasonable period": e.g. Or. Rev. Stat. 646A.576(6)(a)).
 DSAR_APPEAL_WINDOW_DAYS = env.int("DSAR_APPEAL_WINDOW_DAYS", default=90)
+
+# -- The REST API (dsar.api, docs/api.md) ----------------------------------------------------------
+# Calls per minute allowed to one API key, counted in the database so that every web worker and
+# node shares the count; beyond it the API answers 429 with Retry-After.
+DSAR_API_RATE_LIMIT = env.int("DSAR_API_RATE_LIMIT", default=600)
+# Hours an Idempotency-Key is remembered (the same key and body get the same answer meanwhile).
+DSAR_API_IDEMPOTENCY_HOURS = env.int("DSAR_API_IDEMPOTENCY_HOURS", default=24)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["dsar.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["dsar.api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["dsar.api.throttling.PerKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "dsar.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dsar API",
+    "DESCRIPTION": "Data-subject rights requests for an organization's own systems (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The reference page's assets come from drf-spectacular-sidecar, served here: the content
+    # security policy (dsar.intake.middleware) allows nothing from elsewhere.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RightKindEnum": "dsar.policies.models.RightKind",
+        "ChannelKindEnum": "dsar.policies.models.ChannelKind",
+        "RequestStatusEnum": "dsar.requests.models.Status",
+        "LetterKindEnum": "dsar.letters.kinds.LetterKind",
+    },
+}
+
+# -- Webhooks (dsar.webhooks, docs/webhooks.md) ----------------------------------------------------
+# Seconds to wait for a receiver to connect and answer, per try.
+DSAR_WEBHOOK_TIMEOUT = env.float("DSAR_WEBHOOK_TIMEOUT", default=10.0)
+# Tries per delivery; the wait after a failed try starts at DSAR_WEBHOOK_RETRY_SECONDS and doubles.
+DSAR_WEBHOOK_MAX_ATTEMPTS = env.int("DSAR_WEBHOOK_MAX_ATTEMPTS", default=8)
+DSAR_WEBHOOK_RETRY_SECONDS = env.int("DSAR_WEBHOOK_RETRY_SECONDS", default=60)
+# Seconds a worker's claim on a delivery lasts; a killed worker's delivery is taken over after it.
+DSAR_WEBHOOK_LEASE_SECONDS = env.int("DSAR_WEBHOOK_LEASE_SECONDS", default=300)
+# A subscription is paused (and its privacy officers emailed) after this many failed tries in a
+# row that have gone on for at least this many hours.
+DSAR_WEBHOOK_PAUSE_AFTER_FAILURES = env.int("DSAR_WEBHOOK_PAUSE_AFTER_FAILURES", default=10)
+DSAR_WEBHOOK_PAUSE_AFTER_HOURS = env.float("DSAR_WEBHOOK_PAUSE_AFTER_HOURS", default=24.0)
+# Hours the previous secret keeps signing after a rotation (both signatures are sent meanwhile).
+DSAR_WEBHOOK_ROTATION_HOURS = env.float("DSAR_WEBHOOK_ROTATION_HOURS", default=24.0)
+# Receivers on private, loopback or link-local addresses are refused unless this is on.
+DSAR_WEBHOOK_ALLOW_PRIVATE = env.bool("DSAR_WEBHOOK_ALLOW_PRIVATE", default=False)
+# Plain http:// to a loopback address (tests, a receiver on the same machine); https otherwise.
+DSAR_WEBHOOK_ALLOW_HTTP_LOOPBACK = env.bool("DSAR_WEBHOOK_ALLOW_HTTP_LOOPBACK", default=False)
+
+# -- Single sign-on for staff (dsar.accounts, docs/sso.md) -----------------------------------------
+# OpenID Connect: off while DSAR_OIDC_ISSUER is empty; the endpoints come from its discovery
+# document. Local accounts keep working beside it.
+DSAR_OIDC_ISSUER = env.str("DSAR_OIDC_ISSUER", default="")
+DSAR_OIDC_CLIENT_ID = env.str("DSAR_OIDC_CLIENT_ID", default="")
+DSAR_OIDC_CLIENT_SECRET = read_secret("DSAR_OIDC_CLIENT_SECRET", default="")
+DSAR_OIDC_SCOPES = env.str("DSAR_OIDC_SCOPES", default="openid email profile")
+# The claim that lists the person's groups, and which group gives which role where:
+# "group=org-slug:role,..." with role privacy_officer, handler or auditor (docs/sso.md).
+DSAR_OIDC_GROUPS_CLAIM = env.str("DSAR_OIDC_GROUPS_CLAIM", default="groups")
+DSAR_OIDC_GROUP_MAP = env.str("DSAR_OIDC_GROUP_MAP", default="")
+# Passwords for local accounts; the OpenID Connect backend answers only the provider's callback.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "dsar.accounts.oidc.OidcBackend",
+]
