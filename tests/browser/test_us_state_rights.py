@@ -78,13 +78,16 @@ def test_an_opt_out_is_acted_on_at_once(
     expect(page.locator("#opt-out-answer")).to_contain_text(
         "under the California Consumer Privacy Act"
     )
-    assert run_axe(page, axe_path) == [], "sent page"
+    # axe is a script: it runs where the page runs scripts (the pages are the same HTML).
+    if javascript:
+        assert run_axe(page, axe_path) == [], "sent page"
     (receipt,) = mail.outbox
     assert "/confirm/" not in receipt.body
 
     page.goto(latest_link("status"))
     expect(page.locator("#request-status")).to_have_text("Being worked on")
-    assert run_axe(page, axe_path) == [], "status page"
+    if javascript:
+        assert run_axe(page, axe_path) == [], "status page"
     context.close()
 
 
