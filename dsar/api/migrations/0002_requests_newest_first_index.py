@@ -13,16 +13,31 @@ from django.db import migrations
 INDEX = "requests_received_newest"
 
 
+def _concurrently(schema_editor) -> str:
+    # PostgreSQL builds it without blocking writes to requests (the previous release serves
+    # meanwhile: docs/deploy.md, Upgrades); SQLite has no such option and no concurrent writers.
+    return "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
+
+
+def create_index(apps, schema_editor):
+    q = schema_editor.quote_name
+    schema_editor.execute(
+        f"CREATE INDEX {_concurrently(schema_editor)}IF NOT EXISTS {q(INDEX)} "
+        f"ON {q('requests_privacyrequest')} ({q('received_at')} DESC, {q('id')} DESC)"
+    )
+
+
+def drop_index(apps, schema_editor):
+    q = schema_editor.quote_name
+    schema_editor.execute(f"DROP INDEX {_concurrently(schema_editor)}IF EXISTS {q(INDEX)}")
+
+
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run inside a transaction
+
     dependencies = [
         ("api", "0001_initial"),
         ("requests", "0007_requester_reasons_email_confirmation_fee_currency"),
     ]
 
-    operations = [
-        migrations.RunSQL(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} "
-            "ON requests_privacyrequest (received_at DESC, id DESC)",
-            f"DROP INDEX IF EXISTS {INDEX}",
-        )
-    ]
+    operations = [migrations.RunPython(create_index, drop_index)]
