@@ -23,13 +23,14 @@ import base64
 import binascii
 import datetime
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
+
+from dsar.lib import json_input
 
 #: Clocks differ: a message issued up to this long "in the future" is still taken.
 CLOCK_SKEW = datetime.timedelta(seconds=60)
@@ -81,8 +82,8 @@ def open_signed(text: str | bytes, verify_key: bytes) -> Verified:
     except (BadSignatureError, ValueError):
         raise ProtocolError(403, "The signature does not verify with the agent's key.") from None
     try:
-        claims = json.loads(message.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        claims = json_input.loads(message.decode("utf-8"))
+    except (UnicodeDecodeError, json_input.JSONInputError):
         raise ProtocolError(400, "The signed message is not JSON.") from None
     if not isinstance(claims, dict):
         raise ProtocolError(400, "The signed message is not a JSON object.")

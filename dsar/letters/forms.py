@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dsar.letters.kinds import Part
 from dsar.letters.models import DeliveryMethod
+from dsar.lib import json_input
 
 
 class LetterPartsForm(forms.Form):
@@ -70,9 +70,9 @@ class DataItemForm(forms.Form):
         if not text:
             return None
         try:
-            records = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(_("Not valid JSON: %(e)s") % {"e": error}) from None
+            records = json_input.loads(text)
+        except json_input.JSONInputError as error:
+            raise forms.ValidationError(str(error)) from None
         if isinstance(records, dict):
             records = [records]
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):

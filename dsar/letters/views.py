@@ -15,7 +15,13 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseGone
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseGone,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,6 +84,17 @@ def _get_letter_for_user(user: object, pk: int) -> Letter:
 def _get_package_for_user(user: object, pk: int) -> DataPackage:
     queryset = DataPackage.objects.for_user(user).select_related("request__organization")
     return get_object_or_404(queryset.distinct(), pk=pk)
+
+
+def _posted_pk(value: str | None) -> int | None:
+    """The id a form or query string names, or None when it names none that could exist.
+
+    Handed to a query as it came, "abc" raises ValueError (a 500), and a number too large for
+    the column fails in the database: only a short run of ASCII digits is an id."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        return None
+    return int(value)
 
 
 def _check_can_act(user: object, privacy_request: PrivacyRequest) -> None:
@@ -156,9 +173,12 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
         letter_kind = LetterKind(kind)
     except ValueError:
         raise Http404("no such letter kind") from None
-    corrects_pk = request.POST.get("corrects") or request.GET.get("corrects")
     corrects = None
-    if corrects_pk:
+    if corrects_value := request.POST.get("corrects") or request.GET.get("corrects"):
+        corrects_pk = _posted_pk(corrects_value)
+        if corrects_pk is None:
+            return HttpResponseBadRequest(_("The letter to correct must be given by its id."))
+        # Only a letter of this request: any other is not found, whoever's it is.
         corrects = get_object_or_404(Letter, pk=corrects_pk, request=privacy_request)
 
     problem = None
@@ -245,7 +265,8 @@ def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only a privacy officer can confirm the register."))
     year = register_year(privacy_request)
     rows = disclosures_for_year(organization, year).count()
-    note = (request.POST.get("note") or "").strip()[:2000]
+    # PostgreSQL cannot store a NUL character; nobody types one on purpose.
+    note = (request.POST.get("note") or "").replace("\x00", "").strip()[:2000]
     try:
         with transaction.atomic():
             confirmation = DisclosureRegisterConfirmation.objects.create(
@@ -362,7 +383,12 @@ def data_item_add(request: HttpRequest, request_pk: int) -> HttpResponse:
 def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
     privacy_request = _get_request_for_user(request.user, request_pk)
     _check_can_act(request.user, privacy_request)
-    cover = get_object_or_404(Letter, pk=request.POST.get("cover_letter"), request=privacy_request)
+    cover_pk = _posted_pk(request.POST.get("cover_letter"))
+    if cover_pk is None:
+        messages.error(request, _("Choose the letter that covers the package."))
+        return redirect("letters:request_letters", request_pk=privacy_request.pk)
+    # Only a letter of this request: any other is not found, whoever's it is.
+    cover = get_object_or_404(Letter, pk=cover_pk, request=privacy_request)
     try:
         package = services.package_build(
             request=privacy_request, cover_letter=cover, actor=request.user

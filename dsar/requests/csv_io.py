@@ -250,6 +250,9 @@ def read_rows(stream: TextIO) -> list[Row]:
             name: unescape_cell(cell if name == "message" else cell.strip())
             for name, cell in zip(names, cells, strict=True)
         }
+        if nul := _nul_problems(line, values):
+            problems.extend(nul)
+            continue
         dicts.append((line, values))
     checker = _Checker.for_slugs(values["organization"] for _line, values in dicts)
     checker.problems = problems
@@ -257,6 +260,17 @@ def read_rows(stream: TextIO) -> list[Row]:
     if checker.problems:
         raise CsvImportError(checker.problems)
     return rows
+
+
+def _nul_problems(line: int, values: dict[str, str]) -> list[str]:
+    """One problem per cell holding a NUL character. PostgreSQL refuses NUL in text, even in a
+    query: such a row is reported here, before any lookup, or the import would stop on a
+    database error naming no line (a NUL is a broken export, never data)."""
+    return [
+        f"line {line}: {column} contains a NUL character (\\x00); remove it"
+        for column, value in values.items()
+        if "\x00" in value
+    ]
 
 
 def _check(checker: _Checker, line: int, values: dict[str, str]) -> Row | None:

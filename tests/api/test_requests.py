@@ -197,6 +197,22 @@ class TestProblems:
         form = client.post(REQUESTS, {"right_kind": "access"}, **auth)
         assert (form.status_code, form.json()["type"]) == (415, "urn:dsar:problem:media-type")
 
+    @pytest.mark.parametrize(
+        "body",
+        ["[" * 5000 + "]" * 5000, '{"right_kind": "access", "message": "a\\u0000b"}'],
+        ids=["nested-5000-deep", "nul-character"],
+    )
+    def test_a_body_nested_too_deep_or_holding_nul_is_malformed(
+        self, client: Any, img_key: str, body: str
+    ):
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {img_key}"}
+        response = client.post(REQUESTS, body, content_type="application/json", **auth)
+        assert (response.status_code, response.json()["type"]) == (
+            400,
+            "urn:dsar:problem:malformed",
+        )
+        assert not PrivacyRequest.objects.exists()
+
 
 def test_beyond_the_rate_limit_429_with_retry_after(api: Any, img_key: str, settings: Any):
     settings.DSAR_API_RATE_LIMIT = 3

@@ -249,3 +249,23 @@ def test_a_body_that_is_no_base64_or_no_json_is_a_400(agent):
     body = base64.b64encode(bytes(signed)).decode()
     assert agent.post("/drp/v1/data-rights-request", body).status_code == 400
     assert json.loads(agent.post("/drp/v1/data-rights-request", body).content)["code"] == "400"
+
+
+def test_json_nested_too_deep_is_a_400(agent):
+    import base64
+
+    message = b"[" * 20_000 + b"]" * 20_000  # deeper than the parser's recursion limit
+    body = base64.b64encode(bytes(agent.key.sign(message))).decode()
+
+    response = agent.post("/drp/v1/data-rights-request", body)
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["code"] == "400"
+
+
+def test_a_nul_character_in_a_claim_is_a_400_and_logs_nothing(agent):
+    # PostgreSQL cannot store "\u0000" in jsonb or text: refused before any write.
+    response = agent.exercise("IMG", name="Dana\u0000Data")
+
+    assert response.status_code == 400
+    assert not PrivacyRequest.objects.exists()

@@ -266,3 +266,59 @@ class TestStaffViews:
         )
 
         assert request.data_items.count() == 3
+
+    @pytest.mark.parametrize(
+        ("records", "message"),
+        [
+            ("[" * 50_000 + "]" * 50_000, "The JSON is nested more than 32 levels deep."),
+            ('[{"name": "Dana\\u0000"}]', "The JSON holds a NUL character"),
+        ],
+        ids=["nested-too-deep", "nul"],
+    )
+    def test_records_nested_too_deep_or_holding_nul_are_a_form_error(
+        self, client: Any, alice: Any, portability: Any, records: str, message: str
+    ) -> None:
+        request, _letter = portability
+        client.force_login(alice)
+
+        response = client.post(
+            reverse("letters:data_item_add", args=[request.pk]),
+            {"system": "X", "category": "Y", "records": records},
+            follow=True,
+        )
+
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert request.data_items.count() == 3
+
+    @pytest.mark.parametrize("value", ["abc", "", "1e3"])
+    def test_a_cover_letter_that_is_no_id_is_a_form_error(
+        self, client: Any, alice: Any, portability: Any, value: str
+    ) -> None:
+        request, _letter = portability
+        client.force_login(alice)
+
+        response = client.post(
+            reverse("letters:package_build", args=[request.pk]),
+            {"cover_letter": value},
+            follow=True,
+        )
+
+        assert response.status_code == 200
+        assert "Choose the letter that covers the package." in response.content.decode()
+        assert not DataPackage.objects.exists()
+
+    def test_a_letter_of_another_request_cannot_cover_the_package(
+        self, client: Any, alice: Any, portability: Any, make_request: Any
+    ) -> None:
+        request, _letter = portability
+        other = make_request("img", "portability")
+        other_letter = letter_issue(request=other, kind="portability", actor=alice)
+        client.force_login(alice)
+
+        response = client.post(
+            reverse("letters:package_build", args=[request.pk]), {"cover_letter": other_letter.pk}
+        )
+
+        assert response.status_code == 404
+        assert not DataPackage.objects.exists()

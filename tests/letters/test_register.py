@@ -114,6 +114,20 @@ class TestConfirmingFromThePreview:
         assert "is not confirmed" not in self._preview(client, request_)
         assert letter_issue(request=request_, kind="shine_the_light", actor=alice)
 
+    def test_a_nul_character_in_the_note_is_dropped_not_a_database_error(
+        self, client: Any, alice: Any, img: Any, request_: Any
+    ) -> None:
+        client.force_login(alice)
+
+        response = client.post(
+            reverse("letters:register_confirm", args=[request_.pk]),
+            {"note": "Checked\x00 with sales."},
+        )
+
+        assert response.status_code == 302
+        confirmation = DisclosureRegisterConfirmation.objects.get(organization=img, year=2025)
+        assert confirmation.note == "Checked with sales."
+
     def test_confirming_twice_keeps_the_first_confirmation(
         self, client: Any, alice: Any, img: Any, request_: Any
     ) -> None:

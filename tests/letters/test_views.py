@@ -134,6 +134,38 @@ class TestPreview:
         correction = Letter.objects.get(number=2)
         assert correction.corrects == first
 
+    @pytest.mark.parametrize("value", ["abc", "1.5", "-1", "9" * 40, "\u0661"])
+    def test_a_letter_to_correct_that_is_no_id_is_a_400(
+        self, client: Any, alice: Any, request_: Any, value: str
+    ) -> None:
+        client.force_login(alice)
+
+        response = client.get(_preview(request_), {"corrects": value})
+        posted = client.post(_preview(request_), {"action": "issue", "corrects": value})
+
+        assert response.status_code == 400
+        assert "The letter to correct must be given by its id." in response.content.decode()
+        assert posted.status_code == 400
+        assert not Letter.objects.exists()
+
+    def test_a_letter_of_another_request_or_organization_cannot_be_corrected(
+        self, client: Any, alice: Any, charlie: Any, request_: Any, make_request: Any
+    ) -> None:
+        other = letter_issue(
+            request=make_request("img", "access"), kind="acknowledgement", actor=alice
+        )
+        elsewhere = letter_issue(
+            request=make_request("imt", "access", jurisdiction="US-CA"),
+            kind="acknowledgement",
+            actor=charlie,
+        )
+        client.force_login(alice)
+
+        for letter in (other, elsewhere):
+            response = client.get(_preview(request_), {"corrects": letter.pk})
+            assert response.status_code == 404
+            assert letter.reference not in response.content.decode()
+
     def test_an_extension_notice_after_the_original_deadline_is_refused(
         self, client: Any, alice: Any, request_: Any
     ) -> None:

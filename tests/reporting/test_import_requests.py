@@ -177,6 +177,31 @@ class TestBadRows:
         assert "line 14:" not in report
         assert stored() == before
 
+    def test_a_nul_character_is_reported_with_its_line_and_column_and_stores_nothing(
+        self, seeds, tmp_path
+    ):
+        # PostgreSQL refuses text holding NUL (a DataError at the write, or at the lookup of
+        # the organization): the check reports it first, naming the line and the column.
+        before = stored()
+        rows = [
+            "img,access,email,2026-03-02T10:00:00Z,Good Row,,,,",  # 2: fine
+            "img,access,email,2026-03-02,Ana,,,,Hello\x00there",  # 3
+            "img\x00,access,email,2026-03-02,Ana\x00,,,,",  # 4: two cells
+        ]
+        path = write(tmp_path, HEADER + "\n".join(rows) + "\n")
+
+        report = fail(path)
+
+        for message in (
+            "line 3: message contains a NUL character (\\x00); remove it",
+            "line 4: organization contains a NUL character",
+            "line 4: requester_name contains a NUL character",
+            "Nothing was imported: 3 problems.",
+        ):
+            assert message in report
+        assert "line 2:" not in report
+        assert stored() == before
+
     def test_a_row_the_database_refuses_rolls_back_the_rows_before_it(self, seeds, tmp_path):
         # Every row passes the checks, but the third collides with an existing reference (a
         # counter lost by hand): the first two, already logged, must be rolled back too.
