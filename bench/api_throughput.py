@@ -45,7 +45,7 @@ from pathlib import Path
 
 import host  # bench/host.py: this folder is on sys.path when a bench runs
 import psycopg
-from intake_throughput import _children, _cpu_seconds, stop_server
+from intake_throughput import _children, _cpu_seconds, start_server, stop_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fides"))
 import fides_server as fs
@@ -110,35 +110,6 @@ def fresh_database() -> str:
         text=True,
     )
     return made.stdout.strip()
-
-
-def start_gunicorn(workers: int, threads: int = 1) -> subprocess.Popen[bytes]:
-    command = [
-        str(GUNICORN),
-        "dsar.wsgi:application",
-        "--bind",
-        f"{HOST}:{PORT}",
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "/dev/null",
-        "--log-level",
-        "warning",
-    ]
-    if threads > 1:
-        command += ["--worker-class", "gthread", "--threads", str(threads)]
-    server = subprocess.Popen(command, env=environment(), cwd=ROOT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    stop_server(server)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
 
 def _backends(database: str) -> list[int]:
@@ -404,7 +375,7 @@ def main() -> int:
         eager=False,
         log_level="WARNING",
     )
-    gunicorn = start_gunicorn(args.workers, args.threads)
+    gunicorn = start_server(args.workers, args.threads, env=environment(), port=PORT)
     rounds: list[Round] = []
     try:
         token = fs.token(fides.base_url)

@@ -106,12 +106,16 @@ def fresh_database() -> None:
     )
 
 
-def start_server(workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(
+    workers: int, threads: int, *, env: dict[str, str] | None = None, port: int = PORT
+) -> subprocess.Popen[bytes]:
+    """gunicorn on ``port`` with ``env`` (this bench's by default), once it answers /healthz;
+    bench/api_throughput.py starts its own server here too."""
     command = [
         str(GUNICORN),
         "dsar.wsgi:application",
         "--bind",
-        f"{HOST}:{PORT}",
+        f"{HOST}:{port}",
         "--workers",
         str(workers),
         "--access-logfile",
@@ -121,11 +125,11 @@ def start_server(workers: int, threads: int) -> subprocess.Popen[bytes]:
     ]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
-    server = subprocess.Popen(command, env=environment(), cwd=ROOT, start_new_session=True)
+    server = subprocess.Popen(command, env=env or environment(), cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection(HOST, PORT, timeout=2)
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
             conn.request("GET", "/healthz")
             if conn.getresponse().status == 200:
                 return server
