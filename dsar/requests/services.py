@@ -403,8 +403,7 @@ def _repeat_flags(request: PrivacyRequest) -> list[dict[str, str]]:
     year of receipt, in the organization's time zone.
     """
     flags = []
-    same = PrivacyRequest.objects.same_requester(request).filter(right_kind=request.right_kind)
-    duplicate = same.open().order_by("received_at").values_list("reference", flat=True).first()
+    duplicate = PrivacyRequest.objects.open_duplicate(request)
     if duplicate:
         flags.append(
             {
@@ -418,6 +417,7 @@ def _repeat_flags(request: PrivacyRequest) -> list[dict[str, str]]:
         return flags
     year = request.received_on.year
     zone = ZoneInfo(request.organization.time_zone)
+    same = PrivacyRequest.objects.same_requester(request).filter(right_kind=request.right_kind)
     answered = same.filter(
         status__in=[s.value for s in Status if s.answered],
         closed_at__gte=datetime.datetime(year, 1, 1, tzinfo=zone),

@@ -25,7 +25,7 @@ from dsar.requests.models import (
 )
 from dsar.requests.services import TransitionError
 
-from .conftest import UTC
+from .conftest import NOW, UTC
 
 pytestmark = pytest.mark.django_db
 
@@ -305,6 +305,15 @@ def test_it_does_not_flag_another_right_or_a_closed_request_as_duplicate(log, im
     # Another requester's access request is not a duplicate either.
     other = log(img, jurisdiction="FR", requester_email="eve@example.org")
     assert Flag.DUPLICATE not in codes(other)
+
+
+def test_a_duplicate_names_the_oldest_open_request_of_the_same_organization(log, img, imgwg):
+    log(imgwg, jurisdiction="FR")  # another organization's: not a duplicate here
+    first = log(img, jurisdiction="FR", received_at=NOW - dt.timedelta(hours=2))
+    log(img, jurisdiction="FR", received_at=NOW - dt.timedelta(hours=1))
+    third = log(img, jurisdiction="FR")
+    assert codes(third) == {Flag.DUPLICATE}
+    assert third.flags[0]["message"].startswith(first.reference)
 
 
 # -- The record of intake --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from dsar.webhooks import outbox
 from dsar.webhooks.conf import webhook_settings
 from dsar.webhooks.models import Delivery, OutboxStatus, Subscription, WebhookEvent
 from dsar.webhooks.services import subscription_resume, subscription_rotate_secret
+from tests.webhooks.conftest import load
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +325,14 @@ def test_a_switched_off_subscription_queues_nothing(subscribe, log):
     log()
     assert not Delivery.objects.exists()
     assert Subscription.objects.get().active is False
+
+
+def test_only_the_organizations_own_switched_on_subscriptions_queue(subscribe, log, img):
+    other = load("imgwg")
+    theirs = subscribe(organization=other)
+    subscribe(active=False)
+    ours = subscribe()
+    log()
+    assert set(Delivery.objects.values_list("subscription", flat=True)) == {ours.pk}
+    assert theirs.pk not in Subscription.objects.receiving_ids([img.pk])
+    assert Subscription.objects.receiving_ids([img.pk, other.pk]) == sorted([ours.pk, theirs.pk])
