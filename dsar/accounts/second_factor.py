@@ -139,19 +139,29 @@ def second_factor_remove(*, user: AbstractBaseUser) -> None:
         device.delete()
 
 
-def code_check(*, request: HttpRequest, token: str) -> bool:
+class Outcome(enum.Enum):
+    """What became of a code typed after the password."""
+
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    WAIT = "wait"  # refused unread: django-otp's pause after wrong codes (1, 2, 4… seconds)
+
+
+def code_check(*, request: HttpRequest, token: str) -> Outcome:
     """Check a code typed after the password against the user's devices: six digits go to the
     app, anything else to the recovery codes (so a mistyped app code costs no recovery code's
-    throttle). On success the session is verified."""
+    throttle). When accepted, the session is verified."""
     user = request.user
     token = normalize(token)
-    if not token:
-        return False
     devices: list[Any] = (
         list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
         if token.isdigit()
         else list(StaticDevice.objects.devices_for_user(user, confirmed=True))
     )
+    if not token or not devices:
+        return Outcome.WRONG
+    if not any(device.verify_is_allowed()[0] for device in devices):
+        return Outcome.WAIT
     for device in devices:
         verified = django_otp.verify_token(user, device.persistent_id, token)
         if verified is None:
@@ -160,8 +170,8 @@ def code_check(*, request: HttpRequest, token: str) -> bool:
         if isinstance(verified, StaticDevice):
             left = verified.token_set.count()
             _record(user, verified, CHANGE, f"Signed in with a recovery code; {left} left.")
-        return True
-    return False
+        return Outcome.ACCEPTED
+    return Outcome.WRONG
 
 
 def normalize(token: str) -> str:

@@ -81,7 +81,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         return locked_out(request, None, credentials)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if second_factor.code_check(request=request, token=form.cleaned_data["code"]):
+        outcome = second_factor.code_check(request=request, token=form.cleaned_data["code"])
+        if outcome is second_factor.Outcome.ACCEPTED:
             if isinstance(request.user.otp_device, second_factor.StaticDevice):
                 left = second_factor.remaining_recovery_codes(request.user)
                 messages.warning(
@@ -93,11 +94,16 @@ def verify(request: HttpRequest) -> HttpResponse:
                     % {"left": left},
                 )
             return HttpResponseRedirect(_next_url(request))
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        if getattr(request, "axes_locked_out", False):
-            logout(request)
-            return locked_out(request, None, credentials)
-        form.add_error("code", _("That code is not right, or has been used. Try the next one."))
+        if outcome is second_factor.Outcome.WAIT:
+            form.add_error(
+                "code", _("Too many wrong codes in a row: wait a few seconds and try again.")
+            )
+        else:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return locked_out(request, None, credentials)
+            form.add_error("code", _("That code is not right, or has been used. Try the next one."))
     return render(
         request,
         "accounts/two_factor_verify.html",

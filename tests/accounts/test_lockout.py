@@ -101,9 +101,7 @@ def test_behind_a_trusted_proxy_each_client_is_counted_apart(client, alice, sett
     assert signed_in(client)
     client.logout()
     # A client cannot escape by writing another address on the left: the proxy appends its own.
-    response = password_login(
-        client, "alice", HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.66", **proxy
-    )
+    response = password_login(client, "alice", HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.66", **proxy)
     assert response.status_code == 429
 
 
