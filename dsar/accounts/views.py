@@ -119,6 +119,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated or not request.user.is_staff:
         return HttpResponseRedirect(reverse("admin:login") + "?next=" + request.path)
     user = request.user
+    if not user.has_usable_password():
+        # A single sign-on account: its provider does the second factor (docs/sso.md).
+        return HttpResponseRedirect(reverse("admin:index"))
     device = second_factor.app_device(user)
     if device is not None:
         return render(
