@@ -463,5 +463,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # "Access attempts" shows them to administrators. Codes typed after the password are masked too.
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+# The admin's device pages show neither keys nor recovery codes: an administrator removes a
+# device for someone who lost it, never copies it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # The name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = env.str("DSAR_2FA_ISSUER", default="dsar")

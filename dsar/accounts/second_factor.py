@@ -36,8 +36,8 @@ logger = logging.getLogger(__name__)
 
 #: How many recovery codes a staff member is given at a time.
 RECOVERY_CODES = 10
-#: The names the devices carry in the admin (Two-factor devices), where an administrator removes
-#: them for someone who lost their phone.
+#: The names the devices carry in the admin (TOTP devices, Static devices), where an
+#: administrator removes them for someone who lost their phone.
 APP_NAME = "Authenticator app"
 CODES_NAME = "Recovery codes"
 #: The backend single sign-on logs in with; such a session needs no local second factor.
@@ -71,7 +71,10 @@ def app_device(user: AbstractBaseUser) -> TOTPDevice | None:
 
 
 def has_device(user: AbstractBaseUser) -> bool:
-    return any(True for _ in django_otp.devices_for_user(user, confirmed=True))
+    """Whether ``user`` signs in with a second factor: the app is the factor, recovery codes only
+    stand in for it. An administrator who deletes a lost app (TOTP devices in the staff
+    area) so turns it off; the codes left behind are replaced at the next setup."""
+    return app_device(user) is not None
 
 
 def pending_step(request: HttpRequest) -> Step | None:

@@ -272,3 +272,22 @@ def test_an_unverified_session_cannot_remove_it_or_see_new_codes(client, alice):
         assert response["Location"].startswith(VERIFY)
     assert TOTPDevice.objects.filter(user=alice, confirmed=True).exists()
     assert StaticToken.objects.filter(device__user=alice).count() == 10
+
+
+def test_an_administrator_removes_a_lost_device_without_seeing_its_key(alice, root):
+    device, codes = enrolled(alice)
+    admin = Client()
+    admin.force_login(root)
+    page = admin.get(f"/staff/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page
+    static = admin.get("/staff/otp_static/staticdevice/").content.decode()
+    assert not any(code in static for code in codes)
+
+    admin.post(f"/staff/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+    assert LogEntry.objects.filter(user=root, action_flag=DELETION).exists()
+    # The password alone signs alice in again (nothing requires a second factor of her).
+    client = Client()
+    password_login(client, "alice")
+    assert client.get("/staff/").status_code == 200
