@@ -440,6 +440,9 @@ if DSAR_LOGIN_FAILURE_LIMIT < 1 or DSAR_LOGIN_COOLOFF_MINUTES < 0:
     raise ImproperlyConfigured(
         "DSAR_LOGIN_FAILURE_LIMIT must be 1 or more and DSAR_LOGIN_COOLOFF_MINUTES 0 or more."
     )
+# Days the record of each successful staff sign-in (account, address, browser) is kept for a
+# security review, then deleted by the daily housekeeping (dsar.accounts.housekeeping).
+DSAR_LOGIN_LOG_DAYS = env.int("DSAR_LOGIN_LOG_DAYS", default=90)
 # Privacy officers and administrators must sign in with a second factor (TOTP app); without one
 # they are sent to set it up before any other page. Others may set one up. Single sign-on
 # sessions are exempt: the identity provider does the second factor (docs/sso.md).
