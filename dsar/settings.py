@@ -11,6 +11,7 @@ not sit in the process environment.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -89,6 +90,11 @@ INSTALLED_APPS = [
     "dsar.webhooks",
     "dsar.drp",
     "dsar.accounts",
+    # Staff sign-in: a second factor (TOTP app, recovery codes) and failed-login lockout.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -103,12 +109,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session's second factor was given; then the gate that sends a session still
+    # owing one to the code (or to set one up) from every page but that one (dsar.accounts).
+    "django_otp.middleware.OTPMiddleware",
+    "dsar.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A strict content security policy: no inline script or style, nothing from elsewhere.
     "dsar.intake.middleware.ContentSecurityPolicyMiddleware",
     # The database gone in the middle of a request: 503, the form's input kept (docs/security.md).
     "dsar.core.middleware.DatabaseUnavailableMiddleware",
+    # Turns a locked-out sign-in into the lockout page (django-axes; last, as it asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dsar.urls"
@@ -411,7 +423,51 @@ DSAR_OIDC_SCOPES = env.str("DSAR_OIDC_SCOPES", default="openid email profile")
 DSAR_OIDC_GROUPS_CLAIM = env.str("DSAR_OIDC_GROUPS_CLAIM", default="groups")
 DSAR_OIDC_GROUP_MAP = env.str("DSAR_OIDC_GROUP_MAP", default="")
 # Passwords for local accounts; the OpenID Connect backend answers only the provider's callback.
+# django-axes' backend first: a locked-out sign-in is refused before any password is checked.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "dsar.accounts.oidc.OidcBackend",
 ]
+
+# -- Staff sign-in: lockout and second factor (dsar.accounts, docs/security.md) --------------------
+# Failed sign-ins (wrong password, or wrong code after it) allowed before a lockout: counted per
+# account (from any address) and per client address (for any account), each against this limit.
+DSAR_LOGIN_FAILURE_LIMIT = env.int("DSAR_LOGIN_FAILURE_LIMIT", default=5)
+# Minutes a lockout lasts, counted from the last failure; 0: until an administrator unlocks it.
+DSAR_LOGIN_COOLOFF_MINUTES = env.int("DSAR_LOGIN_COOLOFF_MINUTES", default=15)
+if DSAR_LOGIN_FAILURE_LIMIT < 1 or DSAR_LOGIN_COOLOFF_MINUTES < 0:
+    raise ImproperlyConfigured(
+        "DSAR_LOGIN_FAILURE_LIMIT must be 1 or more and DSAR_LOGIN_COOLOFF_MINUTES 0 or more."
+    )
+# Days the record of each successful staff sign-in (account, address, browser) is kept for a
+# security review, then deleted by the daily housekeeping (dsar.accounts.housekeeping).
+DSAR_LOGIN_LOG_DAYS = env.int("DSAR_LOGIN_LOG_DAYS", default=90)
+# Privacy officers and administrators must sign in with a second factor (TOTP app); without one
+# they are sent to set it up before any other page. Others may set one up. Single sign-on
+# sessions are exempt: the identity provider does the second factor (docs/sso.md).
+DSAR_REQUIRE_2FA = env.bool("DSAR_REQUIRE_2FA", default=False)
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = DSAR_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = (
+    dt.timedelta(minutes=DSAR_LOGIN_COOLOFF_MINUTES) if DSAR_LOGIN_COOLOFF_MINUTES else None
+)
+# Two separate counts, either of which locks: guessing one account's password from many
+# addresses, and trying many accounts from one address (password spraying).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The client's address as the public form's rate limits read it: a forwarded header only from a
+# proxy DSAR_TRUSTED_PROXIES trusts, never as a client wrote it.
+AXES_CLIENT_IP_CALLABLE = "dsar.intake.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "dsar.accounts.views.locked_out"
+# A failure during a lockout does not restart it: someone hammering an account cannot keep its
+# owner out for longer than the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Log lines name neither the account nor the address (their values are masked); the admin's
+# "Access attempts" shows them to administrators. Codes typed after the password are masked too.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+# The admin's device pages show neither keys nor recovery codes: an administrator removes a
+# device for someone who lost it, never copies it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env.str("DSAR_2FA_ISSUER", default="dsar")

@@ -27,6 +27,8 @@ urlpatterns = [
     path("sso/", include("dsar.accounts.urls")),
     # Before the admin, whose catch-all would otherwise answer.
     path("staff/reports/", include("dsar.requests.urls_reports")),
+    # The second factor of staff sign-in (docs/security.md, "Staff sign-in").
+    path("staff/security/", include("dsar.accounts.urls_security")),
     path("staff/", admin.site.urls),
 ]
 

@@ -26,6 +26,7 @@ DELETE_EXPIRED = (
     "dsar.intake.housekeeping.delete_expired",
     "dsar.letters.housekeeping.delete_expired",
     "dsar.api.housekeeping.delete_expired",
+    "dsar.accounts.housekeeping.delete_expired",
 )
 #: Called when a request's personal data is purged: delete its files (uploads, letters).
 PURGE_FILES = (
