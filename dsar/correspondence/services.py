@@ -12,7 +12,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dsar.correspondence import addresses, mail, parsing
@@ -181,6 +181,12 @@ def _clean_body(body: str) -> str:
     return body
 
 
+def _default_subject(request: PrivacyRequest) -> str:
+    """The subject the requester reads, in their language (not the staff member's)."""
+    with translation.override(request.language or None):
+        return _("Your request %(ref)s") % {"ref": request.reference}
+
+
 @transaction.atomic
 def message_send(*, request: PrivacyRequest, actor: Any, body: str, subject: str = "") -> Message:
     """A staff member writes to the requester: stored, recorded, and emailed after commit (from
@@ -195,8 +201,7 @@ def message_send(*, request: PrivacyRequest, actor: Any, body: str, subject: str
         via="email",
         sender=reply_address,
         recipients=[request.requester_email] if request.requester_email else [],
-        subject=(subject or "").strip()[:500]
-        or _("Your request %(ref)s") % {"ref": request.reference},
+        subject=(subject or "").strip()[:500] or _default_subject(request),
         body_text=body,
         message_id=make_msgid(domain=domain),
         in_reply_to=_last_message_id(request, Direction.IN),
