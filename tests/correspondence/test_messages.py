@@ -120,7 +120,7 @@ def test_the_notice_leaves_the_message_out_unless_the_organization_chooses(
     client, login, img, alice, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    email, status_path = web_request(client, img, capture)
+    email, _status_path = web_request(client, img, capture)
     request = PrivacyRequest.objects.get(requester_email=email)
     staff = login(alice)
     staff_send(staff, request, capture, body="Please send the last four digits of your card.")
@@ -303,3 +303,27 @@ def test_the_request_page_reads_200_messages_in_as_many_queries_as_one(
         page = client.get(change_url(ann_request)).content.decode()
     assert page.count('class="message message-') == 201
     assert MAILBOX.split("@")[0] + "+" in page
+
+
+def test_purging_a_closed_request_blanks_its_messages_and_deletes_their_files(
+    ann_request, alice, django_capture_on_commit_callbacks
+):
+    from dsar.reminders.services import purge_personal_data
+    from dsar.requests.models import Status
+    from dsar.requests.services import request_close
+
+    inbound = pipe(raw_fixture("with_attachment.eml", ann_request))
+    services.message_send(request=ann_request, actor=alice, body="Your ID is received.")
+    [attachment] = inbound.attachments.all()
+    request_close(request=ann_request, actor=alice, as_status=Status.CLOSED_DUPLICATE, note="")
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_personal_data(ann_request)
+
+    for message in Message.objects.filter(request=ann_request):
+        assert (message.sender, message.subject, message.body_text) == ("", "", "")
+        assert message.recipients == [] and message.rejected_attachments == []
+    attachment.refresh_from_db()
+    assert not files.exists(attachment.path or "gone")
+    # What the trail needs stays: which way, when, and the file's checksum.
+    assert attachment.sha256 and attachment.size
+    assert Message.objects.filter(request=ann_request).count() == 2
