@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Two-way messages with requesters; inbound mail from an ESP through django-anymail.
+    "anymail",
+    "dsar.correspondence",
 ]
 
 MIDDLEWARE = [
@@ -410,6 +413,23 @@ DSAR_WEBHOOK_ROTATION_HOURS = env.float("DSAR_WEBHOOK_ROTATION_HOURS", default=2
 DSAR_WEBHOOK_ALLOW_PRIVATE = env.bool("DSAR_WEBHOOK_ALLOW_PRIVATE", default=False)
 # Plain http:// to a loopback address (tests, a receiver on the same machine); https otherwise.
 DSAR_WEBHOOK_ALLOW_HTTP_LOOPBACK = env.bool("DSAR_WEBHOOK_ALLOW_HTTP_LOOPBACK", default=False)
+
+# -- Two-way messages (dsar.correspondence, docs/correspondence.md) --------------------------------
+# The mailbox replies go to, plus-addressed per request (replies+<token>@example.org); an
+# organization can set its own. Empty: no reply address, the requester answers on the status page.
+DSAR_REPLY_ADDRESS = env.str("DSAR_REPLY_ADDRESS", default="")
+# django-anymail's inbound webhooks (/anymail/<esp>/inbound/): the basic-auth secret in the URL
+# the ESP calls ("user:password"), and the ESP's signing key where it signs (Mailgun).
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "WEBHOOK_SECRET": read_secret("ANYMAIL_WEBHOOK_SECRET", default=""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": read_secret(
+            "ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY", default=""
+        ),
+    }.items()
+    if value
+}
 
 # -- Single sign-on for staff (dsar.accounts, docs/sso.md) -----------------------------------------
 # OpenID Connect: off while DSAR_OIDC_ISSUER is empty; the endpoints come from its discovery

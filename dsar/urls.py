@@ -18,6 +18,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(".well-known/gpc.json", include("dsar.intake.well_known")),  # Global Privacy Control
     path("o/", include("dsar.intake.urls")),
+    # The requester's answer from the status page (dsar.correspondence).
+    path("o/", include("dsar.correspondence.urls_public")),
+    # Inbound mail from email service providers: /anymail/<esp>/inbound/ (docs/correspondence.md).
+    path("anymail/", include("anymail.urls")),
     path("letters/", include("dsar.letters.urls")),
     # The REST API for the organizations' own systems (docs/api.md).
     path("api/", include("dsar.api.urls")),
@@ -29,6 +33,7 @@ urlpatterns = [
     path("staff/reports/", include("dsar.requests.urls_reports")),
     # The second factor of staff sign-in (docs/security.md, "Staff sign-in").
     path("staff/security/", include("dsar.accounts.urls_security")),
+    path("staff/correspondence/", include("dsar.correspondence.urls")),
     path("staff/", admin.site.urls),
 ]
 

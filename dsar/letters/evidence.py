@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from dsar.correspondence.selectors import conversation
 from dsar.deadlines import Rule
 from dsar.letters import render
 from dsar.letters.models import DataPackage, Letter
@@ -105,6 +106,8 @@ def evidence_context(
         "events": events,
         "letters": letters,
         "packages": list(DataPackage.objects.filter(request=request).order_by("number")),
+        # Every message in and out (dsar.correspondence), with its attachments' SHA-256.
+        "conversation": list(conversation(request)),
         "verification": _verification(events),
         "deadline_events": [
             e

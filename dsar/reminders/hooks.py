@@ -32,6 +32,7 @@ DELETE_EXPIRED = (
 PURGE_FILES = (
     "dsar.intake.housekeeping.purge_request",
     "dsar.letters.housekeeping.purge_request",
+    "dsar.correspondence.housekeeping.purge_request",
 )
 #: ``verification_url(request) -> str``: the link a requester follows to verify their identity.
 VERIFICATION_URL = "dsar.intake.verification.verification_url"

@@ -695,6 +695,9 @@ class EventKind(models.TextChoices):
     SEND_RETRY = "send_retry", _("send failed, to be tried again")
     SEND_FAILED = "send_failed", _("send failed")
     PURGED = "purged", _("personal data purged")
+    # Two-way messages with the requester (``dsar.correspondence``).
+    MESSAGE_RECEIVED = "message_received", _("message received")
+    MESSAGE_SENT = "message_sent", _("message sent")
 
 
 class AppendOnlyError(Exception):

@@ -48,7 +48,7 @@ EVENT_KINDS: dict[str, WebhookEvent] = {
 
 #: Structured details of an event a message may carry. Free text (a note, how an identity was
 #: verified, the reasons of an extension or a denial) stays out: staff write names in it.
-EVENT_DETAILS = ("due", "method", "letter", "waiting_for")
+EVENT_DETAILS = ("due", "method", "letter", "waiting_for", "message_kind", "via")
 
 #: Staff reminder kinds (``dsar.reminders.models.ReminderKind`` values) and their webhook event.
 REMINDER_KINDS: dict[str, WebhookEvent] = {

@@ -930,4 +930,28 @@ ES: dict[str, str] = {
     "Nothing was lost. Try again in a minute.": (
         "No se ha perdido nada. Inténtelo de nuevo dentro de un minuto."
     ),
+    # dsar/correspondence: messages on the status page and in the requester's emails
+    "Messages": "Mensajes",
+    "From %(name)s": "De %(name)s",
+    "From you": "Suyo",
+    "No messages yet.": "Todavía no hay mensajes.",
+    "Write to us about this request": "Escríbanos sobre esta solicitud",
+    "Send the message": "Enviar el mensaje",
+    "Your message was not sent": "Su mensaje no se ha enviado",
+    "Back to your request": "Volver a su solicitud",
+    "Write a message first.": "Escriba primero un mensaje.",
+    "A message can be at most %(max)d characters long.": (
+        "Un mensaje puede tener como máximo %(max)d caracteres."
+    ),
+    "A new message about your request %(ref)s": "Un mensaje nuevo sobre su solicitud %(ref)s",
+    "%(name)s has written to you about your request %(ref)s. Read the message and answer it on your request's page:": (
+        "%(name)s le ha escrito sobre su solicitud %(ref)s. Lea el mensaje y respóndalo en la "
+        "página de su solicitud:"
+    ),
+    "Read the message": "Leer el mensaje",
+    "%(name)s, about your request %(ref)s. To answer, reply to this email.": (
+        "%(name)s, sobre su solicitud %(ref)s. Para contestar, responda a este correo."
+    ),
+    "Or answer on your request's page:": "O conteste en la página de su solicitud:",
+    "Answer on your request's page": "Conteste en la página de su solicitud",
 }

@@ -64,6 +64,8 @@ class Command(BaseCommand):
             user.groups.add(group)
         # 3. Demo requests in every status (adds nothing when they exist).
         call_command("seed_demo_requests", actor=DEMO_USERNAME, stdout=self.stdout)
+        # 4. A conversation with a requester, and a held message (adds nothing when any exists).
+        call_command("seed_demo_messages", actor=DEMO_USERNAME, stdout=self.stdout)
         site = settings.DSAR_SITE_URL.rstrip("/") or "http://127.0.0.1:8000"
         self.stdout.write(
             self.style.SUCCESS(
