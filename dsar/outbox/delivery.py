@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -172,7 +171,10 @@ def _mark_failed(email: Email, error: BaseException, conf: OutboxSettings) -> bo
                 email.request,
                 kind=EventKind.SEND_RETRY if again else EventKind.SEND_FAILED,
                 summary=(
-                    _("The %(email)s email to the requester could not be sent; it will be tried again")
+                    _(
+                        "The %(email)s email to the requester could not be sent; "
+                        "it will be tried again"
+                    )
                     if again
                     else _("The %(email)s email to the requester could not be sent")
                 )

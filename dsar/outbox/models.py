@@ -72,7 +72,9 @@ class Email(models.Model):
         _("last error"),
         max_length=200,
         blank=True,
-        help_text=_("The kind of the last error only: a mail server's message may quote an address."),
+        help_text=_(
+            "The kind of the last error only: a mail server's message may quote an address."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
