@@ -167,6 +167,9 @@ def environment(smtp_port: int) -> dict[str, str]:
         EMAIL_URL=f"smtp://{bench.HOST}:{smtp_port}",
         EMAIL_TIMEOUT="10",
         Q_WORKERS="2",
+        # A cold worker on a busy machine may take more than gunicorn's default 30 s to render
+        # its first form (templates, policies): not what this bench measures.
+        GUNICORN_CMD_ARGS="--timeout 120",
     )
     return env
 
@@ -191,6 +194,8 @@ def run(label: str, *, hang: bool, args: argparse.Namespace, offset: int) -> dic
         stderr=subprocess.DEVNULL,
     )
     try:
+        for _ in range(2 * args.workers):  # one at a time first: each worker warms up alone
+            bench.Session()
         bench.http_load(args.warmup, args.concurrency, offset=offset + 900_000)
         load = os.getloadavg()[0]
         before = bench.stored_requests()
