@@ -227,7 +227,8 @@ def run(label: str, *, hang: bool, args: argparse.Namespace, offset: int) -> dic
         "smtp_received": mail.received,
     }
     print(
-        f"{label}: {result.accepted}/{result.requests} accepted, {stored} stored, "
+        f"{label}: {result.accepted}/{result.requests} accepted {result.statuses}, "
+        f"{stored} stored, "
         f"p50 {figures['p50']:.0f} ms, p99 {figures['p99']:.0f} ms, outbox {outbox}",
         flush=True,
     )
@@ -265,6 +266,13 @@ def report(args: argparse.Namespace, runs: list[dict[str, object]]) -> str:
             + ", ".join(f"{k} {v}" for k, v in sorted(r["outbox"].items()))  # type: ignore[union-attr]
             + f" | {r['smtp_connections']} / {r['smtp_received']} |"
         )
+    for r in runs:
+        others = {k: v for k, v in r["statuses"].items() if k != 302}  # type: ignore[union-attr]
+        if others:
+            lines.append(
+                f"\n{r['label']}: answers other than 302 (0 = no answer within 60 s): "
+                + ", ".join(f"{k}: {v}" for k, v in sorted(others.items()))
+            )
     all_stored = all(r["stored"] == r["accepted"] == r["posted"] for r in runs)
     lines += [
         "",
