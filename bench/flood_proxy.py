@@ -56,6 +56,8 @@ bench.PORT = PROXY_PORT  # the load client posts to the proxy
 
 class Proxy(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 resets connections when 32 clients knock at once.
+    request_queue_size = 256
     addresses = itertools.count(1)
 
 
