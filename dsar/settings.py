@@ -241,9 +241,9 @@ STORAGES["private"] = private_storage_backend(PRIVATE_STORAGE_URL)
 # https://docs.djangoproject.com/en/5.2/topics/email/
 # consolemail:// by default; smtp+tls://user:password@host:587 in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-# Seconds to wait on the mail server. Without it a server that stops answering holds a web
-# worker (the public form emails its confirmation link after commit) until gunicorn kills it,
-# and the requester, shown an error for a request that was stored, sends it again.
+# Seconds to wait on the mail server. Only the task cluster talks to it (dsar/outbox, the
+# reminders' and the letters' outboxes): without a timeout, a server that stops answering would
+# hold a task worker until django-q2 kills it.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dsar@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)

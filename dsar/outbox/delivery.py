@@ -4,7 +4,8 @@
    the try; it succeeds for one worker only, so two workers never both send it. No lock is held
    while the mail server is talked to.
 2. Send over one mail connection per pass, built from the rendered row (no template, no request).
-3. Record: sent (with the event on the request's timeline, and the hooks of ``hooks.on_sent``),
+3. Record: sent (with the event on the request's timeline, and the hooks of ``hooks.on_sent``;
+   the recipients and bodies are cleared: they hold an address and working links),
    or a failed try: queued again after ``DSAR_OUTBOX_RETRY_AFTER`` doubled per try, or failed
    after ``DSAR_OUTBOX_MAX_ATTEMPTS`` (an event either way). ``last_error`` keeps the kind of
    error only: a mail server's message may quote an address.
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 #: Emails a pass looks at; the next pass takes the rest.
 PAGE = 200
+
+#: What a finished email forgets: the address and the links (``outbox_email_finished_is_cleared``).
+CLEARED = {"to": [], "text": "", "html": ""}
 
 
 @dataclass
@@ -129,7 +133,7 @@ def _mark_sent(email: Email) -> None:
     """The sent mark, the event on the request's timeline and the hooks, in one transaction."""
     with transaction.atomic(), staff_language():
         marked = Email.objects.filter(pk=email.pk, status=EmailStatus.SENDING).update(
-            status=EmailStatus.SENT, sent_at=timezone.now()
+            status=EmailStatus.SENT, sent_at=timezone.now(), **CLEARED
         )
         if not marked:  # a lease retaken meanwhile, and the other worker marked it first
             return
@@ -162,6 +166,7 @@ def _mark_failed(email: Email, error: BaseException, conf: OutboxSettings) -> bo
             claimed_at=None,
             next_attempt_at=now + conf.retry_after * 2 ** max(attempts - 1, 0),
             last_error=reason[:200],
+            **({} if again else CLEARED),
         )
         if email.request_id is not None:
             from dsar.requests import events

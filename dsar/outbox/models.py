@@ -40,7 +40,11 @@ class EmailQuerySet(models.QuerySet["Email"]):
 
 class Email(models.Model):
     """An email as it will go out: recipients, subject and bodies were rendered when it was
-    queued, in ``language``, so sending needs no template, no request and no translation."""
+    queued, in ``language``, so sending needs no template, no request and no translation.
+
+    Once sent or failed, its recipients and bodies are cleared (constraint
+    ``outbox_email_finished_is_cleared``): what stays says what was sent about which request,
+    when, and how it went."""
 
     kind = models.CharField(
         _("kind"), max_length=60, help_text=_("The email's template name, e.g. intake_confirm.")
@@ -92,6 +96,14 @@ class Email(models.Model):
                 condition=Q(status=EmailStatus.SENT, sent_at__isnull=False)
                 | (~Q(status=EmailStatus.SENT) & Q(sent_at__isnull=True)),
                 name="outbox_email_sent_iff_sent_at",
+            ),
+            # A finished email keeps no recipient and no body: they hold the requester's address
+            # and working links (a confirmation token, a status token whose hash alone is kept
+            # elsewhere), which the database must not hold once they have left.
+            models.CheckConstraint(
+                condition=~Q(status__in=[EmailStatus.SENT, EmailStatus.FAILED])
+                | (Q(to=[]) & Q(text="") & Q(html="")),
+                name="outbox_email_finished_is_cleared",
             ),
             # A claim always has a time, so that a killed worker's lease can run out.
             models.CheckConstraint(

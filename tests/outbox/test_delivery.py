@@ -70,6 +70,9 @@ def test_it_is_rendered_when_queued_and_sent_once(django_capture_on_commit_callb
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT and email.sent_at is not None
     assert email.attempts == 1
+    # Once sent, the database keeps no address and no link of it.
+    assert (email.to, email.text, email.html) == ([], "", "")
+    assert email.subject == message.subject
 
 
 @pytest.mark.django_db
@@ -114,6 +117,7 @@ def test_a_failing_mail_server_is_retried_with_a_doubling_wait_then_failed(
     assert deliver_queued()["failed"] == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == (EmailStatus.FAILED, 3)
+    assert (email.to, email.text) == ([], "")
 
     time_machine.move_to(T0 + dt.timedelta(days=1), tick=False)
     assert deliver_queued() == {"sent": 0, "retrying": 0, "failed": 0, "taken": 0}
