@@ -165,3 +165,17 @@ def test_two_workers_sweeping_at_once_send_each_email_once():
     sent_to = sorted(message.to[0] for message in mail.outbox)
     assert sent_to == sorted(f"officer{n}@staff.example" for n in range(40))
     assert Email.objects.filter(status=EmailStatus.SENT).count() == len(emails)
+
+
+@pytest.mark.django_db
+def test_the_sweep_runs_every_minute_as_the_safety_net():
+    from django_q.models import Schedule
+
+    from dsar.outbox.schedules import ensure_schedules
+
+    # Declared in code (migration 0002 runs the same function); running it again adds nothing.
+    ensure_schedules()
+    assert ensure_schedules() == [("dsar: outbox sweep", "unchanged")]
+    (sweep,) = Schedule.objects.filter(name="dsar: outbox sweep")
+    assert sweep.func == "dsar.outbox.delivery.deliver_queued"
+    assert (sweep.schedule_type, sweep.minutes, sweep.repeats) == (Schedule.MINUTES, 1, -1)
