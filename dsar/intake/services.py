@@ -398,7 +398,7 @@ ACKNOWLEDGING = {
 }
 
 
-def acknowledge_on_sent(email: Any) -> None:
+def acknowledge_on_sent(email: OutgoingEmail) -> None:
     """The outbox's hook (``dsar.outbox.hooks.on_sent``) for the ``ACKNOWLEDGING`` emails: once
     the first of them has left, receipt is acknowledged (§7021(a)), not when it was queued."""
     request = email.request
