@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "dsar.intake",
     "dsar.letters",
     "dsar.reminders",
+    # Every other email, written with what caused it and sent by the task cluster.
+    "dsar.outbox",
     # The REST API (/api/v1/), its OpenAPI schema and its reference page (assets served here).
     "rest_framework",
     "drf_spectacular",
@@ -254,12 +256,22 @@ STORAGES["private"] = private_storage_backend(PRIVATE_STORAGE_URL)
 # https://docs.djangoproject.com/en/5.2/topics/email/
 # consolemail:// by default; smtp+tls://user:password@host:587 in production.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-# Seconds to wait on the mail server. Without it a server that stops answering holds a web
-# worker (the public form emails its confirmation link after commit) until gunicorn kills it,
-# and the requester, shown an error for a request that was stored, sends it again.
+# Seconds to wait on the mail server. Only the task cluster talks to it (dsar/outbox, the
+# reminders' and the letters' outboxes): without a timeout, a server that stops answering would
+# hold a task worker until django-q2 kills it.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dsar@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The outbox (dsar/outbox): tries before an email is marked failed, seconds before the first
+# retry (doubled after each further failure), and seconds a worker's claim holds before another
+# worker takes it for dead and sends (longer than EMAIL_TIMEOUT, or a slow send is sent twice).
+DSAR_OUTBOX_MAX_ATTEMPTS = env.int("DSAR_OUTBOX_MAX_ATTEMPTS", default=8)
+DSAR_OUTBOX_RETRY_AFTER = env.int("DSAR_OUTBOX_RETRY_AFTER", default=60)
+DSAR_OUTBOX_LEASE = env.int("DSAR_OUTBOX_LEASE", default=300)
+if DSAR_OUTBOX_MAX_ATTEMPTS < 1 or DSAR_OUTBOX_RETRY_AFTER < 1:
+    raise ImproperlyConfigured("DSAR_OUTBOX_MAX_ATTEMPTS and DSAR_OUTBOX_RETRY_AFTER must be >= 1.")
+if DSAR_OUTBOX_LEASE <= EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("DSAR_OUTBOX_LEASE must be longer than EMAIL_TIMEOUT.")
 
 # https://django-q2.readthedocs.io/en/master/configure.html
 # The Django ORM is the broker unless REDIS_URL is set (several worker machines sharing a queue).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -35,6 +35,43 @@ def _fast_password_hashing() -> Iterator[None]:
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+def run_queued_tasks(prefix: str = "dsar.") -> int:
+    """Run, in this thread and in order, the tasks queued on the cluster's broker (the ORM
+    broker's table in tests) whose function starts with ``prefix``, as a worker would; returns
+    how many ran. What a test posts queues its tasks; this is the cluster picking them up."""
+    from pydoc import locate
+
+    from django_q.models import OrmQ
+
+    ran = 0
+    for row in OrmQ.objects.order_by("id"):
+        task = row.task
+        func: Any = task["func"]
+        if isinstance(func, str):
+            if not func.startswith(prefix):
+                continue
+            func = locate(func)
+        row.delete()
+        func(*task.get("args", ()), **task.get("kwargs", {}))
+        ran += 1
+    return ran
+
+
+def deliver_outbox() -> dict[str, int]:
+    """Send what the outbox holds now, as the cluster would (``dsar.outbox``): first the tasks
+    that queue emails (the resend lookup), then the sweep."""
+    from dsar.outbox.delivery import deliver_queued
+
+    run_queued_tasks("dsar.intake.jobs.")
+    return deliver_queued()
+
+
+@pytest.fixture
+def delivered() -> Callable[[], dict[str, int]]:
+    """``delivered()``: send the outbox now (``deliver_outbox``); returns what the pass did."""
+    return deliver_outbox
 
 
 @pytest.fixture(scope="session")

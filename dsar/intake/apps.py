@@ -10,3 +10,8 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from dsar.intake import checks  # noqa: F401 - registers the system checks
+        from dsar.intake.services import ACKNOWLEDGING, acknowledge_on_sent
+        from dsar.outbox import hooks
+
+        # Receipt is acknowledged once the email that says so has left, not when it was queued.
+        hooks.on_sent(ACKNOWLEDGING, acknowledge_on_sent)

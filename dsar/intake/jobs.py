@@ -18,12 +18,41 @@ import uuid
 from typing import Any
 
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from dsar.intake import files, throttle
 from dsar.intake.models import IntakeSubmission, ReleasedFile
-from dsar.intake.services import AUTHORIZATIONS, PENDING, RELEASED
+from dsar.intake.services import AUTHORIZATIONS, PENDING, RELEASED, intake_resend
+from dsar.organizations.models import Organization
 
 logger = logging.getLogger(__name__)
+
+
+@sensitive_variables("email")
+def resend_links(organization_id: int, email: str, submission_id: int | None, origin: str) -> int:
+    """The task behind "send the link again" (``services.intake_resend_later``): look the
+    address up and queue its emails in the outbox. Returns how many were queued.
+
+    It never raises: a failed django-q2 task is kept with its arguments, and they hold an
+    address. The error is logged by kind, without the address, and the requester can ask again.
+    """
+    try:
+        organization = Organization.objects.get(pk=organization_id)
+        submission = (
+            IntakeSubmission.objects.select_related("request").filter(pk=submission_id).first()
+            if submission_id is not None
+            else None
+        )
+        return intake_resend(
+            organization=organization,
+            email=email,
+            submission=submission,
+            now=timezone.now(),
+            link_for=lambda path: origin + path,
+        )
+    except Exception as error:
+        logger.error("intake: resend for org %s failed: %s", organization_id, type(error).__name__)
+        return 0
 
 
 def close_unverified(now: datetime.datetime | None = None) -> int:

@@ -46,13 +46,12 @@ from dsar.intake import files, selectors
 from dsar.intake.forms import KeptUpload, Upload, staff_message
 from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
 from dsar.intake.tokens import confirmation_tokens, new_status_token
-from dsar.lib import emails
 from dsar.lib.i18n import in_staff_language
 from dsar.organizations.models import Organization
+from dsar.outbox.models import Email as OutgoingEmail
+from dsar.outbox.services import enqueue
 from dsar.policies.models import ChannelKind, PolicyVersion, RightKind
-from dsar.requests import events
 from dsar.requests.models import (
-    EventKind,
     PrivacyRequest,
     Status,
 )
@@ -147,7 +146,8 @@ def intake_submit(
        records that it waits for the requester to confirm their email address, with the clock
        effect of each rule in the events.
     2. The submission, written with it, keeps the right's details and the agent's authorization.
-    3. After commit, the confirmation email goes out in the language of the form.
+    3. The confirmation email, in the language of the form, is queued in the outbox with them
+       (``dsar.outbox``): the task cluster sends it, so no mail server can slow the form.
 
     ``policy_version``: the version the form has just read as in force (``request_log``).
     """
@@ -190,7 +190,7 @@ def intake_submit(
         if stored is not None:
             files.delete_private(stored.path)
         raise
-    transaction.on_commit(lambda: send_confirmation(submission, link_for=link_for, fresh=True))
+    send_confirmation(submission, link_for=link_for, fresh=True)
     logger.info("intake: %s received through the web form", request.reference)
     return submission
 
@@ -243,7 +243,7 @@ def intake_opt_out(
     submission.request = request
     url = status_link(submission, link_for, now=received_at)
     context = _email_context(submission, status_url=url)
-    transaction.on_commit(lambda: _send_receipt("intake_opt_out", request, context))
+    send_to_requester("intake_opt_out", request, context)
     logger.info("intake: opt-out %s received through the web form", request.reference)
     return submission
 
@@ -264,13 +264,6 @@ def _note_gpc(request: PrivacyRequest) -> None:
             "universal opt-out mechanism)."
         )
     request_note(request=request, actor=None, text=text)
-
-
-def _send_receipt(name: str, request: PrivacyRequest, context: dict[str, Any]) -> None:
-    """Send a receipt that acknowledges receipt (what was received, how it is handled, by when:
-    Cal. Code Regs. tit. 11 §7021(a) asks no less of the other requests)."""
-    if send_to_requester(name, request, context) and request.acknowledged_at is None:
-        _acknowledged(request, how=_("the receipt emailed on receipt through the web form"))
 
 
 def gpc_opt_out(new: NewRequest) -> NewRequest | None:
@@ -381,21 +374,39 @@ def _email_context(submission: IntakeSubmission, **extra: Any) -> dict[str, Any]
 def send_confirmation(
     submission: IntakeSubmission, *, link_for: LinkMaker, fresh: bool = False
 ) -> None:
-    """Email the confirmation link (after commit: the token hashes the committed state).
+    """Queue the confirmation link, in the transaction that wrote the state the token hashes.
 
-    ``fresh``: the caller's objects are the committed state (``intake_submit`` passes what it
-    has just written), so they are not read again."""
+    ``fresh``: the caller's objects are that state (``intake_submit`` passes what it has just
+    written), so they are not read again."""
     if not fresh:
         submission = IntakeSubmission.objects.select_related(
             "request", "request__organization", "request__right"
         ).get(pk=submission.pk)
-    request = submission.request
-    sent = send_to_requester(
+    send_to_requester(
         "intake_confirm",
-        request,
+        submission.request,
         _email_context(submission, confirm_url=confirmation_link(submission, link_for)),
     )
-    if sent and request.acknowledged_at is None:
+
+
+#: The emails whose sending acknowledges receipt, and how the trail says it was acknowledged
+#: ("" for the confirmation email's own words).
+ACKNOWLEDGING = {
+    "intake_confirm": "",
+    "intake_opt_out": "receipt",
+    "intake_appeal": "receipt",
+}
+
+
+def acknowledge_on_sent(email: OutgoingEmail) -> None:
+    """The outbox's hook (``dsar.outbox.hooks.on_sent``) for the ``ACKNOWLEDGING`` emails: once
+    the first of them has left, receipt is acknowledged (§7021(a)), not when it was queued."""
+    request = email.request
+    if request is None or request.acknowledged_at is not None:
+        return
+    if ACKNOWLEDGING.get(email.kind) == "receipt":
+        _acknowledged(request, how=_("the receipt emailed on receipt through the web form"))
+    else:
         _acknowledged(request)
 
 
@@ -413,31 +424,23 @@ def _acknowledged(request: PrivacyRequest, *, how: str = "") -> None:
         )
 
 
-def send_to_requester(name: str, request: PrivacyRequest, context: dict[str, Any]) -> bool:
-    """Send after commit. A mail server that fails must not turn a stored request into an error
-    page (the requester would send it again): the failure is logged and recorded in the
-    request's trail for staff. The requester has "send the link again", and an unconfirmed
-    request gets a fresh link from the reminder sweep (``dsar.reminders``: its outbox retries
-    and records each send)."""
-    try:
-        emails.send(name, to=[request.requester_email], context=context, language=request.language)
-        return True
-    except Exception as error:
-        logger.exception("intake: the %s email for %s could not be sent", name, request.reference)
-        try:
-            events.record(
-                request,
-                kind=EventKind.SEND_FAILED,
-                summary=_("The %(email)s email to the requester could not be sent")
-                % {"email": name},
-                actor=None,
-                actor_label="system",
-                email=name,
-                error=type(error).__name__,
-            )
-        except Exception:
-            logger.exception("intake: the failed send for %s was not recorded", request.reference)
-        return False
+def send_to_requester(
+    name: str, request: PrivacyRequest, context: dict[str, Any]
+) -> OutgoingEmail | None:
+    """Queue an email to the requester in the outbox, in the caller's transaction.
+
+    The task cluster sends it, retries it with backoff and puts its sending or its failure on
+    the request's trail (``dsar.outbox.delivery``): a mail server that is slow or down can
+    neither slow the public form nor turn a stored request into an error page."""
+    if not request.requester_email:
+        return None
+    return enqueue(
+        name,
+        to=[request.requester_email],
+        context=context,
+        language=request.language,
+        request=request,
+    )
 
 
 # -- Confirmation ----------------------------------------------------------------------------------
@@ -472,9 +475,7 @@ def intake_confirm(
         "request", "request__organization", "request__right"
     ).get(pk=submission.pk)
     context = _email_context(submission, status_url=url)
-    transaction.on_commit(
-        lambda: send_to_requester("intake_confirmed", submission.request, context)
-    )
+    send_to_requester("intake_confirmed", submission.request, context)
     logger.info("intake: %s confirmed by the requester", submission.request.reference)
     return submission, url
 
@@ -509,7 +510,7 @@ def intake_appeal(
     filed.request = appeal
     url = status_link(filed, link_for, now=now)
     context = _email_context(filed, status_url=url, original=submission.request)
-    transaction.on_commit(lambda: _send_receipt("intake_appeal", appeal, context))
+    send_to_requester("intake_appeal", appeal, context)
     logger.info(
         "intake: %s appeals %s from the status page", appeal.reference, submission.request.reference
     )
@@ -541,6 +542,43 @@ def intake_close_unverified(
 
 
 # -- Resend ----------------------------------------------------------------------------------------
+
+#: The task that looks up the address and queues the emails (``dsar.intake.jobs.resend_links``).
+RESEND_TASK = "dsar.intake.jobs.resend_links"
+
+
+@sensitive_variables("email")
+def intake_resend_later(
+    *,
+    organization: Organization,
+    email: str,
+    submission: IntakeSubmission | None,
+    origin: str,
+) -> None:
+    """Ask the task cluster to send the links again; the web request does nothing else.
+
+    Looking the address up in the web request would make "send the link again" answer more
+    slowly for an address with an open request than for one without (the emails written, the
+    status link made), and so tell a stranger which addresses have one. So the request does the
+    same work for every address, one task queued, and the lookup runs on the cluster
+    (``intake_resend``). ``origin``: what the links start with (``dsar.core.links.site_url``),
+    fixed here because the task has no web request to build it from.
+
+    The address travels in the task's payload in the broker (the ORM broker's table or Redis),
+    removed once the task has run; the task is queued with ``save=False`` and never fails
+    (``resend_links`` catches everything), so django-q2 keeps no copy of its arguments.
+    """
+    from django_q.tasks import async_task
+
+    async_task(
+        RESEND_TASK,
+        organization.pk,
+        email,
+        submission.pk if submission is not None else None,
+        origin,
+        task_name="dsar: resend links",
+        save=False,
+    )
 
 
 def _open_submissions(organization: Organization, email: str):
@@ -581,14 +619,12 @@ def intake_resend(
             IntakeSubmission.objects.filter(pk=item.pk).update(
                 verification_sent_at=now, verification_sends=item.verification_sends + 1
             )
-            transaction.on_commit(lambda item=item: send_confirmation(item, link_for=link_for))
+            item.verification_sent_at = now
+            item.verification_sends += 1
+            send_confirmation(item, link_for=link_for, fresh=True)
         else:
             context = _email_context(item, status_url=status_link(item, link_for, now=now))
-            transaction.on_commit(
-                lambda item=item, context=context: send_to_requester(
-                    "intake_status_link", item.request, context
-                )
-            )
+            send_to_requester("intake_status_link", item.request, context)
         sent += 1
     return sent
 
@@ -647,5 +683,5 @@ def release_file(
             status_url=status_link(submission, link_for, now=timezone.now()),
             released=released,
         )
-        transaction.on_commit(lambda: send_to_requester("intake_released", request, context))
+        send_to_requester("intake_released", request, context)
     return released

@@ -37,7 +37,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dsar.core.links import link_maker
+from dsar.core.links import link_maker, site_url
 from dsar.intake import files, gpc, selectors, theme, throttle
 from dsar.intake.forms import (
     ActingFor,
@@ -55,7 +55,7 @@ from dsar.intake.services import (
     intake_appeal,
     intake_confirm,
     intake_receive,
-    intake_resend,
+    intake_resend_later,
     keep_upload,
 )
 from dsar.intake.tokens import (
@@ -327,12 +327,12 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
         logger.warning("intake: resend rate limit reached (org %s)", slug)
         context = {"form": form or ResendForm(), "rate_limited": True}
         return _private(_page(request, organization, "intake/resend.html", context, status=429))
-    intake_resend(
+    # The same work and the same page for every address: the lookup runs on the task cluster.
+    intake_resend_later(
         organization=organization,
         email=email,
         submission=submission,
-        now=timezone.now(),
-        link_for=link_maker(request),
+        origin=site_url("/", request).removesuffix("/"),
     )
     return _private(_page(request, organization, "intake/resend_sent.html", {}))
 

@@ -27,8 +27,8 @@ from django.db import transaction
 from django.db.models import F, Model
 from django.utils import timezone
 
-from dsar.lib.emails import make_message
 from dsar.organizations.models import Role
+from dsar.outbox.services import enqueue
 from dsar.webhooks import payloads, signing, transport
 from dsar.webhooks.conf import WebhookSettings, webhook_settings
 from dsar.webhooks.models import (
@@ -220,46 +220,35 @@ def _count_failure(
 
 def notify_paused() -> int:
     """Email the privacy officers of each subscription paused and not yet told about. The
-    notice is claimed (``pause_notified_at``) before it is sent, and the claim given back if
-    the mail server fails, so the next run tries again."""
+    notice is queued in the outbox (``dsar.outbox``) in the transaction that claims it
+    (``pause_notified_at``): told once, and the outbox retries a mail server that fails."""
     told = 0
     for subscription in Subscription.objects.filter(
         paused_at__isnull=False, pause_notified_at__isnull=True
     ).select_related("organization"):
-        now = timezone.now()
-        if not Subscription.objects.filter(
-            pk=subscription.pk, paused_at__isnull=False, pause_notified_at__isnull=True
-        ).update(pause_notified_at=now):
-            continue
-        officers = list(
-            subscription.organization.memberships.filter(
-                role=Role.PRIVACY_OFFICER, user__is_active=True
+        with transaction.atomic():
+            if not Subscription.objects.filter(
+                pk=subscription.pk, paused_at__isnull=False, pause_notified_at__isnull=True
+            ).update(pause_notified_at=timezone.now()):
+                continue
+            officers = list(
+                subscription.organization.memberships.filter(
+                    role=Role.PRIVACY_OFFICER, user__is_active=True
+                )
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
             )
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-        if not officers:
-            told += 1
-            continue
-        try:
-            make_message(
-                "webhook_paused",
-                to=officers,
-                context={
-                    "subscription": subscription,
-                    "organization": subscription.organization,
-                    "failures": subscription.consecutive_failures,
-                    "site_url": _site_url(),
-                },
-            ).send()
-        except Exception:
-            Subscription.objects.filter(pk=subscription.pk).update(pause_notified_at=None)
-            logger.warning(
-                "webhook subscription %s: pause notice not sent, will retry",
-                subscription.pk,
-                exc_info=True,
-            )
-            continue
+            if officers:
+                enqueue(
+                    "webhook_paused",
+                    to=officers,
+                    context={
+                        "subscription": subscription,
+                        "organization": subscription.organization,
+                        "failures": subscription.consecutive_failures,
+                        "site_url": _site_url(),
+                    },
+                )
         told += 1
     return told
 

@@ -23,6 +23,7 @@ from dsar.letters.services import letter_issue, letter_send
 from dsar.requests import services
 from dsar.requests.models import PrivacyRequest, Status
 from tests.browser.conftest import sign_in
+from tests.conftest import deliver_outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -118,6 +119,7 @@ def test_an_internal_note_never_reaches_the_requester(live_server, page, alice, 
         assert "internal investigation" in text, letter.kind  # the reasons, as given
 
     # Every email the requester got: confirmation, status link, the letters.
+    deliver_outbox()
     sent = [m for m in mail.outbox if "dana@example.org" in m.to]
     assert len(sent) >= 4
     assert any(m.attachments for m in sent)

@@ -26,6 +26,7 @@ from tests.browser.test_intake import (
     run_axe,
     watch_csp,
 )
+from tests.conftest import deliver_outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,6 +82,7 @@ def test_an_opt_out_is_acted_on_at_once(
     # axe is a script: it runs where the page runs scripts (the pages are the same HTML).
     if javascript:
         assert run_axe(page, axe_path) == [], "sent page"
+    deliver_outbox()
     (receipt,) = mail.outbox
     assert "/confirm/" not in receipt.body
 

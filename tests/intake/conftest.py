@@ -23,6 +23,7 @@ from django.test import Client
 from time_machine import TimeMachineFixture
 
 from dsar.organizations.models import Organization
+from tests.conftest import deliver_outbox
 
 SEEDS = Path(__file__).resolve().parents[2] / "dsar" / "policies" / "seeds"
 SLUGS = ["imservicecenter", "imgwg", "imt", "ims-consulting", "img"]
@@ -122,11 +123,23 @@ Submit = Callable[..., Any]
 
 @pytest.fixture
 def submit(client: Client, django_capture_on_commit_callbacks: Any) -> Submit:
-    """``submit(org, **fields)``: POST the form, running what waits for the commit (the email)."""
+    """``submit(org, **fields)``: POST the form, running what waits for the commit, then send
+    the outbox as the task cluster would (``deliver=False`` leaves it queued)."""
 
-    def post(organization: Organization, *, client_: Client | None = None, **fields: Any) -> Any:
+    def post(
+        organization: Organization,
+        *,
+        client_: Client | None = None,
+        deliver: bool = True,
+        **fields: Any,
+    ) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
-            return (client_ or client).post(f"/o/{organization.slug}/request/", form_data(**fields))
+            response = (client_ or client).post(
+                f"/o/{organization.slug}/request/", form_data(**fields)
+            )
+        if deliver:
+            deliver_outbox()
+        return response
 
     return post
 

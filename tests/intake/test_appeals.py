@@ -17,6 +17,7 @@ from django.test import Client
 from dsar.intake.models import IntakeSubmission
 from dsar.requests.models import EventKind, PrivacyRequest, Status
 from dsar.requests.services import request_deny, request_start
+from tests.conftest import deliver_outbox
 
 from .conftest import NOW, link_in, text_of
 
@@ -34,6 +35,7 @@ def refused(seeds, submit, client, django_capture_on_commit_callbacks):
         submit(seeds["imgwg"], residence=residence)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(link_in(mail.outbox[-1], "confirm"))
+        deliver_outbox()
         request = PrivacyRequest.objects.get()
         request_deny(request=request, actor=None, reason=REASON)
         mail.outbox.clear()
@@ -76,6 +78,7 @@ def test_the_appeal_is_filed_and_shown(refused, client, django_capture_on_commit
         response = client.post(
             appeal_path(status_path), {"message": "You do hold my loyalty card data."}
         )
+    deliver_outbox()
 
     assert response.status_code == 302
     assert response["Location"] == status_path
@@ -120,6 +123,7 @@ def test_a_denied_appeal_points_to_the_attorney_general(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(appeal_path(refused("US-VA")), {"message": ""})
+    deliver_outbox()
     appeal = PrivacyRequest.objects.get(right_kind="appeal")
     appeal = request_start(request=appeal, actor=None)
     request_deny(request=appeal, actor=None, reason="The refusal stands.")
@@ -187,6 +191,7 @@ def test_a_second_appeal_is_refused(refused, client, django_capture_on_commit_ca
     status_path = refused("US-VA")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(appeal_path(status_path), {"message": ""})
+    deliver_outbox()
 
     response = client.post(appeal_path(status_path), {"message": "Again."})
 
@@ -200,6 +205,7 @@ def test_an_open_request_offers_no_appeal(
     submit(seeds["imgwg"], residence="US-VA")
     with django_capture_on_commit_callbacks(execute=True):
         status_path = client.post(link_in(mail.outbox[-1], "confirm"))["Location"]
+    deliver_outbox()
 
     assert "appeal" not in text_of(client.get(status_path).content.decode()).casefold()
 

@@ -18,6 +18,7 @@ from dsar.policies.services import policy_version_draft_from, policy_version_pub
 from dsar.requests import clock
 from dsar.requests.models import EventKind, Flag, PrivacyRequest
 from dsar.requests.services import request_log
+from tests.conftest import deliver_outbox
 
 from .conftest import NOW, SLUGS, form_data, text_of
 
@@ -86,6 +87,7 @@ def test_a_switched_off_form_says_so_and_records_nothing(
     page = client.get("/o/img/request/", HTTP_ACCEPT_LANGUAGE=lang)
     with django_capture_on_commit_callbacks(execute=True):
         posted = client.post("/o/img/request/", form_data(), HTTP_ACCEPT_LANGUAGE=lang)
+    deliver_outbox()
 
     for response in (page, posted):
         text = text_of(response.content.decode())
@@ -152,6 +154,7 @@ def test_the_trail_of_a_spanish_request_is_in_the_staffs_language(
                 form_data(right="erasure", residence="OTHER"),
                 HTTP_ACCEPT_LANGUAGE="es",
             )
+        deliver_outbox()
 
     first, second = PrivacyRequest.objects.order_by("pk")
     assert first.language == second.language == "es"
@@ -159,8 +162,12 @@ def test_the_trail_of_a_spanish_request_is_in_the_staffs_language(
     assert list(summaries) == [
         EventKind.RECEIVED,
         EventKind.ASKED_REQUESTER,
+        EventKind.REQUESTER_EMAILED,
         EventKind.ACKNOWLEDGED,
     ]
+    assert summaries[EventKind.REQUESTER_EMAILED] == (
+        "The intake_confirm email was sent to the requester"
+    )
     assert summaries[EventKind.RECEIVED].startswith("Received by web form; ")
     assert summaries[EventKind.ASKED_REQUESTER].startswith(
         "Asked the requester for confirmation of their email address: "

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from dsar.intake.models import IntakeSubmission, StatusLink
 from dsar.intake.tokens import confirmation_tokens, hash_status_token
 from dsar.requests.models import EventKind, IdentityStatus, PrivacyRequest, Status, WaitingFor
+from tests.conftest import deliver_outbox
 
 from .conftest import NOW, link_in
 
@@ -41,7 +42,9 @@ def sent(img, submit):
 def confirm(client, django_capture_on_commit_callbacks):
     def post(path):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(path)
+            response = client.post(path)
+        deliver_outbox()
+        return response
 
     return post
 
@@ -217,6 +220,7 @@ def test_no_personal_data_reaches_the_logs_or_the_urls(
     urls = [response["Location"], link_in(mail.outbox[-1], "confirm")]
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = client.post(urls[-1])
+    deliver_outbox()
     urls.append(confirmed["Location"])
     client.get(urls[-1])
 

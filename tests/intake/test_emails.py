@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from dsar.requests.models import PrivacyRequest
+from tests.conftest import deliver_outbox
 
 from .conftest import form_data, link_in
 
@@ -146,9 +147,11 @@ def send(client, django_capture_on_commit_callbacks):
             client.post(
                 f"/o/{slug}/request/", form_data(residence=residence), HTTP_ACCEPT_LANGUAGE=lang
             )
+        deliver_outbox()
         (acknowledgement,) = mail.outbox
         with django_capture_on_commit_callbacks(execute=True):
             client.post(link_in(acknowledgement, "confirm"))
+        deliver_outbox()
         confirmed = mail.outbox[-1]
         assert len(mail.outbox) == 2
         return acknowledgement, confirmed

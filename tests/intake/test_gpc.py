@@ -16,6 +16,7 @@ from django.test import Client
 from dsar.intake import gpc
 from dsar.intake.models import GpcSignal, IntakeSubmission
 from dsar.requests.models import EventKind, PrivacyRequest, Status, WaitingFor
+from tests.conftest import deliver_outbox
 
 from .conftest import NOW, form_data, text_of
 
@@ -116,7 +117,9 @@ def test_the_pages_vary_with_the_signal(img, client):
 
 def post(client, django_capture_on_commit_callbacks, value="1", **fields):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post("/o/img/request/", form_data(**fields), HTTP_SEC_GPC=value)
+        response = client.post("/o/img/request/", form_data(**fields), HTTP_SEC_GPC=value)
+    deliver_outbox()
+    return response
 
 
 def test_a_form_sent_with_the_signal_also_logs_an_opt_out_of_sale(

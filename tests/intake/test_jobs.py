@@ -17,6 +17,7 @@ from dsar.intake.jobs import close_unverified, prune_intake
 from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
 from dsar.intake.services import intake_close_unverified, release_file
 from dsar.requests.models import EventKind, IdentityStatus, PrivacyRequest, Status
+from tests.conftest import deliver_outbox
 
 from .conftest import NOW, PDF, link_in
 
@@ -75,6 +76,7 @@ def test_it_leaves_confirmed_requests_alone(
     submit(img)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(link_in(mail.outbox[-1], "confirm"))
+    deliver_outbox()
 
     assert run(NOW + dt.timedelta(days=60)) == 0
     assert PrivacyRequest.objects.get().status == Status.IN_PROGRESS
@@ -88,6 +90,7 @@ def test_it_leaves_a_confirmed_request_whose_identity_staff_must_verify(
     submit(seeds["imgwg"], residence="US-CA")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(link_in(mail.outbox[-1], "confirm"))
+    deliver_outbox()
     assert PrivacyRequest.objects.get().status == Status.AWAITING_VERIFICATION
 
     assert run(NOW + dt.timedelta(days=60)) == 0
@@ -103,6 +106,7 @@ def test_the_reminders_are_in_the_requesters_language(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/o/img/request/", form_data(), HTTP_ACCEPT_LANGUAGE="es")
+    deliver_outbox()
     mail.outbox.clear()
     with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
         send_due_reminders()
@@ -253,6 +257,7 @@ def test_purge_deletes_the_files_and_what_was_typed(
     )
     with django_capture_on_commit_callbacks(execute=True):
         status = client.post(link_in(mail.outbox[-1], "confirm"))["Location"]
+    deliver_outbox()
     request = PrivacyRequest.objects.get()
     released = release_file(
         request=request,

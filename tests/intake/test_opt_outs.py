@@ -18,6 +18,7 @@ from dsar.organizations.models import Organization
 from dsar.policies.models import Declaration
 from dsar.policies.services import policy_version_draft_from, policy_version_publish
 from dsar.requests.models import EventKind, Flag, IdentityStatus, PrivacyRequest, Status
+from tests.conftest import deliver_outbox
 
 from .conftest import link_in, text_of
 
@@ -215,6 +216,7 @@ def test_an_opt_out_is_logged_and_acted_on_at_once_without_a_confirmation(img, s
     assert list(request.events.values_list("kind", flat=True)) == [
         EventKind.RECEIVED,
         EventKind.STATUS_CHANGED,
+        EventKind.REQUESTER_EMAILED,
         EventKind.ACKNOWLEDGED,
     ]
     submission = IntakeSubmission.objects.get()
@@ -309,6 +311,7 @@ def test_the_receipt_says_it_is_acted_on_and_by_when_in_the_requesters_language(
             },
             HTTP_ACCEPT_LANGUAGE=language,
         )
+    deliver_outbox()
 
     (receipt,) = mail.outbox
     body = " ".join(receipt.body.split())
@@ -336,6 +339,7 @@ def test_a_new_link_for_an_opt_out_is_a_status_link(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/o/img/request/resend/", {"email": "dana@example.org"})
+    deliver_outbox()
 
     (message,) = mail.outbox
     assert "/status/" in message.body and "/confirm/" not in message.body

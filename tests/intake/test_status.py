@@ -16,6 +16,7 @@ from dsar.intake.models import ReleasedFile, StatusLink
 from dsar.intake.services import release_file
 from dsar.requests.models import EventKind, PrivacyRequest
 from dsar.requests.services import request_deny
+from tests.conftest import deliver_outbox
 
 from .conftest import NOW, PDF, link_in, text_of
 
@@ -28,6 +29,7 @@ def status_path(img, submit, client, django_capture_on_commit_callbacks):
     submit(img, residence="US-CA")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(link_in(mail.outbox[-1], "confirm"))
+    deliver_outbox()
     return response["Location"].removeprefix("http://testserver")
 
 
@@ -99,7 +101,7 @@ def test_a_refusal_shows_its_reasons(status_path, client):
 @pytest.fixture
 def released(status_path, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return release_file(
+        response = release_file(
             request=PrivacyRequest.objects.get(),
             title="Our answer",
             filename="answer.pdf",
@@ -107,6 +109,8 @@ def released(status_path, django_capture_on_commit_callbacks):
             content_type="application/pdf",
             link_for=lambda path: "https://dsar.example.org" + path,
         )
+    deliver_outbox()
+    return response
 
 
 def _download_path(client, status_path):

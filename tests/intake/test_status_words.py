@@ -22,6 +22,7 @@ from dsar.requests.services import (
     request_fulfil,
     request_verify_identity,
 )
+from tests.conftest import deliver_outbox
 
 from .conftest import link_in, text_of
 
@@ -37,6 +38,7 @@ def follow(submit, client, django_capture_on_commit_callbacks):
         submit(organization, residence=residence, right=right)
         with django_capture_on_commit_callbacks(execute=True):
             location = client.post(link_in(mail.outbox[-1], "confirm"))["Location"]
+        deliver_outbox()
         path = location.removeprefix("http://testserver")
 
         def read(lang: str = "en") -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import time
 
 import pytest
 from django.core import mail
 
 from dsar.intake.models import IntakeSubmission
+from dsar.outbox.models import Email, EmailStatus
 from dsar.requests.models import EventKind, IdentityStatus, PrivacyRequest, Status, WaitingFor
+from tests.conftest import deliver_outbox
 
 from .conftest import link_in, text_of
 
@@ -35,10 +38,11 @@ def test_it_logs_a_web_form_request_waiting_for_the_email_confirmation(img, subm
     assert request.language == "en"
     kinds = list(request.events.values_list("kind", "actor_label"))
     assert kinds[0] == (EventKind.RECEIVED, "requester")
-    # The confirmation email went out: it is the acknowledgement of receipt.
+    # The confirmation email went out (the outbox's sent mark): it acknowledges receipt.
     assert [k for k, _ in kinds] == [
         EventKind.RECEIVED,
         EventKind.ASKED_REQUESTER,
+        EventKind.REQUESTER_EMAILED,
         EventKind.ACKNOWLEDGED,
     ]
     assert request.acknowledged_at is not None
@@ -194,6 +198,7 @@ def test_the_request_and_its_emails_are_in_the_language_of_the_form(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/o/img/request/", form_data(), HTTP_ACCEPT_LANGUAGE="es")
+    deliver_outbox()
 
     request = PrivacyRequest.objects.get()
     assert request.language == "es"
@@ -244,12 +249,30 @@ def test_a_mail_server_failure_still_shows_the_request_as_received(
 ):
     mail_server(listening=listening)
 
-    response = submit(img)
+    started = time.perf_counter()
+    response = submit(img, deliver=False)
+    answered_in = time.perf_counter() - started
 
+    # The form never talked to the mail server: it answers without waiting EMAIL_TIMEOUT.
     assert response.status_code == 302
+    assert answered_in < 1
     request = PrivacyRequest.objects.get()
-    assert f"the intake_confirm email for {request.reference} could not be sent" in caplog.text
+    email = Email.objects.get(request=request)
+    assert email.status == EmailStatus.QUEUED
+
+    # The cluster's try fails; the email waits for its retry, and staff see it on the trail.
+    assert deliver_outbox() == {"sent": 0, "retrying": 1, "failed": 0, "taken": 0}
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (EmailStatus.QUEUED, 1, error)
+    assert f"email {email.pk} (intake_confirm) failed on try 1" in caplog.text
     assert "dana@example.org" not in caplog.text
-    failed = request.events.get(kind=EventKind.SEND_FAILED)
-    assert failed.data == {"email": "intake_confirm", "error": error}
-    assert failed.summary == "The intake_confirm email to the requester could not be sent"
+    retry = request.events.get(kind=EventKind.SEND_RETRY)
+    assert retry.data == {
+        "email": "intake_confirm",
+        "outbox": email.pk,
+        "attempt": 1,
+        "error": error,
+    }
+    assert retry.summary == (
+        "The intake_confirm email to the requester could not be sent; it will be tried again"
+    )

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 
 from dsar.core import links
 from dsar.letters import tokens
+from tests.conftest import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,7 @@ def test_the_status_link_after_confirming_with_another_host(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(confirm, **evil_host)
+    deliver_outbox()
 
     (message,) = mail.outbox
     assert any("/o/img/status/" in url for url in only_on_the_site(message))
@@ -71,6 +73,7 @@ def test_the_links_sent_again_with_another_host(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/o/img/request/resend/", {"email": "dana@example.org"}, **evil_host)
+    deliver_outbox()
 
     assert response.status_code == 200
     (message,) = mail.outbox

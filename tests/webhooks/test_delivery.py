@@ -21,6 +21,7 @@ from dsar.webhooks.conf import webhook_settings
 from dsar.webhooks.models import Delivery, OutboxStatus, Subscription, WebhookEvent
 from dsar.webhooks.services import subscription_resume, subscription_rotate_secret
 from tests.webhooks.conftest import load
+from tests.conftest import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -255,6 +256,8 @@ def test_a_subscription_that_keeps_failing_is_paused_and_its_officers_told(
     assert result.retrying == 3 and result.pause_notices == 1
     subscription.refresh_from_db()
     assert subscription.paused_at is not None and subscription.consecutive_failures == 3
+    assert not mail.outbox  # queued in the outbox with the pause, sent by the cluster
+    deliver_outbox()
     (notice,) = mail.outbox
     assert notice.to == ["olivia@staff.example"]  # the privacy officer, not the handler
     assert subscription.url in notice.body
