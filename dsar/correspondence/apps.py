@@ -12,3 +12,7 @@ class CorrespondenceConfig(AppConfig):
 
     def ready(self) -> None:
         from dsar.correspondence import inbound_webhook  # noqa: F401 - connects anymail's signal
+        from dsar.correspondence.mail import KINDS, mark_sent
+        from dsar.outbox import hooks
+
+        hooks.on_sent(KINDS, mark_sent)

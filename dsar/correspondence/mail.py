@@ -1,9 +1,11 @@
-"""The one place a message to the requester is emailed (``deliver``).
+"""The one place a message to the requester is emailed (``queue``), through the outbox.
 
-Kept to a single function on purpose: sends are moving to an outbox, and this is the line to
-reroute. It renders through ``dsar.lib.emails`` like every email of dsar, From and Reply-To the
-request's reply address (so that the answer comes back to the request), threaded with
-In-Reply-To/References on the requester's last email.
+It renders through ``dsar.outbox.enqueue`` like every email of dsar, in the transaction that
+writes the message, so the email exists exactly when the message does and the cluster sends it
+(with retries, its state on the timeline). From and Reply-To the request's reply address (so
+that the answer comes back to the request), threaded with In-Reply-To/References on the
+requester's last email. The message's ``sent_at`` is set once the email has left
+(``mark_sent``, the outbox's hook).
 
 Whether the email carries the message is the organization's choice
 (``CorrespondenceSettings.content_in_email``, off by default): without it, the email says only
@@ -13,20 +15,15 @@ staff from an email or a letter) gets the message itself, or it could not be rea
 
 from __future__ import annotations
 
-import logging
 from email.utils import formataddr
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from dsar.core.links import link_maker
 from dsar.correspondence import addresses
 from dsar.correspondence.models import Message
-from dsar.lib import emails
-from dsar.requests import events
-from dsar.requests.models import EventKind
-
-logger = logging.getLogger(__name__)
+from dsar.outbox.models import Email
+from dsar.outbox.services import enqueue
 
 
 def _status_url(message: Message) -> str:
@@ -40,20 +37,29 @@ def _status_url(message: Message) -> str:
     return status_link(submission, link_maker(), now=timezone.now())
 
 
-def deliver(message_pk: int) -> bool:
-    """Email the requester about an outbound message; True when the email went out. A failure
-    is logged (ids only) and recorded on the request's trail for staff; the message stays on
-    the status page either way."""
-    message = Message.objects.select_related("request__organization").get(pk=message_pk)
+#: The outbox's kinds of email for a message (``dsar.outbox.hooks.on_sent``).
+KINDS = ("correspondence_message", "correspondence_notice")
+
+
+def queue(message: Message) -> Email | None:
+    """Queue the email to the requester about an outbound message, in the caller's transaction;
+    None when the request has no one to email. The message stays on the status page either
+    way."""
     request = message.request
     if request is None or not request.requester_email:
-        return False
+        return None
     organization = request.organization
     status_url = _status_url(message)
     with_content = addresses.settings_for(organization).content_in_email or not status_url
     reply_address = message.sender or addresses.reply_address_for(request)
-    email = emails.make_message(
-        "correspondence_message" if with_content else "correspondence_notice",
+    headers = {}
+    if message.message_id:
+        headers["Message-ID"] = message.message_id
+    if message.in_reply_to:
+        headers["In-Reply-To"] = message.in_reply_to
+        headers["References"] = message.in_reply_to
+    return enqueue(
+        KINDS[0] if with_content else KINDS[1],
         to=[request.requester_email],
         context={
             "organization": organization,
@@ -62,27 +68,17 @@ def deliver(message_pk: int) -> bool:
             "status_url": status_url,
         },
         language=request.language,
+        request=request,
         reply_to=[reply_address] if reply_address else [],
         from_email=formataddr((organization.name, reply_address)) if reply_address else None,
+        headers=headers,
     )
-    if message.message_id:
-        email.extra_headers["Message-ID"] = message.message_id
-    if message.in_reply_to:
-        email.extra_headers["In-Reply-To"] = message.in_reply_to
-        email.extra_headers["References"] = message.in_reply_to
-    try:
-        email.send()
-    except Exception as error:
-        logger.exception("correspondence: message %s could not be emailed", message.pk)
-        events.record(
-            request,
-            kind=EventKind.SEND_FAILED,
-            summary=_("The email of a message to the requester could not be sent"),
-            actor=None,
-            actor_label="system",
-            message=message.pk,
-            error=type(error).__name__,
-        )
-        return False
-    Message.objects.filter(pk=message.pk).update(sent_at=timezone.now())
-    return True
+
+
+def mark_sent(email: Email) -> None:
+    """The outbox's hook: the message whose email this is has been sent."""
+    message_id = (email.headers or {}).get("Message-ID")
+    if message_id and email.request_id is not None:
+        Message.objects.filter(
+            request_id=email.request_id, message_id=message_id, sent_at__isnull=True
+        ).update(sent_at=email.sent_at or timezone.now())

@@ -214,7 +214,7 @@ def message_send(*, request: PrivacyRequest, actor: Any, body: str, subject: str
         actor=actor,
         message=message.pk,
     )
-    transaction.on_commit(lambda: mail.deliver(message.pk))
+    mail.queue(message)
     return message
 
 

@@ -123,6 +123,7 @@ def _message(email: Email) -> EmailMultiAlternatives:
         from_email=email.from_email,
         to=list(email.to),
         reply_to=list(email.reply_to or ()),
+        headers=dict(email.headers or {}),
     )
     if email.html:
         message.attach_alternative(email.html, "text/html")

@@ -65,6 +65,12 @@ class Email(models.Model):
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    headers = models.JSONField(
+        _("headers"),
+        default=dict,
+        blank=True,
+        help_text=_("Extra headers: the threading of a conversation (Message-ID, In-Reply-To)."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
     )

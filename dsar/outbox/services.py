@@ -37,10 +37,12 @@ def enqueue(
     request: PrivacyRequest | None = None,
     reply_to: Sequence[str] = (),
     from_email: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Email:
     """Render ``emails/<name>.*`` and write the email, in the caller's transaction.
 
     ``request``: the request it is about; its sending (or failure) goes on that timeline.
+    ``headers``: extra headers, such as a conversation's Message-ID and In-Reply-To.
     A template error raises here, in the caller's transaction: better a form that fails than a
     request stored with an email that can never be built.
     """
@@ -67,6 +69,7 @@ def enqueue(
         text=message.body,
         html=str(html),
         language=language or "",
+        headers=dict(headers or {}),
     )
     transaction.on_commit(lambda: kick([email.pk]))
     return email

@@ -16,6 +16,7 @@ from dsar.correspondence.models import Direction, Message
 from dsar.intake.services import NewRequest, intake_confirm, intake_submit
 from dsar.requests.models import EventKind, PrivacyRequest
 from tests.browser.conftest import sign_in
+from tests.conftest import deliver_outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,6 +70,7 @@ def test_staff_write_the_requester_answers_on_the_status_page(
     expect(page.locator("#messages .message-out")).to_contain_text(QUESTION)
 
     # The email says there is a message, not what it says, and links to the status page.
+    deliver_outbox()
     notice = mail.outbox[-1]
     assert notice.to == ["dana@example.org"]
     assert "shops" not in notice.body

@@ -22,6 +22,7 @@ from dsar.correspondence.addresses import reply_address_for
 from dsar.correspondence.models import Message
 from dsar.organizations.models import Organization
 from dsar.requests.models import PrivacyRequest
+from tests.conftest import deliver_outbox
 from tests.workspace.conftest import (  # noqa: F401 - fixtures
     NOW,
     alice,
@@ -90,9 +91,11 @@ def web_request(client: Client, organization: Organization, capture: Any) -> tup
                 "website": "",
             },
         )
+    deliver_outbox()
     confirm = re.search(r"https?://[^/\s]+(/o/[^\s]+/confirm/[^\s]+/)", mail.outbox[-1].body)
     assert confirm, mail.outbox[-1].body
     with capture(execute=True):
         response = client.post(confirm.group(1))
+    deliver_outbox()
     assert response.status_code == 302, response
     return email, response["Location"]

@@ -18,6 +18,7 @@ from dsar.correspondence.models import CorrespondenceSettings, Direction, Messag
 from dsar.intake import files
 from dsar.requests.models import EventKind, PrivacyRequest
 from dsar.webhooks.models import Delivery, Subscription
+from tests.conftest import deliver_outbox
 from tests.correspondence.conftest import MAILBOX, pipe, raw_fixture, token_of, web_request
 from tests.workspace.conftest import change_url
 
@@ -29,8 +30,11 @@ def send_url(request: PrivacyRequest) -> str:
 
 
 def staff_send(client, request, capture, **fields):
+    """Post a staff message, then send the outbox as the cluster would."""
     with capture(execute=True):
-        return client.post(send_url(request), {"subject": "", "body": "", **fields})
+        response = client.post(send_url(request), {"subject": "", "body": "", **fields})
+    deliver_outbox()
+    return response
 
 
 def pdf_text(content: bytes) -> str:
