@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "dsar.intake",
     "dsar.letters",
     "dsar.reminders",
+    # The systems register, a task per system for each request, and the connectors (issue 16).
+    "dsar.fulfilment",
     # The REST API (/api/v1/), its OpenAPI schema and its reference page (assets served here).
     "rest_framework",
     "drf_spectacular",

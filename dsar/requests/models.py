@@ -642,6 +642,11 @@ class EventKind(models.TextChoices):
     SEND_RETRY = "send_retry", _("send failed, to be tried again")
     SEND_FAILED = "send_failed", _("send failed")
     PURGED = "purged", _("personal data purged")
+    # The work that answers a request (``dsar.fulfilment``): its tasks and connector runs.
+    TASKS_CREATED = "tasks_created", _("tasks created")
+    TASK_CHANGED = "task_changed", _("task changed")
+    TASK_COMPLETED = "task_completed", _("task completed")
+    CONNECTOR_RAN = "connector_ran", _("connector ran")
 
 
 class AppendOnlyError(Exception):
