@@ -16,6 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dsar.fulfilment.connectors import postgresql
 from dsar.fulfilment.models import ConnectorKind, ConnectorRun, RunKind, RunStatus, Task
@@ -103,12 +104,25 @@ def _summary(run: ConnectorRun, system: str) -> str:
             "kind": run.get_kind_display(),
             "error": run.error,
         }
+    rows = run.rows or 0
     words = {
-        RunKind.ACCESS: _("Connector of %(system)s found %(rows)d rows"),
-        RunKind.ERASURE_COUNT: _("Connector of %(system)s: an erasure would touch %(rows)d rows"),
-        RunKind.ERASURE: _("Connector of %(system)s erased %(rows)d rows"),
+        RunKind.ACCESS: ngettext(
+            "Connector of %(system)s found %(rows)d row",
+            "Connector of %(system)s found %(rows)d rows",
+            rows,
+        ),
+        RunKind.ERASURE_COUNT: ngettext(
+            "Connector of %(system)s: an erasure would touch %(rows)d row",
+            "Connector of %(system)s: an erasure would touch %(rows)d rows",
+            rows,
+        ),
+        RunKind.ERASURE: ngettext(
+            "Connector of %(system)s erased %(rows)d row",
+            "Connector of %(system)s erased %(rows)d rows",
+            rows,
+        ),
     }
-    return words[RunKind(run.kind)] % {"system": system, "rows": run.rows or 0}
+    return words[RunKind(run.kind)] % {"system": system, "rows": rows}
 
 
 @in_staff_language
