@@ -11,10 +11,14 @@ class FulfilmentConfig(AppConfig):
     verbose_name = _("Fulfilment")
 
     def ready(self) -> None:
-        from dsar.fulfilment import tasks
+        from dsar.fulfilment import letters, tasks
+        from dsar.letters import context
         from dsar.requests import events, guards
 
         # Tasks are made in the transaction of the event that verified the request: a request
         # is never verified without its tasks, nor given tasks without being verified.
         events.on_written(tasks.create_on_verification)
         guards.register(tasks.open_task_blockers)
+        # The access letter's categories, recipients, retention and transfers start from the
+        # register where it has them.
+        context.register_source(letters.access_lists)

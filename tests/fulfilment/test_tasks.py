@@ -208,3 +208,29 @@ def test_a_task_completion_is_a_task_completed_webhook(
     delivery = Delivery.objects.get(request=request)
     assert delivery.event == "task.completed"
     assert "Nothing found" not in str(delivery.details)  # free text stays out of webhooks
+
+
+def test_the_access_letter_lists_start_from_the_register(
+    img: Any, make_system: Any, log_request: Any, olivia: Any
+) -> None:
+    from dsar.fulfilment.models import Recipient
+    from dsar.letters.context import default_parts
+
+    crm = make_system(
+        "Zoho CRM",
+        data_categories="Contact Data\nMarketing and Communications Data",
+        retention="6 years after the last contact",
+        location="United States",
+        transfer_safeguards="Standard contractual clauses",
+    )
+    make_system("Newsletter", rights=["marketing_opt_out"], data_categories="Email address")
+    Recipient.objects.create(organization=img, name="Zoho", category="processor").systems.set([crm])
+    request = verify(log_request("access"), olivia)
+
+    parts = default_parts("access", request)
+
+    assert parts["categories"] == "Contact Data\nMarketing and Communications Data"
+    assert parts["recipients"] == "Zoho (processor)"
+    assert parts["retention"] == "Zoho CRM: 6 years after the last contact"
+    if "transfers" in parts:
+        assert parts["transfers"] == "Zoho CRM (United States): Standard contractual clauses"
