@@ -92,7 +92,10 @@ class RegisterAdmin(TenantAdminMixin, admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         before = register.snapshot(obj)
         register.register_record(
-            entry=obj, action=ChangeAction.DELETED, actor=request.user, before=before  # type: ignore[arg-type]
+            entry=obj,
+            action=ChangeAction.DELETED,
+            actor=request.user,
+            before=before,  # type: ignore[arg-type]
         )
         super().delete_model(request, obj)
 

@@ -68,7 +68,7 @@ REGISTERS: dict[str, list[DemoSystem]] = {
             ["Identity Data", "Contact Data", "Profile Data", "Usage Data"],
             location="United States",
             retention="While the account is open; backups 90 days",
-            instructions="Find the account by email on the FoneTrac-go admin page; export the profile.",
+            instructions="Find the account by email on the FoneTrac-go admin page; export it.",
         ),
         DemoSystem(
             "Zoho CRM",
@@ -194,7 +194,9 @@ def seed_register(owner: Any) -> int:
             )
             system.full_clean()
             system.save()
-            register.register_record(entry=system, action=ChangeAction.CREATED, actor=owner, before=None)
+            register.register_record(
+                entry=system, action=ChangeAction.CREATED, actor=owner, before=None
+            )
             systems.append(system)
             made += 1
         names = version.recipients.values_list("name", flat=True) if version else []
@@ -235,12 +237,19 @@ def seed_tasks(actor: Any) -> dict[str, int]:
             task_start(task=task, actor=actor)
             counts[TaskState.IN_PROGRESS] += 1
         elif step == 1:
-            task_complete(task=task, actor=actor, outcome="Found the record and exported it.",
-                          records=[{"email": task.request.requester_email, "status": "active"}]
-                          if task.request.right_kind == RightKind.ACCESS else None)
+            task_complete(
+                task=task,
+                actor=actor,
+                outcome="Found the record and exported it.",
+                records=[{"email": task.request.requester_email, "status": "active"}]
+                if task.request.right_kind == RightKind.ACCESS
+                else None,
+            )
             counts[TaskState.DONE] += 1
         elif step == 2:
-            task_complete(task=task, actor=actor, outcome="No record of this person.", not_applicable=True)
+            task_complete(
+                task=task, actor=actor, outcome="No record of this person.", not_applicable=True
+            )
             counts[TaskState.NOT_APPLICABLE] += 1
         else:
             counts[TaskState.OPEN] += 1

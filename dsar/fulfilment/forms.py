@@ -27,7 +27,23 @@ class SystemForm(forms.ModelForm):
 
     class Meta:
         model = System
-        fields = "__all__"
+        fields = (
+            "organization",
+            "name",
+            "kind",
+            "owner",
+            "rights",
+            "instructions",
+            "data_categories",
+            "retention",
+            "location",
+            "transfer_safeguards",
+            "connector",
+            "dsn_env",
+            "access_query",
+            "erasure_statement",
+            "timeout_seconds",
+        )
 
 
 class CompleteForm(forms.Form):

@@ -54,8 +54,10 @@ def validate_statement(sql: str) -> None:
         )
     if not used:
         raise ValidationError(
-            _("Name the person with a parameter such as %(email)s: a statement without one "
-              "reaches every row."),
+            _(
+                "Name the person with a parameter such as %(email)s: a statement without one "
+                "reaches every row."
+            ),
             params={"email": "%(email)s"},
         )
 
@@ -96,7 +98,9 @@ class System(models.Model):
         verbose_name=_("owner"),
         help_text=_("Who does this system's tasks; blank leaves them to whoever takes them."),
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=SystemKind, default=SystemKind.IN_HOUSE)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SystemKind, default=SystemKind.IN_HOUSE
+    )
     data_categories = models.TextField(
         _("data categories"),
         blank=True,
@@ -145,9 +149,7 @@ class System(models.Model):
         validators=[validate_statement],
         help_text=_("A DELETE or UPDATE naming the person with the same parameters."),
     )
-    timeout_seconds = models.PositiveSmallIntegerField(
-        _("statement timeout (seconds)"), default=30
-    )
+    timeout_seconds = models.PositiveSmallIntegerField(_("statement timeout (seconds)"), default=30)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -315,7 +317,9 @@ class TaskMargin(models.Model):
         related_name="task_margin",
         verbose_name=_("organization"),
     )
-    business_days = models.PositiveSmallIntegerField(_("business days before the deadline"), default=5)
+    business_days = models.PositiveSmallIntegerField(
+        _("business days before the deadline"), default=5
+    )
 
     class Meta:
         verbose_name = _("task margin")

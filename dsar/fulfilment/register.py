@@ -206,20 +206,30 @@ def import_systems_csv(*, organization: Organization, content: str, actor: Actor
     """Create or update the organization's systems from CSV (matched by name, any case)."""
     rows = _rows(content, SYSTEM_COLUMNS)
     existing = {s.name.lower(): s for s in System.objects.filter(organization=organization)}
-    users = {u.get_username(): u for u in get_user_model().objects.filter(memberships__organization=organization)}
+    users = {
+        u.get_username(): u
+        for u in get_user_model().objects.filter(memberships__organization=organization)
+    }
     errors: list[str] = []
     planned: list[tuple[System, dict[str, Any] | None]] = []
     seen: set[str] = set()
     for number, row in rows:
         name = _text(row.get("name"))
         if name.lower() in seen:
-            errors.append(_("Row %(row)d: the name %(name)s appears twice.") % {"row": number, "name": name})
+            errors.append(
+                _("Row %(row)d: the name %(name)s appears twice.") % {"row": number, "name": name}
+            )
             continue
         seen.add(name.lower())
         system = existing.get(name.lower()) or System(organization=organization)
         before = snapshot(system) if system.pk else None
         for column in SYSTEM_COLUMNS:
-            if column in row and column not in ("owner", "rights", "data_categories", "timeout_seconds"):
+            if column in row and column not in (
+                "owner",
+                "rights",
+                "data_categories",
+                "timeout_seconds",
+            ):
                 setattr(system, column, _text(row[column]))
         system.name = name
         system.kind = system.kind or SystemKind.IN_HOUSE
@@ -232,13 +242,19 @@ def import_systems_csv(*, organization: Organization, content: str, actor: Actor
             if unknown:
                 errors.append(
                     _("Row %(row)d: rights: unknown %(names)s (use %(known)s).")
-                    % {"row": number, "names": ", ".join(unknown), "known": ", ".join(RightKind.values)}
+                    % {
+                        "row": number,
+                        "names": ", ".join(unknown),
+                        "known": ", ".join(RightKind.values),
+                    }
                 )
         if "timeout_seconds" in row and _text(row["timeout_seconds"]):
             try:
                 system.timeout_seconds = int(_text(row["timeout_seconds"]))
             except ValueError:
-                errors.append(_("Row %(row)d: timeout_seconds: give a whole number.") % {"row": number})
+                errors.append(
+                    _("Row %(row)d: timeout_seconds: give a whole number.") % {"row": number}
+                )
                 continue
         if "owner" in row:
             owner = _text(row["owner"])

@@ -77,7 +77,10 @@ def run_request(
         latest = latest_count(task)
         if confirms is None or latest is None or confirms.pk != latest.pk:
             raise TaskError(
-                _("Count the rows first, then confirm the latest count: the erasure runs only then.")
+                _(
+                    "Count the rows first, then confirm the latest count: "
+                    "the erasure runs only then."
+                )
             )
         if task.runs.filter(kind=RunKind.ERASURE, confirms=confirms).exists():
             raise TaskError(_("This count was already confirmed; count again to erase again."))

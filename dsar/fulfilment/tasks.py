@@ -53,14 +53,20 @@ def _verifies(event: RequestEvent) -> bool:
     )
 
 
-def task_due_date(request: PrivacyRequest, margin: int, today: datetime.date) -> datetime.date | None:
+def task_due_date(
+    request: PrivacyRequest, margin: int, today: datetime.date
+) -> datetime.date | None:
     """The legal deadline less ``margin`` business days of the organization's calendar, but not
     before ``today`` (a task made late is due at once, not already overdue) and never after the
     legal deadline. None when the request has no deadline."""
     if request.due_date is None:
         return None
     calendar = request.organization.holiday_calendar or None
-    due = deadlines.add_business_days(request.due_date, -margin, calendar) if margin else request.due_date
+    due = (
+        deadlines.add_business_days(request.due_date, -margin, calendar)
+        if margin
+        else request.due_date
+    )
     return min(max(due, today), request.due_date)
 
 

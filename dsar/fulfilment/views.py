@@ -55,10 +55,11 @@ def my_tasks(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
     mine = Task.objects.owned_by(request.user).select_related("request__organization", "system")
     pending = list(mine.pending().order_by("due_date", "id"))
     today = {o.pk: workspace.today_for(o) for o in {t.request.organization for t in pending}}
-    rows = [(t, t.due_date is not None and t.due_date < today[t.request.organization_id]) for t in pending]
-    done = list(
-        mine.exclude(pk__in=[t.pk for t in pending]).order_by("-completed_at", "-id")[:20]
-    )
+    rows = [
+        (t, t.due_date is not None and t.due_date < today[t.request.organization_id])
+        for t in pending
+    ]
+    done = list(mine.exclude(pk__in=[t.pk for t in pending]).order_by("-completed_at", "-id")[:20])
     context = {**_context(request, model_admin, _("My tasks")), "rows": rows, "done": done}
     return TemplateResponse(request, "fulfilment/my_tasks.html", context)
 
@@ -194,7 +195,9 @@ def register_import(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
                     "unchanged": result.unchanged,
                 },
             )
-            return redirect(reverse(f"admin:fulfilment_{model_admin.model._meta.model_name}_changelist"))
+            return redirect(
+                reverse(f"admin:fulfilment_{model_admin.model._meta.model_name}_changelist")
+            )
     context = {
         **_context(request, model_admin, _("Import the register from CSV")),
         "form": form,

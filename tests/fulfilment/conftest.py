@@ -59,7 +59,9 @@ def imt(db: None) -> Organization:
 
 
 def staff(username: str, organization: Organization, role: Role) -> Any:
-    user, made = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+    user, made = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_staff": True}
+    )
     if made:
         user.set_unusable_password()
         user.save()
@@ -160,8 +162,8 @@ def customer_server() -> Iterator[str]:
     url = _with_database(_server_url(), CUSTOMER_DB)
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(
-            "CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL, name text NOT NULL,"
-            " since date NOT NULL)"
+            "CREATE TABLE customers (id serial PRIMARY KEY, email text NOT NULL,"
+            " name text NOT NULL, since date NOT NULL)"
         )
         connection.execute(
             "CREATE TABLE orders (id serial PRIMARY KEY, customer_id integer NOT NULL"
@@ -195,7 +197,8 @@ def customer_db(customer_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
     customer_query(
         customer_server,
         "INSERT INTO orders (customer_id, item, total) VALUES"
-        " (1, 'Phone case', 19.99), (1, '=HYPERLINK(\"http://evil\")', 5.00), (2, 'Charger', 25.00)",
+        " (1, 'Phone case', 19.99), (1, '=HYPERLINK(\"http://evil\")', 5.00),"
+        " (2, 'Charger', 25.00)",
     )
     monkeypatch.setenv(CUSTOMER_ENV, customer_server)
     return customer_server

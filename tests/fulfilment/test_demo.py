@@ -31,12 +31,15 @@ def test_demo_setup_gives_every_seed_organization_a_register_and_tasks(
     # Every category of a system is one its organization's policy names, word for word.
     for system in System.objects.select_related("organization"):
         named = set(
-            DataCategory.objects.filter(
-                version=system.organization.policy_in_force()
-            ).values_list("name", flat=True)
+            DataCategory.objects.filter(version=system.organization.policy_in_force()).values_list(
+                "name", flat=True
+            )
         )
         assert set(system.category_list) <= named, system.name
-    assert Recipient.objects.filter(organization__slug="img", name="Zoho CRM").get().systems.get().name == "Zoho CRM"
+    assert (
+        Recipient.objects.filter(organization__slug="img", name="Zoho CRM").get().systems.get().name
+        == "Zoho CRM"
+    )
     store = System.objects.get(name="WooCommerce store")
     assert (store.connector, store.dsn_env) == ("postgresql", "DSAR_DEMO_SHOP_DB_URL")
     states = set(Task.objects.values_list("state", flat=True))

@@ -92,9 +92,7 @@ def test_bad_rows_are_refused_with_a_message_and_nothing_changes(
     assert not two_tasks.data_items.exists()
 
 
-def test_the_fulfil_action_says_why_it_was_refused(
-    client: Any, two_tasks: Any, alice: Any
-) -> None:
+def test_the_fulfil_action_says_why_it_was_refused(client: Any, two_tasks: Any, alice: Any) -> None:
     client.force_login(alice)
 
     response = client.post(
@@ -131,7 +129,9 @@ def test_the_dashboard_counts_overdue_tasks_by_owner(
     url = reverse("admin:requests_privacyrequest_dashboard")
 
     assert "No task is overdue." in client.get(url).content.decode()
-    after = datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(15), datetime.UTC)
+    after = datetime.datetime.combine(
+        due + datetime.timedelta(days=1), datetime.time(15), datetime.UTC
+    )
     with time_machine.travel(after, tick=False):
         client.force_login(olivia)  # the session of the first visit has expired by then
         html = client.get(url).content.decode()
@@ -141,9 +141,7 @@ def test_the_dashboard_counts_overdue_tasks_by_owner(
     assert ">alice<" in html and ">bob<" in html
 
 
-def test_another_organizations_task_answers_404(
-    client: Any, two_tasks: Any, imt: Any
-) -> None:
+def test_another_organizations_task_answers_404(client: Any, two_tasks: Any, imt: Any) -> None:
     charlie = staff("charlie", imt, Role.HANDLER)
     task = Task.objects.filter(request=two_tasks).first()
     client.force_login(charlie)
@@ -154,9 +152,7 @@ def test_another_organizations_task_answers_404(
     assert "Zoho CRM" not in client.get(reverse("admin:fulfilment_task_mine")).content.decode()
 
 
-def test_an_auditor_reads_a_task_but_cannot_act(
-    client: Any, two_tasks: Any, img: Any
-) -> None:
+def test_an_auditor_reads_a_task_but_cannot_act(client: Any, two_tasks: Any, img: Any) -> None:
     auditor = staff("audrey", img, Role.AUDITOR)
     task = Task.objects.filter(request=two_tasks).first()
     client.force_login(auditor)

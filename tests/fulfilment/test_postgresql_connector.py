@@ -70,14 +70,28 @@ def test_an_access_run_puts_the_persons_rows_in_the_data_package(
     root = request.reference
     records = json.loads(archive.read(f"{root}/data/shop-database/contact-data.json"))
     assert records == [
-        {"email": "dana@example.org", "name": "Dana Ortiz", "since": "2021-04-01",
-         "item": "Phone case", "total": "19.99"},
-        {"email": "dana@example.org", "name": "Dana Ortiz", "since": "2021-04-01",
-         "item": '=HYPERLINK("http://evil")', "total": "5.00"},
+        {
+            "email": "dana@example.org",
+            "name": "Dana Ortiz",
+            "since": "2021-04-01",
+            "item": "Phone case",
+            "total": "19.99",
+        },
+        {
+            "email": "dana@example.org",
+            "name": "Dana Ortiz",
+            "since": "2021-04-01",
+            "item": '=HYPERLINK("http://evil")',
+            "total": "5.00",
+        },
     ]
-    table = list(csv.DictReader(io.StringIO(
-        archive.read(f"{root}/data/shop-database/contact-data.csv").decode("utf-8-sig")
-    )))
+    table = list(
+        csv.DictReader(
+            io.StringIO(
+                archive.read(f"{root}/data/shop-database/contact-data.csv").decode("utf-8-sig")
+            )
+        )
+    )
     assert [row["item"] for row in table] == ["Phone case", '\'=HYPERLINK("http://evil")']
     assert all("Eve" not in json.dumps(r) for r in records)  # nobody else's rows
     ran = request.events.get(kind=EventKind.CONNECTOR_RAN)
@@ -156,7 +170,10 @@ def test_a_slow_statement_is_cancelled_by_the_timeout(
 def test_an_access_query_cannot_change_data(
     shop: Any, log_request: Any, olivia: Any, bob: Any, customer_db: str
 ) -> None:
-    shop.access_query = "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE email = %(email)s) RETURNING *"
+    shop.access_query = (
+        "DELETE FROM orders WHERE customer_id IN"
+        " (SELECT id FROM customers WHERE email = %(email)s) RETURNING *"
+    )
     shop.save()
     request = verify(log_request("access"), olivia)
 
@@ -185,6 +202,10 @@ def test_the_register_refuses_a_url_or_a_statement_that_names_nobody(make_system
     with pytest.raises(ValidationError, match="not the URL"):
         make_system("A", connector="postgresql", dsn_env="postgres://u:secret@db/x")
     with pytest.raises(ValidationError, match="reaches every row"):
-        make_system("B", connector="postgresql", dsn_env="B_DB", erasure_statement="DELETE FROM customers")
+        make_system(
+            "B", connector="postgresql", dsn_env="B_DB", erasure_statement="DELETE FROM customers"
+        )
     with pytest.raises(ValidationError, match="Unknown parameter"):
-        make_system("C", connector="postgresql", dsn_env="C_DB", access_query="SELECT 1 WHERE %(ssn)s = ''")
+        make_system(
+            "C", connector="postgresql", dsn_env="C_DB", access_query="SELECT 1 WHERE %(ssn)s = ''"
+        )

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 SYSTEMS_CSV = (
     "name,kind,owner,data_categories,rights,retention,location,connector,dsn_env,access_query\r\n"
     "Zoho CRM,processor,alice,Contact Data; Order history,access; erasure,6 years,EU,none,,\r\n"
-    'Shop,in_house,,Order history,access,7 years,US,postgresql,SHOP_DB_URL,"SELECT * FROM customers WHERE email = %(email)s"\r\n'
+    "Shop,in_house,,Order history,access,7 years,US,postgresql,SHOP_DB_URL,"
+    '"SELECT * FROM customers WHERE email = %(email)s"\r\n'
 )
 
 
@@ -61,7 +62,10 @@ def test_a_privacy_officer_adds_a_system_in_the_staff_pages_and_it_is_recorded(
         },
     )
     changed = RegisterChange.objects.filter(action="changed").get()
-    assert (changed.before["rights"], changed.after["rights"]) == (["access", "erasure"], ["access"])
+    assert (changed.before["rights"], changed.after["rights"]) == (
+        ["access", "erasure"],
+        ["access"],
+    )
     with pytest.raises(AppendOnlyError):
         changed.delete()
 
@@ -75,8 +79,13 @@ def test_a_handler_reads_the_register_but_cannot_change_it(
     assert client.get(reverse("admin:fulfilment_system_changelist")).status_code == 200
     response = client.post(
         reverse("admin:fulfilment_system_change", args=[system.pk]),
-        {"organization": img.pk, "name": "Renamed", "kind": "in_house", "connector": "none",
-         "timeout_seconds": 30},
+        {
+            "organization": img.pk,
+            "name": "Renamed",
+            "kind": "in_house",
+            "connector": "none",
+            "timeout_seconds": 30,
+        },
     )
     assert response.status_code == 403
     assert System.objects.get().name == "Zoho CRM"
@@ -97,9 +106,7 @@ def test_importing_systems_creates_them_and_records_each(img: Any, olivia: Any, 
     assert (again.created, again.changed, again.unchanged) == (0, 0, 2)
 
 
-def test_one_bad_row_refuses_the_whole_import_with_each_rows_errors(
-    img: Any, olivia: Any
-) -> None:
+def test_one_bad_row_refuses_the_whole_import_with_each_rows_errors(img: Any, olivia: Any) -> None:
     bad = (
         SYSTEMS_CSV
         + "Mailer,vendor,nobody,,access; telepathy,,,,,\r\n"
@@ -123,7 +130,7 @@ def test_export_neutralizes_formulas_and_imports_back_unchanged(
     img: Any, olivia: Any, alice: Any
 ) -> None:
     register.import_systems_csv(organization=img, content=SYSTEMS_CSV, actor=olivia)
-    System.objects.filter(name="Shop").update(retention="=HYPERLINK(\"http://evil\")")
+    System.objects.filter(name="Shop").update(retention='=HYPERLINK("http://evil")')
 
     exported = register.export_csv(img)
 

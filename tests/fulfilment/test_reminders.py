@@ -33,7 +33,9 @@ def owned(make_system: Any, log_request: Any, olivia: Any, alice: Any, bob: Any)
 
 def _sweep(day: datetime.date) -> dict[str, Any]:
     # 15:00 UTC: past the reminders' 08:00 in Florida, where IMG counts its days.
-    with time_machine.travel(datetime.datetime.combine(day, datetime.time(15), datetime.UTC), tick=False):
+    with time_machine.travel(
+        datetime.datetime.combine(day, datetime.time(15), datetime.UTC), tick=False
+    ):
         return jobs.send_due_reminders()
 
 
@@ -66,7 +68,9 @@ def test_each_owner_is_reminded_once_the_working_day_before(owned: Any, img: Any
 def test_a_finished_task_is_not_reminded(owned: Any, img: Any, alice: Any) -> None:
     tasks = Task.objects.filter(request=owned)
     due = tasks.first().due_date
-    task_complete(task=tasks.get(owner=alice), actor=alice, outcome="Nothing there", not_applicable=True)
+    task_complete(
+        task=tasks.get(owner=alice), actor=alice, outcome="Nothing there", not_applicable=True
+    )
 
     _sweep(deadlines.add_business_days(due, -1, img.holiday_calendar or None))
 

@@ -27,7 +27,9 @@ def request_tasks(context: dict[str, Any], privacy_request: PrivacyRequest) -> d
         .order_by("system__name")
     )
     return {
-        "tasks": [(t, t.is_pending and t.due_date is not None and t.due_date < today) for t in tasks],
+        "tasks": [
+            (t, t.is_pending and t.due_date is not None and t.due_date < today) for t in tasks
+        ],
         "pending": sum(t.is_pending for t in tasks),
     }
 

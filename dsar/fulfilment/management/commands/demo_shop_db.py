@@ -52,7 +52,8 @@ class Command(BaseCommand):
                     [email, name],
                 ).fetchone()
                 connection.execute(
-                    "INSERT INTO orders (customer_id, item, total) VALUES (%s, %s, %s), (%s, %s, %s)",
+                    "INSERT INTO orders (customer_id, item, total)"
+                    " VALUES (%s, %s, %s), (%s, %s, %s)",
                     [customer, "FoneTrac tracker", "49.00", customer, "Annual plan", "120.00"],
                 )
         self.stdout.write(f"Demo shop database: {len(requesters)} customers with two orders each.")
