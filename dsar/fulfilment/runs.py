@@ -64,6 +64,15 @@ def latest_count(task: Task) -> ConnectorRun | None:
     )
 
 
+def unconfirmed_count(task: Task) -> ConnectorRun | None:
+    """The latest count, while no erasure has confirmed it: what the task page offers to
+    confirm."""
+    count = latest_count(task)
+    if count is None or task.runs.filter(kind=RunKind.ERASURE, confirms=count).exists():
+        return None
+    return count
+
+
 @transaction.atomic
 def run_request(
     *, task: Task, kind: RunKind | str, actor: Actor, confirms: ConnectorRun | None = None

@@ -42,14 +42,14 @@ class TaskError(Exception):
 
 
 def _verifies(event: RequestEvent) -> bool:
-    """Whether ``event`` is the moment the request becomes verified: staff verified the
-    identity, or work started on a request that needs no verification."""
+    """Whether ``event`` may be the moment the request becomes verified: staff verified the
+    identity, or work started (by staff, or by the requester's email confirmation) on a
+    request that needs no verification. ``tasks_create`` makes the tasks once."""
     if event.kind == EventKind.IDENTITY_VERIFIED:
         return True
-    return (
-        event.kind == EventKind.STATUS_CHANGED
-        and event.to_status == Status.IN_PROGRESS
-        and event.request.identity_status == IdentityStatus.NOT_REQUIRED
+    return event.to_status == Status.IN_PROGRESS and event.request.identity_status in (
+        IdentityStatus.NOT_REQUIRED,
+        IdentityStatus.VERIFIED,
     )
 
 

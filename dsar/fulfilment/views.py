@@ -84,7 +84,7 @@ def _task_page(
         "runs": list(task.runs.select_related("requested_by").order_by("-requested_at", "-id")),
         "offers_access": RunKind.ACCESS in offered,
         "offers_erasure": RunKind.ERASURE_COUNT in offered,
-        "latest_count": runs.latest_count(task) if RunKind.ERASURE in offered else None,
+        "latest_count": runs.unconfirmed_count(task) if RunKind.ERASURE in offered else None,
         "request_url": reverse("admin:requests_privacyrequest_change", args=[task.request_id]),
     }
     return TemplateResponse(request, "fulfilment/task_page.html", context)

@@ -234,3 +234,20 @@ def test_the_access_letter_lists_start_from_the_register(
     assert parts["retention"] == "Zoho CRM: 6 years after the last contact"
     if "transfers" in parts:
         assert parts["transfers"] == "Zoho CRM (United States): Standard contractual clauses"
+
+
+def test_a_request_that_needs_no_verification_gets_its_tasks_when_work_starts(
+    make_system: Any, log_request: Any, alice: Any
+) -> None:
+    from dsar.requests.models import IdentityStatus
+
+    make_system("Zoho CRM")
+    request = log_request("access")
+    request.identity_status = IdentityStatus.NOT_REQUIRED
+    request.save(update_fields=["identity_status"])
+    if request.status != Status.RECEIVED:
+        pytest.skip("the seed's intake moved the request on already")
+
+    services.request_start(request=request, actor=alice)
+
+    assert Task.objects.filter(request=request).count() == 1
