@@ -126,6 +126,8 @@ class SystemAdmin(RegisterAdmin):
                     "access_query",
                     "erasure_statement",
                     "timeout_seconds",
+                    "endpoint_url",
+                    "secret_env",
                 )
             },
         ),

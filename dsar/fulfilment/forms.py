@@ -43,6 +43,8 @@ class SystemForm(forms.ModelForm):
             "access_query",
             "erasure_statement",
             "timeout_seconds",
+            "endpoint_url",
+            "secret_env",
         )
 
 

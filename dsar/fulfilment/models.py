@@ -73,6 +73,7 @@ class ConnectorKind(models.TextChoices):
 
     NONE = "none", _("none: done by hand")
     POSTGRESQL = "postgresql", _("PostgreSQL database")
+    HTTP = "http", _("HTTPS endpoint (signed POST)")
 
 
 def _lines(text: str) -> list[str]:
@@ -150,6 +151,24 @@ class System(models.Model):
         help_text=_("A DELETE or UPDATE naming the person with the same parameters."),
     )
     timeout_seconds = models.PositiveSmallIntegerField(_("statement timeout (seconds)"), default=30)
+    endpoint_url = models.URLField(
+        _("endpoint URL"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "HTTP connector: where dsar POSTs the signed access or erasure call (https; the "
+            "webhooks' address rules apply)."
+        ),
+    )
+    secret_env = models.CharField(
+        _("signing secret variable"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "HTTP connector: the NAME of the environment variable holding the whsec_ secret "
+            "the call is signed with (Standard Webhooks)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -165,11 +184,17 @@ class System(models.Model):
                 violation_error_message=_("The organization already has a system of this name."),
             ),
             models.CheckConstraint(
-                condition=Q(connector=ConnectorKind.NONE) | Q(dsn_env__regex=ENV_NAME_REGEX),
+                condition=Q(connector=ConnectorKind.NONE)
+                | Q(connector=ConnectorKind.POSTGRESQL, dsn_env__regex=ENV_NAME_REGEX)
+                | (
+                    Q(connector=ConnectorKind.HTTP, secret_env__regex=ENV_NAME_REGEX)
+                    & ~Q(endpoint_url="")
+                ),
                 name="fulfilment_connector_names_its_env_variable",
                 violation_error_message=_(
-                    "A connector needs the name of the environment variable holding its URL "
-                    "(upper-case letters, digits and underscores)."
+                    "A connector needs the name of the environment variable holding its database "
+                    "URL or signing secret (upper-case letters, digits and underscores), and an "
+                    "HTTP connector its endpoint URL."
                 ),
             ),
             models.CheckConstraint(
@@ -189,6 +214,17 @@ class System(models.Model):
             raise ValidationError(
                 {"dsn_env": _("Give the variable's name, not the URL: the URL holds a password.")}
             )
+        if self.secret_env.startswith("whsec_"):
+            raise ValidationError(
+                {"secret_env": _("Give the variable's name, not the secret itself.")}
+            )
+        if self.connector == ConnectorKind.HTTP and self.endpoint_url:
+            from dsar.webhooks.transport import RefusedURL, check_syntax
+
+            try:
+                check_syntax(self.endpoint_url)
+            except RefusedURL as error:
+                raise ValidationError({"endpoint_url": str(error)}) from None
 
     @property
     def category_list(self) -> list[str]:
@@ -444,10 +480,12 @@ class RunKind(models.TextChoices):
     ACCESS = "access", _("collect the person's rows")
     ERASURE_COUNT = "erasure_count", _("count the rows an erasure would touch")
     ERASURE = "erasure", _("erase the person's rows")
+    ERASURE_REQUEST = "erasure_request", _("ask the system to erase the person's data")
 
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
+    WAITING = "waiting", _("waiting for the system's answer")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
 
@@ -474,6 +512,15 @@ class ConnectorRun(models.Model):
         help_text=_("For an erasure: the count staff saw and confirmed."),
     )
     error = models.CharField(_("error"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    next_attempt_at = models.DateTimeField(_("next try at"), null=True, blank=True)
+    callback_token_hash = models.CharField(
+        _("callback token (SHA-256)"),
+        max_length=64,
+        blank=True,
+        help_text=_("HTTP connector: the hash of the single-use token of its callback URL."),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -494,6 +541,11 @@ class ConnectorRun(models.Model):
                 condition=~Q(kind=RunKind.ERASURE) | Q(confirms__isnull=False),
                 name="fulfilment_erasure_confirms_a_count",
                 violation_error_message=_("An erasure runs only after its count is confirmed."),
+            ),
+            models.UniqueConstraint(
+                fields=["callback_token_hash"],
+                condition=~Q(callback_token_hash=""),
+                name="fulfilment_callback_token_unique",
             ),
         ]
 

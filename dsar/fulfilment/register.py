@@ -53,6 +53,8 @@ SYSTEM_COLUMNS = (
     "access_query",
     "erasure_statement",
     "timeout_seconds",
+    "endpoint_url",
+    "secret_env",
 )
 RECIPIENT_COLUMNS = ("name", "category", "contact_email", "contact_url", "systems")
 #: Between the items of a list in one cell: rights, categories, a recipient's systems.
@@ -77,6 +79,8 @@ def snapshot(entry: System | Recipient) -> dict[str, Any]:
             "access_query": entry.access_query,
             "erasure_statement": entry.erasure_statement,
             "timeout_seconds": entry.timeout_seconds,
+            "endpoint_url": entry.endpoint_url,
+            "secret_env": entry.secret_env,
         }
     return {
         "name": entry.name,

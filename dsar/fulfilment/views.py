@@ -12,11 +12,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dsar.fulfilment import register, runs, tasks
@@ -84,6 +85,7 @@ def _task_page(
         "runs": list(task.runs.select_related("requested_by").order_by("-requested_at", "-id")),
         "offers_access": RunKind.ACCESS in offered,
         "offers_erasure": RunKind.ERASURE_COUNT in offered,
+        "offers_erasure_request": RunKind.ERASURE_REQUEST in offered,
         "latest_count": runs.unconfirmed_count(task) if RunKind.ERASURE in offered else None,
         "request_url": reverse("admin:requests_privacyrequest_change", args=[task.request_id]),
     }
@@ -126,7 +128,7 @@ def task_act(request: HttpRequest, pk: int, action: str, *, model_admin: Any) ->
             if not form.is_valid():
                 return _task_page(request, task, model_admin, reopen=form)
             tasks.task_reopen(task=task, actor=request.user, reason=form.cleaned_data["reason"])
-        elif action in ("access", "erasure_count"):
+        elif action in ("access", "erasure_count", "erasure_request"):
             runs.run_request(task=task, kind=action, actor=request.user)
             messages.info(request, _("The connector run is queued; this page shows its result."))
         elif action == "erasure":
@@ -205,3 +207,18 @@ def register_import(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
         "organizations": organizations,
     }
     return TemplateResponse(request, "fulfilment/register_import.html", context)
+
+
+# -- The HTTP connector's callback -----------------------------------------------------------------
+
+
+@csrf_exempt  # called by a system, not a browser: the single-use token in the URL is the key
+@require_POST
+def connector_callback(request: HttpRequest, token: str) -> HttpResponse:
+    """A system's later answer to an HTTP connector call: 204 once taken, 400 for a body that
+    is not a result (the token still works), 404 for an unknown token, 410 once answered."""
+    try:
+        runs.accept_callback(token=token, body=request.body.decode("utf-8", errors="replace"))
+    except runs.CallbackRefused as refused:
+        return JsonResponse({"error": str(refused)}, status=refused.status)
+    return HttpResponse(status=204)
