@@ -193,6 +193,18 @@ class TaskAdmin(TenantAdminMixin, admin.ModelAdmin):
                 own,
                 name="fulfilment_task_act",
             ),
+            path(
+                "request/<int:pk>/tell-recipients/",
+                view(views.tell_recipients),
+                own,
+                name="fulfilment_tell_recipients",
+            ),
+            path(
+                "notice/<int:pk>/answer/",
+                view(views.answer_notice),
+                own,
+                name="fulfilment_answer_notice",
+            ),
             *super().get_urls(),
         ]
 

@@ -551,3 +551,54 @@ class ConnectorRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class NoticeStatus(models.TextChoices):
+    SENT = "sent", _("told")
+    FAILED = "failed", _("sending failed")
+    NO_CONTACT = "no_contact", _("no address in the register")
+    ANSWERED = "answered", _("answered")
+
+
+#: The rights whose outcome each recipient is told (GDPR Art. 19; Cal. Civ. Code §1798.105(c)).
+NOTIFIED_RIGHTS = (RightKind.RECTIFICATION, RightKind.ERASURE, RightKind.RESTRICTION)
+
+
+class RecipientNotice(models.Model):
+    """That one recipient was told of a rectification, erasure or restriction, and its answer
+    (GDPR Art. 19; Cal. Civ. Code §1798.105(c) for service providers, contractors and third
+    parties). The recipient's name is kept as it was told, should the register change."""
+
+    request = models.ForeignKey(
+        "requests.PrivacyRequest",
+        on_delete=models.CASCADE,
+        related_name="recipient_notices",
+        verbose_name=_("request"),
+    )
+    recipient = models.ForeignKey(
+        Recipient,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="notices",
+        verbose_name=_("recipient"),
+    )
+    recipient_name = models.CharField(_("recipient name"), max_length=200)
+    sent_to = models.EmailField(_("sent to"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=NoticeStatus)
+    sent_at = models.DateTimeField(_("told at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("recipient notice")
+        verbose_name_plural = _("recipient notices")
+        ordering = ["request", "recipient_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "recipient"], name="fulfilment_one_notice_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_name} · {self.request_id}"

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from dsar.fulfilment import register, runs, tasks
+from dsar.fulfilment import notices, register, runs, tasks
 from dsar.fulfilment.forms import CompleteForm, ImportForm, ReopenForm
-from dsar.fulfilment.models import ConnectorRun, RunKind, Task
+from dsar.fulfilment.models import ConnectorRun, RecipientNotice, RunKind, Task
 from dsar.organizations.admin_tenancy import PRIVACY_OFFICER_ONLY, writing_organizations_for
 from dsar.organizations.models import Organization, holds_role_in
 from dsar.requests import workspace
@@ -222,3 +222,48 @@ def connector_callback(request: HttpRequest, token: str) -> HttpResponse:
     except runs.CallbackRefused as refused:
         return JsonResponse({"error": str(refused)}, status=refused.status)
     return HttpResponse(status=204)
+
+
+# -- Recipients told (Art. 19) ---------------------------------------------------------------------
+
+
+def _get_request_for_user(user: Any, pk: Any) -> PrivacyRequest:
+    try:
+        return PrivacyRequest.objects.for_user(user).select_related("organization").get(pk=int(pk))
+    except (PrivacyRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@require_POST
+def tell_recipients(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpResponse:
+    """Tell the register's recipients of a rectification, erasure or restriction."""
+    privacy_request = _get_request_for_user(request.user, pk)
+    if not workspace.can_act_on(request.user, privacy_request):
+        raise PermissionDenied
+    try:
+        made = notices.recipients_tell(request=privacy_request, actor=request.user)
+    except tasks.TaskError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(n)d recipients told.") % {"n": len(made)})
+    url = reverse("admin:requests_privacyrequest_change", args=[privacy_request.pk])
+    return redirect(f"{url}#tasks")
+
+
+@require_POST
+def answer_notice(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpResponse:
+    """Record what a recipient answered."""
+    notice = RecipientNotice.objects.filter(pk=pk).select_related("request").first()
+    if notice is None:
+        raise Http404
+    privacy_request = _get_request_for_user(request.user, notice.request_id)
+    if not workspace.can_act_on(request.user, privacy_request):
+        raise PermissionDenied
+    try:
+        notices.notice_answer(
+            notice=notice, actor=request.user, answer=request.POST.get("answer", "")
+        )
+    except tasks.TaskError as error:
+        messages.error(request, str(error))
+    url = reverse("admin:requests_privacyrequest_change", args=[privacy_request.pk])
+    return redirect(f"{url}#tasks")

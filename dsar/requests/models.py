@@ -647,6 +647,7 @@ class EventKind(models.TextChoices):
     TASK_CHANGED = "task_changed", _("task changed")
     TASK_COMPLETED = "task_completed", _("task completed")
     CONNECTOR_RAN = "connector_ran", _("connector ran")
+    RECIPIENTS_TOLD = "recipients_told", _("recipients told")
 
 
 class AppendOnlyError(Exception):

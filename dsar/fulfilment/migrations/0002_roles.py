@@ -14,6 +14,7 @@ READ = (
     "view_registerchange",
     "view_task",
     "view_connectorrun",
+    "view_recipientnotice",
 )
 GRANTS = {
     "Privacy officer": (
@@ -21,8 +22,16 @@ GRANTS = {
         *(f"{a}_{m}" for a in ("add", "change", "delete") for m in REGISTER),
         "change_task",
         "add_connectorrun",
+        "add_recipientnotice",
+        "change_recipientnotice",
     ),
-    "Request handler": (*READ, "change_task", "add_connectorrun"),
+    "Request handler": (
+        *READ,
+        "change_task",
+        "add_connectorrun",
+        "add_recipientnotice",
+        "change_recipientnotice",
+    ),
     "Auditor (read only)": READ,
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 from django.db.models import Count, Min
 
-from dsar.fulfilment.models import Task
+from dsar.fulfilment.models import NOTIFIED_RIGHTS, Task
 from dsar.requests import workspace
 from dsar.requests.models import PrivacyRequest
 
@@ -26,7 +26,14 @@ def request_tasks(context: dict[str, Any], privacy_request: PrivacyRequest) -> d
         .select_related("system", "owner")
         .order_by("system__name")
     )
+    notified = privacy_request.right_kind in NOTIFIED_RIGHTS
     return {
+        "can_act": context.get("can_act", False),
+        "privacy_request": privacy_request,
+        "notified": notified,
+        "notices": list(privacy_request.recipient_notices.order_by("recipient_name"))
+        if notified
+        else [],
         "tasks": [
             (t, t.is_pending and t.due_date is not None and t.due_date < today) for t in tasks
         ],
