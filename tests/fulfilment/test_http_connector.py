@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from dsar.fulfilment import runs
 from dsar.fulfilment.models import ConnectorRun, RunKind, RunStatus, Task
@@ -172,7 +172,3 @@ def test_an_answer_that_is_not_a_result_fails_the_try(
 
     assert (run.status, run.error) == (RunStatus.FAILED, 'the answer has no "rows" list of objects')
     assert not request.data_items.exists()
-
-
-def _unused(request: Request) -> Response:  # pragma: no cover - keeps werkzeug imported typed
-    return Response("")
