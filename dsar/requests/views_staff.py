@@ -579,6 +579,7 @@ def dashboard(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> Http
         "queues": board.queues,
         "urgent": urgent,
         "appeals": appeals,
+        "todays": board.todays,
         "chart": _chart(board.on_time),
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,

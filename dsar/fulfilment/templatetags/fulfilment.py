@@ -5,10 +5,11 @@ app importing it (the layer below does not know the one above)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import template
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 
 from dsar.fulfilment.models import NOTIFIED_RIGHTS, Task
 from dsar.requests import workspace
@@ -43,27 +44,30 @@ def request_tasks(context: dict[str, Any], privacy_request: PrivacyRequest) -> d
 
 @register.inclusion_tag("fulfilment/_overdue_by_owner.html", takes_context=True)
 def overdue_tasks_by_owner(context: dict[str, Any]) -> dict[str, Any]:
-    """Pending tasks past their due date, counted per owner, across the user's organizations.
-
-    "Past" is each organization's own today, as for requests (one query per distinct today,
-    usually one)."""
+    """Pending tasks past their due date, counted per owner, across the user's organizations,
+    in one query: "past" is each organization's own today, as for requests (the dashboard's
+    ``todays``, read once for the whole page)."""
     user = context["request"].user
-    visible = Task.objects.filter(request__in=PrivacyRequest.objects.for_user(user).values("pk"))
-    organizations = list(workspace.organizations_for(user))
-    by_day: dict[Any, list[int]] = {}
-    for organization in organizations:
-        by_day.setdefault(workspace.today_for(organization), []).append(organization.pk)
-    counts: dict[str, dict[str, Any]] = {}
-    for day, ids in by_day.items():
-        rows = (
-            visible.overdue(day)
-            .filter(request__organization_id__in=ids)
-            .values("owner__username")
-            .annotate(n=Count("id"), oldest=Min("due_date"))
-        )
-        for row in rows:
-            name = row["owner__username"] or ""
-            entry = counts.setdefault(name, {"owner": name, "n": 0, "oldest": row["oldest"]})
-            entry["n"] += row["n"]
-            entry["oldest"] = min(entry["oldest"], row["oldest"])
-    return {"owners": sorted(counts.values(), key=lambda e: (-e["n"], e["owner"]))}
+    todays = context.get("todays") or workspace.todays_for(user)
+    if isinstance(todays, datetime.date):
+        late = Q(due_date__lt=todays)
+    else:
+        by_day: dict[datetime.date, list[int]] = {}
+        for organization_id, day in todays.items():
+            by_day.setdefault(day, []).append(organization_id)
+        late = Q(pk__in=[])
+        for day, ids in by_day.items():
+            late |= Q(request__organization_id__in=ids, due_date__lt=day)
+    rows = (
+        Task.objects.filter(request__in=PrivacyRequest.objects.for_user(user).values("pk"))
+        .pending()
+        .filter(late)
+        .values("owner__username")
+        .annotate(n=Count("id"), oldest=Min("due_date"))
+        .order_by("-n", "owner__username")
+    )
+    return {
+        "owners": [
+            {"owner": r["owner__username"] or "", "n": r["n"], "oldest": r["oldest"]} for r in rows
+        ]
+    }
