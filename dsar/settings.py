@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "dsar.reminders",
     # Every other email, written with what caused it and sent by the task cluster.
     "dsar.outbox",
+    # The systems register, a task per system for each request, and the connectors (issue 16).
+    "dsar.fulfilment",
     # The REST API (/api/v1/), its OpenAPI schema and its reference page (assets served here).
     "rest_framework",
     "drf_spectacular",

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from dsar.core import views as core_views
 from dsar.drp import views as drp_views
+from dsar.fulfilment import views as fulfilment_views
 from dsar.ops import views as ops_views
 
 admin.site.site_header = "dsar"
@@ -29,6 +30,12 @@ urlpatterns = [
     path(".well-known/data-rights.json", drp_views.discovery, name="drp_discovery"),
     path("drp/", include("dsar.drp.urls")),
     path("sso/", include("dsar.accounts.urls")),
+    # The HTTP connector's callbacks: a system's later answer, with a single-use token.
+    path(
+        "fulfilment/callback/<str:token>/",
+        fulfilment_views.connector_callback,
+        name="fulfilment_callback",
+    ),
     # Before the admin, whose catch-all would otherwise answer.
     path("staff/reports/", include("dsar.requests.urls_reports")),
     # The second factor of staff sign-in (docs/security.md, "Staff sign-in").

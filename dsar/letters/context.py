@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import mimetypes
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -98,6 +98,29 @@ def _policy_lists(version: PolicyVersion) -> dict[str, list[str]]:
     }
 
 
+#: Functions that give an access answer's lists from what the organization records beyond its
+#: policy (the fulfilment app's register of systems and recipients): ``source(request)`` returns
+#: {part name: items}; a list it gives replaces the policy's in the preview's defaults. Registered
+#: in the providing app's ``ready()``, so this module imports nothing above it.
+_REGISTER_SOURCES: list[Callable[[PrivacyRequest], dict[str, list[str]]]] = []
+
+
+def register_source(source: Callable[[PrivacyRequest], dict[str, list[str]]]) -> None:
+    """Let ``source`` give the lists of access answers (see ``_REGISTER_SOURCES``)."""
+    if source not in _REGISTER_SOURCES:
+        _REGISTER_SOURCES.append(source)
+
+
+def register_lists(request: PrivacyRequest) -> dict[str, list[str]]:
+    """What the registered sources say for each list of ``request``'s access answer."""
+    found: dict[str, list[str]] = {}
+    for source in _REGISTER_SOURCES:
+        for name, items in source(request).items():
+            if items:
+                found[name] = items
+    return found
+
+
 def transfer_clauses(version: PolicyVersion) -> list[str]:
     """What the policy says about transfers of personal data (to other countries): the clauses
     of its recipients that speak of a transfer. The policy model has no field for transfers to
@@ -150,6 +173,11 @@ def default_parts(
                 wording(language, "policy_says", clause=clause)
                 for clause in transfer_clauses(request.policy_version)
             )
+        # The register says what the organization holds and whom it tells, today; where it
+        # has an answer, it replaces the policy's general one.
+        for name, items in register_lists(request).items():
+            if name in defaults:
+                defaults[name] = "\n".join(items)
         if "automated_decisions" in defaults:
             defaults["automated_decisions"] = wording(language, "automated_decisions")
     elif kind in (LetterKind.RECTIFICATION, LetterKind.ERASURE, LetterKind.RESTRICTION):

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from dsar.lib.i18n import staff_language
 from dsar.outbox import hooks
 from dsar.outbox.conf import OutboxSettings, outbox_settings
-from dsar.outbox.models import Email, EmailStatus
+from dsar.outbox.models import Addressee, Email, EmailStatus
 
 logger = logging.getLogger(__name__)
 
@@ -146,13 +146,33 @@ def _mark_sent(email: Email) -> None:
             events.record(
                 email.request,
                 kind=EventKind.REQUESTER_EMAILED,
-                summary=_("The %(email)s email was sent to the requester") % {"email": email.kind},
+                summary=(
+                    _("The %(email)s email was sent to the requester")
+                    if email.addressee == Addressee.REQUESTER
+                    else _("The %(email)s email was sent to %(whom)s")
+                )
+                % {"email": email.kind, "whom": Addressee(email.addressee).label},
                 actor=None,
                 actor_label="system",
                 email=email.kind,
                 outbox=email.pk,
             )
         hooks.sent(email)
+
+
+def _failure_summary(email: Email, again: bool) -> str:
+    if email.addressee == Addressee.REQUESTER:
+        if again:
+            return _(
+                "The %(email)s email to the requester could not be sent; it will be tried again"
+            ) % {"email": email.kind}
+        return _("The %(email)s email to the requester could not be sent") % {"email": email.kind}
+    words = {"email": email.kind, "whom": Addressee(email.addressee).label}
+    if again:
+        return (
+            _("The %(email)s email to %(whom)s could not be sent; it will be tried again") % words
+        )
+    return _("The %(email)s email to %(whom)s could not be sent") % words
 
 
 def _mark_failed(email: Email, error: BaseException, conf: OutboxSettings) -> bool:
@@ -176,15 +196,7 @@ def _mark_failed(email: Email, error: BaseException, conf: OutboxSettings) -> bo
             events.record(
                 email.request,
                 kind=EventKind.SEND_RETRY if again else EventKind.SEND_FAILED,
-                summary=(
-                    _(
-                        "The %(email)s email to the requester could not be sent; "
-                        "it will be tried again"
-                    )
-                    if again
-                    else _("The %(email)s email to the requester could not be sent")
-                )
-                % {"email": email.kind},
+                summary=_failure_summary(email, again),
                 actor=None,
                 actor_label="system",
                 email=email.kind,
@@ -192,6 +204,9 @@ def _mark_failed(email: Email, error: BaseException, conf: OutboxSettings) -> bo
                 attempt=attempts,
                 error=reason,
             )
+        if not again:
+            email.status, email.last_error = EmailStatus.FAILED, reason[:200]
+            hooks.failed(email)
     # Ids only: an error message could quote an address.
     logger.warning(
         "outbox: email %s (%s) failed on try %s of %s: %s",

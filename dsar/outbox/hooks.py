@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 AfterSent = Callable[["Email"], None]
 
 _after_sent: dict[str, list[AfterSent]] = {}
+_after_failed: dict[str, list[AfterSent]] = {}
 
 
 def on_sent(kinds: Iterable[str], function: AfterSent) -> None:
@@ -26,6 +27,20 @@ def on_sent(kinds: Iterable[str], function: AfterSent) -> None:
             registered.append(function)
 
 
+def on_failed(kinds: Iterable[str], function: AfterSent) -> None:
+    """Call ``function(email)`` after an email of one of ``kinds`` has failed for good (its
+    last try), in the transaction that marks it failed."""
+    for kind in kinds:
+        registered = _after_failed.setdefault(kind, [])
+        if function not in registered:
+            registered.append(function)
+
+
 def sent(email: Email) -> None:
     for function in _after_sent.get(email.kind, ()):
+        function(email)
+
+
+def failed(email: Email) -> None:
+    for function in _after_failed.get(email.kind, ()):
         function(email)

@@ -28,6 +28,14 @@ class EmailStatus(models.TextChoices):
         return [cls.QUEUED.value, cls.SENDING.value]
 
 
+class Addressee(models.TextChoices):
+    """Who the email is for, as the request's timeline names them."""
+
+    REQUESTER = "requester", _("the requester")
+    RECIPIENT = "recipient", _("a recipient of the data")
+    STAFF = "staff", _("staff")
+
+
 class EmailQuerySet(models.QuerySet["Email"]):
     def sendable(self, now: datetime.datetime, lease: datetime.timedelta) -> EmailQuerySet:
         """Due and unclaimed, or claimed by a worker whose lease ran out (it was killed, or hung
@@ -65,6 +73,9 @@ class Email(models.Model):
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    addressee = models.CharField(
+        _("addressee"), max_length=12, choices=Addressee, default=Addressee.REQUESTER
+    )
     headers = models.JSONField(
         _("headers"),
         default=dict,

@@ -38,11 +38,13 @@ def enqueue(
     reply_to: Sequence[str] = (),
     from_email: str | None = None,
     headers: Mapping[str, str] | None = None,
+    addressee: str = "requester",
 ) -> Email:
     """Render ``emails/<name>.*`` and write the email, in the caller's transaction.
 
     ``request``: the request it is about; its sending (or failure) goes on that timeline.
     ``headers``: extra headers, such as a conversation's Message-ID and In-Reply-To.
+    ``addressee``: who it is for (``Addressee``), as the timeline says.
     A template error raises here, in the caller's transaction: better a form that fails than a
     request stored with an email that can never be built.
     """
@@ -70,6 +72,7 @@ def enqueue(
         html=str(html),
         language=language or "",
         headers=dict(headers or {}),
+        addressee=addressee,
     )
     transaction.on_commit(lambda: kick([email.pk]))
     return email

@@ -54,6 +54,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from dsar import deadlines
 from dsar.organizations.models import Membership, Organization, Role
 from dsar.policies.models import ChannelKind
+from dsar.reminders import hooks
 from dsar.reminders.models import (
     Notification,
     NotificationKind,
@@ -303,6 +304,7 @@ def staff_claims(
                 yield claim_countdown(group, clock, day=day, offsets=steps, run=run, now=now)
             if group.is_working_day(day):
                 yield claim_overdue(group, clock, day=day, run=run, now=now)
+        yield from hooks.staff_claims(group, day=day, run=run, now=now)
 
 
 def record_staff_reminders(
@@ -325,13 +327,15 @@ def record_staff_reminders(
 # -- Recipients ------------------------------------------------------------------------------------
 
 
-def _recipients_sql() -> tuple[str, list[Any]]:
+def _recipients_sql(run: Any) -> tuple[str, list[Any]]:
     """(reminder_id, user_id) for the staff reminders of one run: who is told about what.
 
     - the assignee, if they are an active member of the request's organization with an email;
     - otherwise the privacy team: privacy officers and handlers who receive reminders;
-    - escalations (overdue) also go to every privacy officer who receives reminders.
+    - escalations (overdue) also go to every privacy officer who receives reminders;
+    - a task reminder goes to the owners of the tasks (``hooks.TASK_RECIPIENTS``).
     """
+    kinds = [k for k in ReminderKind.staff_values() if k not in ReminderKind.task_values()]
     qn = connection.ops.quote_name
     r = qn(Reminder._meta.db_table)
     p = qn(PrivacyRequest._meta.db_table)
@@ -350,7 +354,7 @@ def _recipients_sql() -> tuple[str, list[Any]]:
                 JOIN {u} a ON a.id = ma.user_id
                 WHERE a.is_active AND a.email <> ''
             ) owner ON owner.organization_id = p.organization_id AND owner.user_id = p.assignee_id
-            WHERE r.run = %s AND r.kind IN ({", ".join(["%s"] * len(ReminderKind.staff_values()))})
+            WHERE r.run = %s AND r.kind IN ({", ".join(["%s"] * len(kinds))})
         ) c
         JOIN {m} m ON m.organization_id = c.organization_id
         JOIN {u} u ON u.id = m.user_id AND u.is_active AND u.email <> ''
@@ -358,13 +362,20 @@ def _recipients_sql() -> tuple[str, list[Any]]:
            OR (c.owner_id IS NULL AND m.receives_digests AND m.role IN (%s, %s))
            OR (c.kind IN (%s, %s) AND m.receives_digests AND m.role = %s)
     """  # noqa: S608
-    return sql, [
-        *ReminderKind.staff_values(),
+    params = [
+        run,
+        *kinds,
         Role.PRIVACY_OFFICER.value,
         Role.HANDLER.value,
         *ReminderKind.escalation_values(),
         Role.PRIVACY_OFFICER.value,
     ]
+    tasks = hooks.task_recipients_sql(run)
+    if tasks is not None:
+        task_sql, task_params = tasks
+        sql = f"{sql} UNION {task_sql}"
+        params += task_params
+    return sql, params
 
 
 def _run_param(run: uuid.UUID) -> Any:
@@ -381,8 +392,8 @@ def build_staff_notifications(*, run: uuid.UUID, now: datetime.datetime) -> int:
     qn = connection.ops.quote_name
     n = qn(Notification._meta.db_table)
     items = Notification.reminders.through._meta
-    recipients, params = _recipients_sql()
     run_p = _run_param(run)
+    recipients, params = _recipients_sql(run_p)
     outbox = [
         NotificationKind.REMINDERS.value,
         run_p,
@@ -398,7 +409,7 @@ def build_staff_notifications(*, run: uuid.UUID, now: datetime.datetime) -> int:
         FROM ({recipients}) x WHERE 1 = 1
         ON CONFLICT DO NOTHING
         """,  # noqa: S608
-        [*outbox, run_p, *params],
+        [*outbox, *params],
     )
     _execute(
         f"""
@@ -408,7 +419,7 @@ def build_staff_notifications(*, run: uuid.UUID, now: datetime.datetime) -> int:
         WHERE 1 = 1
         ON CONFLICT DO NOTHING
         """,  # noqa: S608
-        [run_p, *params, run_p, NotificationKind.REMINDERS.value],
+        [*params, run_p, NotificationKind.REMINDERS.value],
     )
     return created
 

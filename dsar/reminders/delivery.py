@@ -237,6 +237,8 @@ def still_standing(prefix: str = "") -> Q:
     the others out."""
     request = f"{prefix}request__"
     acknowledgement = Q(**{f"{prefix}kind__in": _ACK_KINDS})
+    # A task reminder stands while a task of the request due that day is still open.
+    task = Q(**{f"{prefix}kind__in": ReminderKind.task_values()})
     return ~Q(**{f"{request}status__in": Status.closed_values()}) & (
         (
             acknowledgement
@@ -247,7 +249,8 @@ def still_standing(prefix: str = "") -> Q:
                 }
             )
         )
-        | (~acknowledgement & Q(**{f"{request}due_date": F(f"{prefix}deadline")}))
+        | (task & hooks.task_standing(prefix))
+        | (~acknowledgement & ~task & Q(**{f"{request}due_date": F(f"{prefix}deadline")}))
     )
 
 

@@ -41,6 +41,14 @@ CLOSE_UNVERIFIED = "dsar.intake.services.intake_close_unverified"
 #: ``hook(*, run, now)``: called in the sweep's transaction with the staff reminders just recorded
 #: under ``run`` (webhooks queue ``request.due_soon`` and ``request.overdue`` there, once each).
 REMINDERS_RECORDED = ("dsar.webhooks.services.queue_reminder_deliveries",)
+#: ``hook(group, *, day, run, now) -> values_list``: more staff reminders to record in the sweep,
+#: rows of ``claims.REMINDER_COLUMNS`` (the fulfilment app's tasks falling due).
+STAFF_CLAIMS = ("dsar.fulfilment.reminders.claim_tasks_due",)
+#: ``hook(run) -> (sql, params)``: (reminder_id, user_id) for the reminders of ``ReminderKind.
+#: task_values()`` of ``run`` (a database value): who is told of which task.
+TASK_RECIPIENTS = "dsar.fulfilment.reminders.recipients_sql"
+#: ``hook(prefix) -> Q``: whether a task reminder still stands when its email is built.
+TASK_STANDING = "dsar.fulfilment.reminders.still_standing"
 
 
 class MissingHook(ImproperlyConfigured):
@@ -48,7 +56,16 @@ class MissingHook(ImproperlyConfigured):
 
 
 def all_configured() -> tuple[str, ...]:
-    return (*DELETE_EXPIRED, *PURGE_FILES, VERIFICATION_URL, CLOSE_UNVERIFIED, *REMINDERS_RECORDED)
+    return (
+        *DELETE_EXPIRED,
+        *PURGE_FILES,
+        VERIFICATION_URL,
+        CLOSE_UNVERIFIED,
+        *REMINDERS_RECORDED,
+        *STAFF_CLAIMS,
+        TASK_RECIPIENTS,
+        TASK_STANDING,
+    )
 
 
 def lookup(path: str) -> Callable[..., Any] | None:
@@ -125,3 +142,27 @@ def reminders_recorded(*, run: Any, now: Any) -> None:
         hook = find(path)
         if hook is not None:
             hook(run=run, now=now)
+
+
+def staff_claims(group: Any, *, day: Any, run: Any, now: Any) -> list[Any]:
+    """The claims of every ``STAFF_CLAIMS`` hook for one group of organizations (a missing
+    hook is logged and skipped: the other reminders still go out)."""
+    found = []
+    for path in STAFF_CLAIMS:
+        hook = find(path)
+        if hook is not None:
+            found.append(hook(group, day=day, run=run, now=now))
+    return found
+
+
+def task_recipients_sql(run: Any) -> tuple[str, list[Any]] | None:
+    hook = find(TASK_RECIPIENTS)
+    return hook(run) if hook is not None else None
+
+
+def task_standing(prefix: str) -> Any:
+    """Whether task reminders still stand (a Q); none does when the hook is missing."""
+    from django.db.models import Q
+
+    hook = find(TASK_STANDING)
+    return hook(prefix) if hook is not None else Q(pk__in=[])

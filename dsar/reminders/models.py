@@ -34,10 +34,18 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("deadline passed")
     VERIFY_NUDGE = "verify_nudge", _("requester reminded to verify their identity")
     CLOSED_UNVERIFIED = "closed_unverified", _("closed unverified; requester told")
+    # A task of the request (``dsar.fulfilment``) falls due: told to the tasks' owners, once per
+    # request and due date (``hooks.STAFF_CLAIMS``).
+    TASK_DUE = "task_due", _("task due")
 
     @classmethod
     def staff_values(cls) -> list[str]:
         return [k.value for k in cls if not k.to_requester]
+
+    @classmethod
+    def task_values(cls) -> list[str]:
+        """Staff kinds about a request's tasks, whose recipients are the tasks' owners."""
+        return [cls.TASK_DUE.value]
 
     @classmethod
     def escalation_values(cls) -> list[str]:

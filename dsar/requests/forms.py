@@ -504,12 +504,29 @@ class OutcomeForm(ClosingForm):
             field.queryset = Exemption.objects.filter(right_id=right_id)
 
 
+_OVERRIDE_HELP = _(
+    "Only while tasks are still open, and only a privacy officer: why the request may be "
+    "answered anyway. Recorded on the timeline."
+)
+
+
 class FulfilForm(ClosingForm):
     reason = _reason_field(required=False, help_text=_("Optional."))
+    override = forms.CharField(
+        label=_("Answer with open tasks, because"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_OVERRIDE_HELP,
+    )
 
 
 class PartialFulfilForm(OutcomeForm):
-    pass
+    override = forms.CharField(
+        label=_("Answer with open tasks, because"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_OVERRIDE_HELP,
+    )
 
 
 class DenyForm(OutcomeForm):

@@ -698,6 +698,12 @@ class EventKind(models.TextChoices):
     # Two-way messages with the requester (``dsar.correspondence``).
     MESSAGE_RECEIVED = "message_received", _("message received")
     MESSAGE_SENT = "message_sent", _("message sent")
+    # The work that answers a request (``dsar.fulfilment``): its tasks and connector runs.
+    TASKS_CREATED = "tasks_created", _("tasks created")
+    TASK_CHANGED = "task_changed", _("task changed")
+    TASK_COMPLETED = "task_completed", _("task completed")
+    CONNECTOR_RAN = "connector_ran", _("connector ran")
+    RECIPIENTS_TOLD = "recipients_told", _("recipients told")
 
 
 class AppendOnlyError(Exception):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from dsar import jurisdictions
 from dsar.deadlines import Rule
 from dsar.lib.i18n import in_staff_language
-from dsar.organizations.models import Organization, Role
+from dsar.organizations.models import Organization, Role, holds_role_in
 from dsar.policies.models import (
     ChannelKind,
     Exemption,
@@ -36,7 +36,7 @@ from dsar.policies.models import (
     PolicyVersion,
     RightKind,
 )
-from dsar.requests import channel_rules, clock, events, verification
+from dsar.requests import channel_rules, clock, events, guards, verification
 from dsar.requests.models import (
     AgentAuthority,
     EventKind,
@@ -1003,10 +1003,11 @@ def _close(
     reason: str = "",
     note: str = "",
     exemptions: Iterable[Exemption] | None = None,
+    trail: dict[str, Any] | None = None,
     **fields: Any,
 ) -> PrivacyRequest:
     """Close the request. ``reason`` is what the requester is told (status page, letters);
-    ``note`` is for staff and stays on the timeline."""
+    ``note`` is for staff and stays on the timeline; ``trail``, more details of the event."""
     request = _locked(request)
     relied_on = _exemptions(request, exemptions)
     current = _set_status(request, target)
@@ -1028,6 +1029,7 @@ def _close(
         reason=reason,
         note=note,
         exemptions=[e.name for e in relied_on],
+        **(trail or {}),
     )
     return request
 
@@ -1042,9 +1044,14 @@ def request_fulfil(
     reason: str = "",
     note: str = "",
     exemptions: Iterable[Exemption] | None = None,
+    override: str = "",
 ) -> PrivacyRequest:
     """Close as fulfilled; a partial fulfilment tells the requester its reasons and the
-    exemptions relied on. ``note`` is internal."""
+    exemptions relied on. ``note`` is internal.
+
+    What other apps say is still to do (``guards``: the fulfilment app's open tasks) refuses
+    the fulfilment, unless a privacy officer of the organization gives ``override``, the reason
+    to answer anyway, which the closing event records."""
     if partial and not reason.strip():
         raise TransitionError(_("Say why the request was only partly fulfilled."))
     if blockers := verification.answer_blockers(request):
@@ -1053,6 +1060,30 @@ def request_fulfil(
         )
     target = Status.PARTIALLY_FULFILLED if partial else Status.FULFILLED
     summary = str(target.label).capitalize() + (f": {reason}" if reason else "")
+    override = override.strip()
+    overridden: list[str] = []
+    if pending := guards.blockers(_locked(request)):
+        if not override:
+            raise TransitionError(
+                _(
+                    "It cannot be fulfilled while %(what)s; a privacy officer may answer anyway, "
+                    "giving the reason."
+                )
+                % {"what": "; ".join(pending)}
+            )
+        officer = actor is not None and holds_role_in(
+            actor, request.organization_id, [Role.PRIVACY_OFFICER]
+        )
+        if not officer:
+            raise TransitionError(
+                _("Only a privacy officer of %(org)s may answer while %(what)s.")
+                % {"org": request.organization.name, "what": "; ".join(pending)}
+            )
+        overridden = pending
+        summary += _(" (answered while %(what)s, because: %(why)s)") % {
+            "what": "; ".join(pending),
+            "why": override,
+        }
     return _close(
         request,
         target,
@@ -1061,6 +1092,7 @@ def request_fulfil(
         reason=reason,
         note=note,
         exemptions=exemptions,
+        trail={"override": override, "overridden": overridden} if overridden else None,
     )
 
 

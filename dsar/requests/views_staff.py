@@ -262,7 +262,11 @@ ACTIONS: dict[str, StaffAction] = {
             _("Fulfil"),
             forms.FulfilForm,
             lambda r, actor, data, today: services.request_fulfil(
-                request=r, actor=actor, reason=data["reason"], note=data["note"]
+                request=r,
+                actor=actor,
+                reason=data["reason"],
+                note=data["note"],
+                override=data.get("override") or "",
             ),
             _can_become(Status.FULFILLED),
             closes=True,
@@ -278,6 +282,7 @@ ACTIONS: dict[str, StaffAction] = {
                 reason=data["reason"],
                 note=data["note"],
                 exemptions=list(data.get("exemptions") or []),
+                override=data.get("override") or "",
             ),
             _can_become(Status.PARTIALLY_FULFILLED),
             closes=True,
@@ -574,6 +579,7 @@ def dashboard(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> Http
         "queues": board.queues,
         "urgent": urgent,
         "appeals": appeals,
+        "todays": board.todays,
         "chart": _chart(board.on_time),
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,

@@ -492,6 +492,8 @@ class Dashboard:
     urgent: list[PrivacyRequest]
     on_time: list[MonthOnTime]
     appeals: list[PrivacyRequest]
+    #: Today in each of the user's organizations (or one date): for other panels of the page.
+    todays: Today
 
 
 def queues(user: Any, *, today: Today) -> list[Queue]:
@@ -625,4 +627,5 @@ def dashboard(user: Any, *, today: Today | None = None) -> Dashboard:
         urgent=urgent(user, today=todays),
         on_time=on_time_by_month(user, today=timezone.localdate()),
         appeals=open_appeals(user),
+        todays=todays,
     )

@@ -219,7 +219,9 @@ def test_reminder_kinds_know_who_hears_of_them():
         "acknowledge_overdue",
         "deadline",
         "overdue",
+        "task_due",
     }
+    assert ReminderKind.task_values() == ["task_due"]
 
 
 def test_a_long_email_lists_the_most_urgent_and_counts_the_rest(london, due, settings):

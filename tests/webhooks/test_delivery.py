@@ -20,8 +20,8 @@ from dsar.webhooks import outbox
 from dsar.webhooks.conf import webhook_settings
 from dsar.webhooks.models import Delivery, OutboxStatus, Subscription, WebhookEvent
 from dsar.webhooks.services import subscription_resume, subscription_rotate_secret
-from tests.webhooks.conftest import load
 from tests.conftest import deliver_outbox
+from tests.webhooks.conftest import load
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from dsar.fulfilment.demo import seed_register, seed_tasks
 from dsar.organizations.models import Membership, Organization, Role
 from dsar.requests.demo import HISTORY_DAYS, SEED_ORGANIZATIONS
 
@@ -66,6 +67,11 @@ class Command(BaseCommand):
         call_command("seed_demo_requests", actor=DEMO_USERNAME, stdout=self.stdout)
         # 4. A conversation with a requester, and a held message (adds nothing when any exists).
         call_command("seed_demo_messages", actor=DEMO_USERNAME, stdout=self.stdout)
+        # 5. The register of systems and recipients each seed policy names, and tasks of the
+        #    open requests in several states (adds nothing when the register exists).
+        if seed_register(user):
+            counts = seed_tasks(user)
+            self.stdout.write(f"Register and tasks: {counts}")
         site = settings.DSAR_SITE_URL.rstrip("/") or "http://127.0.0.1:8000"
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,119 @@
+"""Recipients told (GDPR Art. 19): after an erasure, each recipient of the register is emailed
+once, one without an address is recorded as such, and each answer is recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.urls import reverse
+
+from dsar.fulfilment.models import NoticeStatus, Recipient, RecipientNotice
+from dsar.fulfilment.notices import notice_answer, recipients_tell
+from dsar.fulfilment.tasks import TaskError
+from dsar.requests.models import EventKind
+from tests.conftest import deliver_outbox
+
+from .conftest import verify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recipients(img: Any, make_system: Any) -> Any:
+    crm = make_system("Zoho CRM")
+    newsletter = make_system("Newsletter", rights=["marketing_opt_out"])
+    zoho = Recipient.objects.create(
+        organization=img, name="Zoho", contact_email="privacy@zoho.example"
+    )
+    zoho.systems.set([crm])
+    courts = Recipient.objects.create(organization=img, name="Courts")  # no system, no address
+    mailer = Recipient.objects.create(
+        organization=img, name="Mailer", contact_email="dpo@mailer.example"
+    )
+    mailer.systems.set([newsletter])  # not a system erasure applies to
+    return zoho, courts, mailer
+
+
+def test_after_an_erasure_each_recipient_is_told_once(
+    recipients: Any, log_request: Any, olivia: Any
+) -> None:
+    request = verify(log_request("erasure"), olivia)
+
+    made = recipients_tell(request=request, actor=olivia)
+    again = recipients_tell(request=request, actor=olivia)
+
+    assert {(n.recipient_name, n.status) for n in made} == {
+        ("Zoho", NoticeStatus.QUEUED),
+        ("Courts", NoticeStatus.NO_CONTACT),
+    }
+    assert again == []
+    event = request.events.get(kind=EventKind.RECIPIENTS_TOLD)
+    assert "Zoho (being sent)" in event.summary
+    assert "Courts (no address in the register)" in event.summary
+    assert not mail.outbox  # written with the notices, sent by the task cluster
+
+    deliver_outbox()
+    (message,) = mail.outbox
+    assert message.to == ["privacy@zoho.example"]
+    assert request.reference in message.subject and "Article 19" in message.body
+    zoho = RecipientNotice.objects.get(recipient_name="Zoho")
+    assert zoho.status == NoticeStatus.SENT and zoho.sent_at is not None
+    sent = request.events.get(kind=EventKind.REQUESTER_EMAILED)
+    assert sent.summary == "The recipient_notice email was sent to a recipient of the data"
+
+
+def test_a_notice_whose_email_fails_for_good_says_so(
+    recipients: Any, log_request: Any, olivia: Any, settings: Any
+) -> None:
+    request = verify(log_request("erasure"), olivia)
+    recipients_tell(request=request, actor=olivia)
+    settings.EMAIL_BACKEND = "tests.fulfilment.test_recipients_told.RefusingBackend"
+    settings.DSAR_OUTBOX_MAX_ATTEMPTS = 1
+    deliver_outbox()
+
+    zoho = RecipientNotice.objects.get(recipient_name="Zoho")
+    assert zoho.status == NoticeStatus.FAILED and zoho.error == "ConnectionRefusedError"
+    failed = request.events.get(kind=EventKind.SEND_FAILED)
+    assert (
+        failed.summary == "The recipient_notice email to a recipient of the data could not be sent"
+    )
+
+
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages: Any) -> int:
+        raise ConnectionRefusedError("no mail server")
+
+
+def test_an_answer_is_recorded_on_the_notice_and_the_trail(
+    recipients: Any, log_request: Any, olivia: Any, alice: Any, client: Any
+) -> None:
+    request = verify(log_request("erasure"), olivia)
+    recipients_tell(request=request, actor=olivia)
+    notice = RecipientNotice.objects.get(recipient_name="Zoho")
+    client.force_login(alice)
+
+    page = client.get(reverse("admin:requests_privacyrequest_change", args=[request.pk]))
+    assert "Recipients told (GDPR Art. 19)" in page.content.decode()
+    client.post(
+        reverse("admin:fulfilment_answer_notice", args=[notice.pk]),
+        {"answer": "Erased on 6 March"},
+    )
+
+    notice.refresh_from_db()
+    assert (notice.status, notice.answer) == (NoticeStatus.ANSWERED, "Erased on 6 March")
+    assert request.events.filter(summary="Zoho answered: Erased on 6 March").exists()
+    with pytest.raises(TaskError):
+        notice_answer(notice=notice, actor=alice, answer=" ")
+
+
+def test_an_access_request_tells_no_recipient(
+    recipients: Any, log_request: Any, olivia: Any
+) -> None:
+    request = verify(log_request("access"), olivia)
+
+    with pytest.raises(TaskError, match="rectification, erasure or restriction"):
+        recipients_tell(request=request, actor=olivia)
+    assert not mail.outbox
