@@ -109,6 +109,8 @@ MIDDLEWARE = [
     # gunicorn by address, over plain HTTP); then a request id for every log line.
     "dsar.ops.middleware.ProbeMiddleware",
     "dsar.ops.middleware.RequestIdMiddleware",
+    # A NUL in the path or the query string: 400 before any view can hand it to PostgreSQL.
+    "dsar.core.input_checks.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from dsar.lib.admin_autocomplete import CheckedAutocompleteMixin
 from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import (
     PRIVACY_OFFICER_ONLY,
@@ -80,7 +81,7 @@ class MembershipFormSet(BaseInlineFormSet):
         return saved
 
 
-class MembershipInline(TenantInlineMixin, admin.TabularInline):
+class MembershipInline(CheckedAutocompleteMixin, TenantInlineMixin, admin.TabularInline):
     """Who works on the organization's requests, and in which role (set by its privacy officer)."""
 
     model = Membership
@@ -341,7 +342,9 @@ class MarketingDisclosureAdmin(PrivateSearchMixin, TenantAdminMixin, admin.Model
 
 
 @admin.register(Membership)
-class MembershipAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(
+    CheckedAutocompleteMixin, PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin
+):
     """Staff roles per organization, set by its privacy officer. Saving one also sets the user's
     role groups."""
 
