@@ -25,6 +25,7 @@ person who sent it (``intake_receive``). An appeal of a refusal is filed from th
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -32,7 +33,6 @@ from datetime import datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from dsar import jurisdictions
+from dsar.core.actors import Actor
 from dsar.intake import files, selectors
 from dsar.intake.forms import KeptUpload, Upload, staff_message
 from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
@@ -581,13 +582,11 @@ def intake_resend(
             IntakeSubmission.objects.filter(pk=item.pk).update(
                 verification_sent_at=now, verification_sends=item.verification_sends + 1
             )
-            transaction.on_commit(lambda item=item: send_confirmation(item, link_for=link_for))
+            transaction.on_commit(functools.partial(send_confirmation, item, link_for=link_for))
         else:
             context = _email_context(item, status_url=status_link(item, link_for, now=now))
             transaction.on_commit(
-                lambda item=item, context=context: send_to_requester(
-                    "intake_status_link", item.request, context
-                )
+                functools.partial(send_to_requester, "intake_status_link", item.request, context)
             )
         sent += 1
     return sent
@@ -606,7 +605,7 @@ def release_file(
     content: bytes | IO[bytes],
     content_type: str,
     kind: str = ReleasedFile.Kind.LETTER,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
     notify: bool = True,
     link_for: LinkMaker | None = None,
 ) -> ReleasedFile:
