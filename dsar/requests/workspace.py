@@ -590,6 +590,7 @@ def on_time_by_month(user: Any, *, today: datetime.date, months: int = 6) -> lis
     on_time = Q(pk__in=[])
     for i, zone in enumerate(zones):
         on_time |= Q(organization__time_zone=zone, **{f"closed_on_{i}__lte": F("due_date")})
+    # The plugin loses the annotations given with **kwargs and then rejects "month" below.
     rows = (
         mine.filter(status__in=answered, due_date__isnull=False, closed_at__gte=since)
         .annotate(month=TruncMonth("closed_at"), **closed_on)  # type: ignore[misc]
