@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test lint format clean
+.PHONY: demo test lint typecheck format clean
 
 # A stamp per extra, so that `make test` after `make demo` installs the test extra too.
 $(VENV)/.installed-%: pyproject.toml
@@ -31,6 +31,11 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## typecheck: mypy with the Django and DRF plugins, strict for the deadline modules (docs/typing.md).
+# The plugin imports the settings, which want a SECRET_KEY unless DEBUG; nothing is served.
+typecheck: $(VENV)/.installed-test
+	DEBUG=true $(VENV)/bin/mypy
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .

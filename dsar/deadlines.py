@@ -127,11 +127,13 @@ class Rule(StrEnum):
     @classmethod
     def parse(cls, code: str) -> Rule:
         """The rule for `code`, or a ValueError that lists the known codes."""
-        try:
-            return cls(code)
-        except ValueError:
-            known = ", ".join(cls)
-            raise ValueError(f"unknown deadline rule {code!r}; known rules: {known}") from None
+        # A loop, not ``cls(code)``: the type checker reads that as a call of ``__new__``,
+        # which takes the spec too.
+        for rule in cls:
+            if rule.value == code:
+                return rule
+        known = ", ".join(cls)
+        raise ValueError(f"unknown deadline rule {code!r}; known rules: {known}")
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # tests, which serve straight from the source folders.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 
 from dsar.api import keys
 from dsar.api.models import ApiKey
+from dsar.core.actors import staff_user
 from dsar.organizations.admin_tenancy import PRIVACY_OFFICER_ONLY, writing_organizations_for
 from dsar.organizations.models import holds_role_anywhere, holds_role_in
 
@@ -70,7 +71,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._officer_anywhere(request)
 
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
         if obj is None:
             return self._officer_anywhere(request)
         return holds_role_in(request.user, obj.organization_id, PRIVACY_OFFICER_ONLY)
@@ -126,7 +127,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         days = form.cleaned_data.get("expires_in_days")
         now = timezone.now()
         obj._shown_once = keys.new_secret(obj)  # type: ignore[attr-defined]
-        obj.created_at, obj.created_by = now, request.user
+        obj.created_at, obj.created_by = now, staff_user(request)
         obj.expires_at = now + datetime.timedelta(days=days) if days else None
         obj.save(force_insert=True)
 

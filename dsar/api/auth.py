@@ -64,7 +64,8 @@ class ApiKeyAuthentication(BaseAuthentication):
                 raise exceptions.AuthenticationFailed("The API key is not valid.")
             raise exceptions.AuthenticationFailed(f"The API key is {found.state(now)}.")
         if calls is not None:
-            request._request.dsar_api_calls = calls  # read by throttling.PerKeyRateThrottle
+            # Read by throttling.PerKeyRateThrottle; an attribute of ours, unknown to the stubs.
+            request._request.dsar_api_calls = calls  # type: ignore[attr-defined]
         keys.touch(api_key, now)
         return ApiClient(api_key), api_key
 

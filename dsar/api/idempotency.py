@@ -74,12 +74,16 @@ def claim(*, api_key: ApiKey, key: str, digest: str, now: datetime.datetime) -> 
     found = IdempotencyKey.objects.values("body_sha256", "status_code", "response").get(
         api_key=api_key, key=key
     )
-    if found["body_sha256"] != digest:
+    # The answer is stored in the transaction that claimed the key, so another post sees the
+    # row complete or not at all; an answer missing is refused, never replayed as a blank 200.
+    if found["body_sha256"] != digest or found["status_code"] is None:
         raise IdempotencyConflict()
     return Claim(row_id=None, replay=(found["status_code"], found["response"]))
 
 
 def store(claimed: Claim, *, status_code: int, response: Any, request_id: int) -> None:
+    if claimed.row_id is None:
+        raise ValueError("a replayed key has nothing to store")
     IdempotencyKey.objects.filter(pk=claimed.row_id).update(
         status_code=status_code, response=response, request_id=request_id
     )

@@ -120,10 +120,10 @@ def authenticate(
         return found, (throttling.count_call(found.pk, count_at) if count_at else None)
     bucket, left, expires = throttling.window(count_at)
     params = [prefix, hash_key(key), now, throttling.SCOPE, bucket, expires]
-    found = list(ApiKey.objects.raw(_find_and_count_sql(), params))
-    if not found:
+    rows = list(ApiKey.objects.raw(_find_and_count_sql(), params))
+    if not rows:
         return None, None
-    api_key = found[0]
+    api_key = rows[0]
     _attach_organization(api_key)
     return api_key, (int(api_key.calls), left)  # type: ignore[attr-defined]
 

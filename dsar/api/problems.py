@@ -135,10 +135,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None
     set_rollback()
     if isinstance(exc, exceptions.APIException):
-        if getattr(exc, "auth_header", None):
-            response["WWW-Authenticate"] = exc.auth_header
-        if getattr(exc, "wait", None) is not None:
-            response["Retry-After"] = str(int(exc.wait))
+        if auth_header := getattr(exc, "auth_header", None):
+            response["WWW-Authenticate"] = auth_header
+        if (wait := getattr(exc, "wait", None)) is not None:
+            response["Retry-After"] = str(int(wait))
     return response
 
 
@@ -169,10 +169,11 @@ def _problem_for(exc: Exception) -> Response | None:
     ]
     for kind, name in kinds:
         if isinstance(exc, kind):
-            detail = exc.detail
+            message = str(exc.detail)
             if isinstance(exc, exceptions.Throttled):
-                detail = f"More than the key's limit of calls per minute; retry in {exc.wait} s."
-            return problem(name, exc.status_code, str(detail))
+                wait = getattr(exc, "wait", None)  # set by Throttled.__init__; not in the stubs
+                message = f"More than the key's limit of calls per minute; retry in {wait} s."
+            return problem(name, exc.status_code, message)
     if isinstance(exc, exceptions.APIException):
         return problem("validation", exc.status_code, str(exc.detail))
     return None
@@ -185,6 +186,7 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
     response = problem("not-found", 404, "No such path in the API.")
     response.accepted_renderer = JSONRenderer()
     response.accepted_media_type = CONTENT_TYPE
-    response.renderer_context = {}
+    # Set by APIView.finalize_response, which this 404 never goes through; not in the stubs.
+    response.renderer_context = {}  # type: ignore[attr-defined]
     response.render()
     return response

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -54,7 +55,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class PolicyVersionSerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = PolicyVersion
@@ -78,7 +81,9 @@ class ExemptionSerializer(serializers.ModelSerializer):
 
 
 class RightSerializer(serializers.ModelSerializer):
-    channels = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    channels: serializers.SlugRelatedField[Channel] = serializers.SlugRelatedField(
+        slug_field="key", many=True, read_only=True
+    )
     exemptions = ExemptionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -98,7 +103,9 @@ class RightSerializer(serializers.ModelSerializer):
 
 
 class ChannelSerializer(serializers.ModelSerializer):
-    designated_for = serializers.SlugRelatedField(slug_field="kind", many=True, read_only=True)
+    designated_for: serializers.SlugRelatedField[Right] = serializers.SlugRelatedField(
+        slug_field="kind", many=True, read_only=True
+    )
 
     class Meta:
         model = Channel
@@ -125,8 +132,12 @@ class RequestSerializer(serializers.ModelSerializer):
     """A request as staff see it on its page, with the requester's data (the key is the
     organization's own system)."""
 
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    organization: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    assignee: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     flags = FlagSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -206,7 +217,7 @@ class RequestSerializer(serializers.ModelSerializer):
             "waiting_since": _day(r.waiting_since),
             "fee_amount": None if r.fee_amount is None else f"{r.fee_amount:.2f}",
             "fee_currency": r.fee_currency,
-            "assignee": r.assignee.get_username() if r.assignee_id else None,
+            "assignee": r.assignee.get_username() if r.assignee is not None else None,
             "flags": [{"code": f["code"], "message": f["message"]} for f in r.flags],
             "outcome_reason": r.outcome_reason,
             "closed_at": _instant(r.closed_at),
@@ -245,10 +256,9 @@ def _instant(value: datetime.datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _not_future(value: datetime.datetime) -> datetime.datetime:
+def _not_future(value: datetime.datetime) -> None:
     if value > timezone.now():
         raise serializers.ValidationError("Cannot be in the future.")
-    return value
 
 
 class ShallowFields:
@@ -443,8 +453,10 @@ class OutcomeSerializer(ClosingSerializer):
         if not value:
             return []
         right_id = self.privacy_request.right_id
+        if right_id is None:
+            raise serializers.ValidationError("Not an exemption of the request's right.")
         found = list(Exemption.objects.filter(right_id=right_id, pk__in=value))
-        if right_id is None or len(found) != len(set(value)):
+        if len(found) != len(set(value)):
             raise serializers.ValidationError("Not an exemption of the request's right.")
         return found
 
@@ -475,7 +487,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 class LetterSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
-    request = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    request: serializers.SlugRelatedField[PrivacyRequest] = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True
+    )
     pdf = serializers.SerializerMethodField()
 
     class Meta:
@@ -532,7 +546,9 @@ class DeliverySerializer(serializers.Serializer):
 
 
 class DataPackageSerializer(serializers.ModelSerializer):
-    request = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    request: serializers.SlugRelatedField[PrivacyRequest] = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True
+    )
     zip = serializers.SerializerMethodField()
 
     class Meta:
@@ -563,7 +579,9 @@ class DataPackageSerializer(serializers.ModelSerializer):
 
 class FiguresSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # The stubs see Field.label here; the serializer's metaclass takes declared fields off the
+    # class, so at run time this is the "label" key of the output, as intended.
+    label = serializers.CharField()  # type: ignore[assignment]
     received = serializers.IntegerField()
     complied = serializers.IntegerField()
     denied = serializers.IntegerField()

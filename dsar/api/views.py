@@ -43,7 +43,7 @@ from dsar.letters.views import _file_response
 from dsar.organizations.models import Organization
 from dsar.policies.models import Channel, ChannelKind, PolicyVersion, Right
 from dsar.requests import events, reports, services, views_staff, workspace
-from dsar.requests.models import PrivacyRequest, Status
+from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, Status
 
 access_log = logging.getLogger("dsar.api.access")
 
@@ -76,7 +76,8 @@ class ApiView(viewsets.GenericViewSet):
         self._acting = events.acting_as(self.client.label)
         self._acting.__enter__()
 
-    def finalize_response(
+    # DRF finalizes any HttpResponse (a PDF, a ZIP); its stubs say a Response only.
+    def finalize_response(  # type: ignore[override]
         self, request: Request, response: HttpResponse, *args: Any, **kwargs: Any
     ) -> HttpResponse:
         if self._acting is not None:
@@ -87,7 +88,12 @@ class ApiView(viewsets.GenericViewSet):
             response["RateLimit-Limit"] = str(limit[0])
             response["RateLimit-Remaining"] = str(limit[1])
             response["RateLimit-Reset"] = str(int(limit[2]))
-        response = super().finalize_response(request, response, *args, **kwargs)
+        response = super().finalize_response(
+            request,
+            response,  # type: ignore[arg-type]
+            *args,
+            **kwargs,
+        )
         # One line per call, without personal data: the key's prefix, the route's pattern
         # (never the path's values), the status and the time.
         if access_log.isEnabledFor(logging.INFO):
@@ -259,7 +265,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView):
             requests = self._filtered(requests)
         return requests
 
-    def _filtered(self, requests: QuerySet[PrivacyRequest]) -> QuerySet[PrivacyRequest]:
+    def _filtered(self, requests: PrivacyRequestQuerySet) -> PrivacyRequestQuerySet:
         given = RequestFilters(data=self.request.query_params)
         given.is_valid(raise_exception=True)
         f = given.validated_data

@@ -61,14 +61,15 @@ def as_owner(alias: str = DEFAULT_DB_ALIAS) -> Iterator[str | None]:
     Only this thread's connection changes: a live server's or a worker thread's stay as they are.
     """
     current = connections[alias]
+    owner = settings.DATABASE_OWNER
     if (
-        not owner_configured(alias)
+        owner is None
+        or not owner_configured(alias)
         or getattr(current, "dsar_runtime_role", None)
         or current.in_atomic_block
     ):
         yield None
         return
-    owner = settings.DATABASE_OWNER
     settings_dict = copy.deepcopy(current.settings_dict)
     settings_dict.update(
         USER=owner["USER"],

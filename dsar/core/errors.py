@@ -163,7 +163,7 @@ def _form_refill(request: HttpRequest) -> dict[str, Any]:
     from dsar.intake.forms import RequestForm
 
     post = request.POST
-    fields = []
+    fields: list[dict[str, Any]] = []
     shown = set()
     for name, field in RequestForm.base_fields.items():
         shown.add(name)

@@ -36,7 +36,7 @@ class IntakeSubmissionAdmin(_ReadOnly):
     search_fields = ["request__reference"]
     list_select_related = ["request"]
     ordering = ["-created_at"]
-    fields = [
+    fields = (
         "request",
         "created_at",
         "verification_sent_at",
@@ -45,7 +45,7 @@ class IntakeSubmissionAdmin(_ReadOnly):
         "closed_unverified_at",
         "details",
         "authorization",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(boolean=True, description=_("authorization"))
@@ -77,7 +77,7 @@ class ReleasedFileAdmin(_ReadOnly):
     search_fields = ["request__reference", "title"]
     list_select_related = ["request"]
     ordering = ["-released_at"]
-    readonly_fields = [
+    readonly_fields = (
         "request",
         "kind",
         "title",
@@ -88,5 +88,5 @@ class ReleasedFileAdmin(_ReadOnly):
         "released_at",
         "released_by",
         "withdrawn_at",
-    ]
+    )
     fields = readonly_fields

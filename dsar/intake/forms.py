@@ -9,7 +9,7 @@ it, and a form that fills it in is treated as a robot's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -276,8 +276,10 @@ class RequestForm(forms.Form):
         what it asks for depends on whether the CCPA reaches it)."""
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["right"].choices = [(kind, RightKind(kind).label) for kind in right_kinds]
-        self.fields["residence"].choices = [
+        cast(forms.ChoiceField, self.fields["right"]).choices = [
+            (kind, RightKind(kind).label) for kind in right_kinds
+        ]
+        cast(forms.ChoiceField, self.fields["residence"]).choices = [
             ("", _("Choose where you live")),
             *residences.grouped_choices(),
         ]
@@ -324,7 +326,7 @@ class RequestForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # Form.clean may return None
         right = data.get("right")
         if data.get("acting_for") == ActingFor.AGENT:
             if not data.get("subject_name"):

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -56,6 +56,9 @@ from dsar.requests.models import (
     Status,
     WaitingFor,
 )
+
+if TYPE_CHECKING:  # dsar.letters imports this app
+    from dsar.letters.models import DataPackage
 
 # -- What an answer date rests on ------------------------------------------------------------------
 
@@ -606,7 +609,7 @@ def form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | None]:
     kept = _FORM_POLICIES.get(slug)
     if kept is None or versions is None or kept[0] != versions:
         organization, version = _read_form_policy(slug)
-        if version is None:
+        if version is None or organization is None:  # a version comes with its organization
             return organization, None
         # Read after the versions: a change in between is seen by the next call's check.
         kept = (versions, organization, version)
@@ -620,7 +623,7 @@ def form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | None]:
 
 
 RowVersions = tuple[str, ...]
-_FORM_POLICIES: dict[str, tuple[RowVersions, Organization, PolicyVersion]] = {}
+_FORM_POLICIES: dict[str, tuple[RowVersions | None, Organization, PolicyVersion]] = {}
 _FORM_POLICIES_LOCK = threading.Lock()
 
 
@@ -663,9 +666,11 @@ def offers(
     """Every right the version promises, with its channels and the deadlines to expect, then
     the opt-outs the law gives where the policy declares the practice (``statutory_opt_outs``)."""
     today = today or today_for(organization)
-    rights = version.rights.prefetch_related(
-        Prefetch("channels", queryset=Channel.objects.order_by("position", "id"))
-    ).order_by("position", "id")
+    rights = (
+        version.rights.all()
+        .prefetch_related(Prefetch("channels", queryset=Channel.objects.order_by("position", "id")))
+        .order_by("position", "id")
+    )
     result = []
     for right in rights:
         channels = [c for c in right.channels.all() if c.kind in OTHER_CHANNELS and c.address]
@@ -961,7 +966,7 @@ class Released:
     size: int
     released_at: datetime.datetime
     expires_at: datetime.datetime | None = None
-    package: object = None
+    package: DataPackage | None = None
 
 
 def released_to_requester(

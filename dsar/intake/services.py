@@ -25,6 +25,7 @@ person who sent it (``intake_receive``). An appeal of a refusal is filed from th
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -32,7 +33,6 @@ from datetime import datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from dsar import jurisdictions
+from dsar.core.actors import Actor
 from dsar.intake import files, selectors
 from dsar.intake.forms import KeptUpload, Upload, staff_message
 from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
@@ -642,7 +643,7 @@ def release_file(
     content: bytes | IO[bytes],
     content_type: str,
     kind: str = ReleasedFile.Kind.LETTER,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
     notify: bool = True,
     link_for: LinkMaker | None = None,
 ) -> ReleasedFile:

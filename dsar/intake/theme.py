@@ -52,10 +52,10 @@ class Theme:
 def theme_for(primary_colour: str) -> Theme:
     """The readable theme closest to ``primary_colour`` (#rrggbb; blank for the default)."""
     colour = primary_colour.lower() if _HEX.match(primary_colour or "") else DEFAULT_ACCENT
-    rgb = _rgb(colour)
+    red, green, blue = _rgb(colour)
     for step in range(101):
         factor = 1 - step / 100
-        candidate = _hex(tuple(c * factor for c in rgb))
+        candidate = _hex((red * factor, green * factor, blue * factor))
         if contrast(candidate, WHITE) >= AA_TEXT:
             colour = candidate
             break

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import ipaddress
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -85,7 +86,7 @@ def client_ip(request: HttpRequest) -> str:
     if trusted is None:
         return remote
     count = trusted if isinstance(trusted, int) else None
-    networks = () if count is not None else _networks(tuple(trusted))
+    networks = () if isinstance(trusted, int) else _networks(tuple(trusted))
     remote_ip = _address(remote)
     if networks and not (remote_ip and any(remote_ip in net for net in networks)):
         return remote  # a direct connection: whatever its headers say is the client's own word
@@ -152,7 +153,12 @@ def hit(scope: str, value: str, *, now: datetime.datetime | None = None) -> bool
     now = now or timezone.now()
     bucket = int(now.timestamp()) // seconds
     expires = datetime.datetime.fromtimestamp((bucket + 1) * seconds, tz=datetime.UTC)
-    params = [scope, _key(value), bucket, connection.ops.adapt_datetimefield_value(expires)]
+    params: list[Any] = [
+        scope,
+        _key(value),
+        bucket,
+        connection.ops.adapt_datetimefield_value(expires),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(), params)
         (count,) = cursor.fetchone()

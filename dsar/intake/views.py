@@ -11,7 +11,7 @@ people. Every page of an organization notes a browser's Global Privacy Control s
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -87,7 +88,10 @@ def _organization(slug: str) -> Organization:
     return get_object_or_404(Organization, slug=slug)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def _private(response: R) -> R:
     """A page with a secret in its URL or personal data in its body: not cached, no Referer."""
     patch_cache_control(response, no_store=True, private=True, max_age=0)
     for header, value in PRIVATE_HEADERS.items():
@@ -133,7 +137,7 @@ def _done_submissions(request: HttpRequest, organization: Organization) -> list[
         value = request.get_signed_cookie(DONE_COOKIE, salt=DONE_SALT, max_age=DONE_MAX_AGE)
     except (KeyError, signing.BadSignature):
         return []
-    pks = [int(pk) for pk in value.split(",") if pk.isdigit()][:2]
+    pks = [int(pk) for pk in (value or "").split(",") if pk.isdigit()][:2]
     found = {
         submission.pk: submission
         for submission in IntakeSubmission.objects.select_related(
@@ -154,7 +158,10 @@ def _done_submission(request: HttpRequest, organization: Organization) -> Intake
 @csrf_exempt
 def request_form(request: HttpRequest, slug: str) -> HttpResponse:
     """Caps uploads before anything reads the body (the CSRF check reads it), then the form."""
-    request.upload_handlers.insert(0, files.CappedUploadHandler(files.max_upload_bytes()))
+    request.upload_handlers = [
+        files.CappedUploadHandler(files.max_upload_bytes()),
+        *request.upload_handlers,
+    ]
     return _request_form(request, slug)
 
 
@@ -310,18 +317,22 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
     """
     organization = _organization(slug)
     if request.method != "POST":
-        form = ResendForm()
-        return _private(_page(request, organization, "intake/resend.html", {"form": form}))
+        blank = ResendForm()
+        return _private(_page(request, organization, "intake/resend.html", {"form": blank}))
     submission = (
         _done_submission(request, organization) if "from_sent_page" in request.POST else None
     )
-    form = ResendForm(request.POST) if submission is None else None
-    if form is not None and not form.is_valid():
-        errors = error_summary(form, {})
-        return _private(
-            _page(request, organization, "intake/resend.html", {"form": form, "errors": errors})
-        )
-    email = submission.request.requester_email if submission else form.cleaned_data["email"]
+    form: ResendForm | None = None
+    if submission is None:
+        form = ResendForm(request.POST)
+        if not form.is_valid():
+            errors = error_summary(form, {})
+            return _private(
+                _page(request, organization, "intake/resend.html", {"form": form, "errors": errors})
+            )
+        email = form.cleaned_data["email"]
+    else:
+        email = submission.request.requester_email
     ip = throttle.network_key(throttle.client_ip(request))
     if not (throttle.hit("resend_ip", ip) and throttle.hit("resend_email", email)):
         logger.warning("intake: resend rate limit reached (org %s)", slug)
@@ -471,7 +482,7 @@ def appeal(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 def _download_url(organization: Organization, item: selectors.Released, token_hash: str) -> str:
     """A file or letter through this app's one-hour link; a data package through the link of
     ``dsar.letters`` (its own expiry, and the download is recorded there)."""
-    if item.source == "p":
+    if item.source == "p" and item.package is not None:
         from dsar.letters.tokens import package_token
 
         return reverse("letters:requester_package", args=[package_token(item.package)])
@@ -535,7 +546,7 @@ def _released_letter(organization: Organization, value: dict[str, Any]) -> HttpR
 
 
 @require_safe
-def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def download(request: HttpRequest, slug: str, token: str) -> HttpResponseBase:
     """A released file or letter, through the one-hour link the status page made."""
     organization = _organization(slug)
     value = read_download_token(token)
@@ -543,6 +554,7 @@ def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         return _private(
             _page(request, organization, "intake/download_expired.html", {}, status=410)
         )
+    response: HttpResponseBase | None
     if "l" in value:
         response = _released_letter(organization, value)
     else:
@@ -556,7 +568,7 @@ def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @staff_member_required
 @require_safe
-def authorization(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def authorization(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """An agent's signed authorization, for staff of the organization only."""
     organization = _organization(slug)
     user: Any = request.user

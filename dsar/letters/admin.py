@@ -24,7 +24,7 @@ class DeliveryInline(admin.TabularInline):
     fk_name = "letter"
     extra = 0
     can_delete = False
-    fields = ["method", "to", "status", "attempts", "last_error", "next_attempt_at", "sent_at"]
+    fields = ("method", "to", "status", "attempts", "last_error", "next_attempt_at", "sent_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

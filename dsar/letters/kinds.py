@@ -8,12 +8,15 @@ kind are the free-text passages a staff member reviews or writes in the preview 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dsar.policies.models import OPT_OUT_KINDS, RightKind
+
+if TYPE_CHECKING:  # what gettext_lazy returns, as the form fields' labels expect it
+    from django_stubs_ext import StrPromise
 
 
 @dataclass(frozen=True)
@@ -29,11 +32,11 @@ class Part:
     """
 
     name: str
-    label: Promise
+    label: StrPromise
     required: bool = False
-    help_text: Promise | str = ""
+    help_text: StrPromise | str = ""
     rows: int = 4
-    choices: tuple[tuple[str, Promise], ...] = ()
+    choices: tuple[tuple[str, StrPromise], ...] = ()
     when: str = ""
 
 
@@ -143,7 +146,7 @@ class Period(models.TextChoices):
     SINCE_2022 = "since_2022", _("since 1 January 2022 (the requester asked for more)")
 
 
-def _listed(name: str, label: Promise, help_text: Promise, when: str = "") -> Part:
+def _listed(name: str, label: StrPromise, help_text: StrPromise, when: str = "") -> Part:
     """A list the policy states (one item per line), filled from it: staff make it this
     requester's and fill in what the policy leaves open."""
     return Part(name, label, help_text=help_text, rows=5, when=when)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dsar.letters.kinds import LetterKind
 from dsar.letters.storage import TamperedFileError, private_storage  # noqa: F401 - read() raises it
+from dsar.lib.columns import attname
 
 SHA256_REGEX = r"^[0-9a-f]{64}$"
 
@@ -32,7 +33,7 @@ class WriteOnceQuerySet(models.QuerySet):
     """Refuses bulk changes to the fields a model declares IMMUTABLE, and bulk deletes."""
 
     def update(self, **kwargs: Any) -> int:
-        frozen = set(kwargs) & self.model.IMMUTABLE  # type: ignore[attr-defined]
+        frozen = set(kwargs) & self.model.IMMUTABLE
         if frozen:
             raise ImmutableError(
                 f"{self.model.__name__}: {', '.join(sorted(frozen))} cannot change"
@@ -77,7 +78,7 @@ class WriteOnce(models.Model):
 
     def _check_unchanged(self) -> None:
         fields = sorted(self.IMMUTABLE | self.SET_ONCE)
-        columns = [self._meta.get_field(name).attname for name in fields]
+        columns = [attname(type(self), name) for name in fields]
         stored = type(self)._base_manager.filter(pk=self.pk).values(*columns).first()
         if stored is None:
             return

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dsar.core.actors import Actor
 from dsar.letters import events, packages, render
 from dsar.letters.context import (
     LetterNotApplicable,
@@ -44,8 +44,6 @@ from dsar.letters.models import (
 )
 from dsar.letters.storage import private_storage, sha256_hex
 from dsar.requests.models import EventKind, PrivacyRequest
-
-Actor = AbstractBaseUser | None
 
 __all__ = [
     "LetterNotApplicable",

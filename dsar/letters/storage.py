@@ -93,7 +93,7 @@ class WriteOnceStorage:
             logger.error("private storage: %s %s fails its SHA-256: not served", what, name)
             raise TamperedFileError(f"{what}: stored file fails SHA-256")
         spool.seek(0)
-        return spool  # type: ignore[return-value]
+        return spool
 
     def read_verified(self, name: str, sha256: str, *, what: str = "file") -> bytes:
         """The bytes of ``name``, checked as ``open_verified`` checks them."""
@@ -121,26 +121,26 @@ class PrivateStorage(WriteOnceStorage, FileSystemStorage):
             file_permissions_mode=0o440, directory_permissions_mode=0o750, allow_overwrite=False
         )
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         root = getattr(settings, "PRIVATE_STORAGE_ROOT", None)
         if not root:
             raise ImproperlyConfigured("PRIVATE_STORAGE_ROOT must be set to store letters.")
         return str(root)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
-    @property  # type: ignore[override]
-    def base_url(self) -> None:
+    @property
+    def base_url(self) -> None:  # type: ignore[override]  # None on purpose, a str in the parent
         # No URL: ``url()`` raises, so no template can link a private file by accident.
         return None
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if any(flag in mode for flag in "wa+x"):
             raise PermissionError("private files are written once, with save_once")
-        return super()._open(name, mode)
+        return super()._open(name, mode)  # type: ignore[misc]  # the stubs lack this method
 
     def save_once(self, name: str, content: bytes, *, owner_only: bool = False) -> str:
         if owner_only:
@@ -186,7 +186,8 @@ def private_storage() -> Any:
 @receiver(setting_changed)
 def _storages_changed(*, setting: str, **kwargs: Any) -> None:
     if setting == "STORAGES":
-        _private._wrapped = empty
+        # ``empty`` is how Django resets a lazy object; the stubs type _wrapped as the storage.
+        _private._wrapped = empty  # type: ignore[assignment]
 
 
 def sha256_hex(content: bytes) -> str:

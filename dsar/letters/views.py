@@ -12,6 +12,7 @@ import hashlib
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -30,6 +31,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from dsar.core.actors import staff_user
 from dsar.letters import events, law, services, tokens
 from dsar.letters.context import (
     LetterNotApplicable,
@@ -97,7 +99,7 @@ def _posted_pk(value: str | None) -> int | None:
     return int(value)
 
 
-def _check_can_act(user: object, privacy_request: PrivacyRequest) -> None:
+def _check_can_act(user: User, privacy_request: PrivacyRequest) -> None:
     """Issuing, sending and releasing are for privacy officers and handlers, not auditors."""
     if getattr(user, "is_superuser", False):
         return
@@ -184,14 +186,14 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
     problem = None
     applicable = letter_parts(letter_kind, privacy_request)
     if request.method == "POST":
-        _check_can_act(request.user, privacy_request)
+        _check_can_act(staff_user(request), privacy_request)
         form = LetterPartsForm(applicable, request.POST)
         if form.is_valid() and request.POST.get("action") == "issue":
             try:
                 letter = services.letter_issue(
                     request=privacy_request,
                     kind=letter_kind,
-                    actor=request.user,
+                    actor=staff_user(request),
                     parts=form.cleaned_data,
                     corrects=corrects,
                 )
@@ -270,7 +272,7 @@ def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
     try:
         with transaction.atomic():
             confirmation = DisclosureRegisterConfirmation.objects.create(
-                organization=organization, year=year, confirmed_by=request.user, note=note
+                organization=organization, year=year, confirmed_by=staff_user(request), note=note
             )
             events.record(
                 privacy_request,
@@ -281,7 +283,7 @@ def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
                     rows,
                 )
                 % {"year": year, "rows": rows},
-                actor=request.user,
+                actor=staff_user(request),
                 register_confirmation=confirmation.pk,
                 year=year,
                 rows=rows,
@@ -314,14 +316,14 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _get_letter_for_user(request.user, pk)
-    _check_can_act(request.user, letter.request)
+    _check_can_act(staff_user(request), letter.request)
     form = SendForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how to send the letter."))
     else:
         try:
             services.letter_send(
-                letter=letter, actor=request.user, method=form.cleaned_data["method"]
+                letter=letter, actor=staff_user(request), method=form.cleaned_data["method"]
             )
         except LetterNotApplicable as error:
             messages.error(request, str(error))
@@ -344,7 +346,7 @@ def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
             privacy_request,
             EventKind.EXPORTED,
             summary=_("Evidence pack exported"),
-            actor=request.user,
+            actor=staff_user(request),
             sha256=sha256_hex(content),
         )
     return _file_response(
@@ -358,13 +360,13 @@ def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
 @require_POST
 def data_item_add(request: HttpRequest, request_pk: int) -> HttpResponse:
     privacy_request = _get_request_for_user(request.user, request_pk)
-    _check_can_act(request.user, privacy_request)
+    _check_can_act(staff_user(request), privacy_request)
     form = DataItemForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         services.data_item_add(
             request=privacy_request,
-            actor=request.user,
+            actor=staff_user(request),
             system=form.cleaned_data["system"],
             category=form.cleaned_data["category"],
             records=form.cleaned_data["records"],
@@ -382,7 +384,7 @@ def data_item_add(request: HttpRequest, request_pk: int) -> HttpResponse:
 @require_POST
 def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
     privacy_request = _get_request_for_user(request.user, request_pk)
-    _check_can_act(request.user, privacy_request)
+    _check_can_act(staff_user(request), privacy_request)
     cover_pk = _posted_pk(request.POST.get("cover_letter"))
     if cover_pk is None:
         messages.error(request, _("Choose the letter that covers the package."))
@@ -391,7 +393,7 @@ def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
     cover = get_object_or_404(Letter, pk=cover_pk, request=privacy_request)
     try:
         package = services.package_build(
-            request=privacy_request, cover_letter=cover, actor=request.user
+            request=privacy_request, cover_letter=cover, actor=staff_user(request)
         )
     except LetterNotApplicable as error:
         messages.error(request, str(error))
@@ -404,9 +406,9 @@ def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
 @require_POST
 def package_release(request: HttpRequest, pk: int) -> HttpResponse:
     package = _get_package_for_user(request.user, pk)
-    _check_can_act(request.user, package.request)
+    _check_can_act(staff_user(request), package.request)
     try:
-        services.package_release(package=package, actor=request.user)
+        services.package_release(package=package, actor=staff_user(request))
     except LetterNotApplicable as error:
         messages.error(request, str(error))
     else:

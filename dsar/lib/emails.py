@@ -30,8 +30,7 @@ def make_message(
 ) -> EmailMultiAlternatives:
     """Build (not send) the message, so that callers that record or retry sends can do so."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{name}.subject.txt", context)
-        subject = " ".join(subject.split())
+        subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
         body = render_to_string(f"emails/{name}.txt", context)
         try:
             html = render_to_string(f"emails/{name}.html", context)

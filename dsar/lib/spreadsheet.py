@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -19,6 +19,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d"
 def neutralize(value: str) -> str:
     """``value`` with a leading apostrophe when a spreadsheet would read it as a formula."""
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+class Out(Protocol):
+    """Where CSV text goes: a file, an ``HttpResponse``, a command's output."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 class _Writer:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import ContextDecorator
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import F
@@ -57,7 +57,7 @@ class timed_job(ContextDecorator):
         self._started_at = timezone.now()
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Literal[False]:
         duration = time.perf_counter() - self._started
         try:
             record_run(

@@ -238,7 +238,8 @@ def lint(database: str = "default") -> Report:
         codes += own_checks(statements)
         finding.notes = [issue.message for issue in data_warnings]
         finding.notes += [
-            f"RunPython {operation.code.__name__}: read it (no SQL linter sees inside)"
+            f"RunPython {getattr(operation.code, '__name__', operation.code)}: read it"
+            " (no SQL linter sees inside)"
             for operation in migration.operations
             if isinstance(operation, RunPython)
         ]

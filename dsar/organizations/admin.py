@@ -116,7 +116,7 @@ class PlaceListField(forms.CharField):
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         if isinstance(value, list):
             return value
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [code.upper() for code in re.split(r"[\s,;]+", text) if code]
 
     def validate(self, value: Any) -> None:
@@ -141,7 +141,7 @@ class LineListField(forms.CharField):
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         if isinstance(value, list):
             return value
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         lines = [line.strip() for line in text.splitlines()]
         return list(dict.fromkeys(line for line in lines if line))
 
@@ -198,7 +198,7 @@ class OrganizationForm(forms.ModelForm):
         return currency
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # Form.clean may return None
         places = data.get("out_of_scope") or []
         if places and not (data.get("out_of_scope_reason") or "").strip():
             constraint = next(

@@ -64,11 +64,12 @@ class TenantAdminMixin:
         if self.organization_path == "pk":
             return obj.pk
         *hops, last = self.organization_path.split("__")
+        current: Model | None = obj
         for hop in hops:
-            obj = getattr(obj, hop, None)
-            if obj is None:
+            current = getattr(current, hop, None)
+            if current is None:
                 return None
-        return getattr(obj, f"{last}_id", None)
+        return getattr(current, f"{last}_id", None)
 
     def writing_organizations(self, request: HttpRequest) -> QuerySet[Organization]:
         return writing_organizations_for(request.user, self.writing_roles)

@@ -11,7 +11,7 @@ in force) takes the model permission *and* the privacy officer role in the versi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dsar.core.actors import staff_user
 from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import (
     PRIVACY_OFFICER_ONLY,
@@ -122,7 +123,13 @@ def undeletable_reason(obj: models.Model) -> str:
     }
 
 
-class ExplainedDeleteMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into, for the type checker only
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
+
+
+class ExplainedDeleteMixin(_ModelAdmin):
     """Deleting what cannot be deleted (a published version or its rows) explains why on the
     page it came from, instead of Django's bare 403: the object's page for one, the list for a
     selection. The permission checks stay as they are for everything else."""
@@ -130,15 +137,16 @@ class ExplainedDeleteMixin:
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
-        if self.has_view_permission(request, obj):  # type: ignore[attr-defined]
+        obj = self.get_object(request, unquote(object_id))
+        # A missing object is Django's to answer (a message and the list), as it is without us.
+        if obj is not None and self.has_view_permission(request, obj):
             reason = undeletable_reason(obj)
             if reason:
-                self.message_user(request, reason, messages.ERROR)  # type: ignore[attr-defined]
+                self.message_user(request, reason, messages.ERROR)
                 opts = obj._meta
                 change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
                 return HttpResponseRedirect(change)
-        return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        return super().delete_view(request, object_id, extra_context)
 
     @admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
     def delete_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
@@ -147,7 +155,7 @@ class ExplainedDeleteMixin:
         refused = [reason for obj in queryset if (reason := undeletable_reason(obj))]
         if refused:
             for reason in refused:
-                self.message_user(request, reason, messages.ERROR)  # type: ignore[attr-defined]
+                self.message_user(request, reason, messages.ERROR)
             return None
         return django_delete_selected(self, request, queryset)
 
@@ -307,7 +315,7 @@ class PolicyVersionAdmin(
 
     def save_model(self, request: HttpRequest, obj: PolicyVersion, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = staff_user(request)
         super().save_model(request, obj, form, change)
 
     def get_urls(self) -> list[URLPattern]:
@@ -384,7 +392,7 @@ class PolicyVersionAdmin(
         if not self._can_new_draft(request, version):
             raise PermissionDenied
         if request.method == "POST":
-            draft = policy_version_draft_from(version=version, actor=request.user)
+            draft = policy_version_draft_from(version=version, actor=staff_user(request))
             self.log_addition(
                 request, draft, [{"added": {}}, _t("Draft from version %d") % version.number]
             )
@@ -418,7 +426,7 @@ class PolicyVersionAdmin(
         if request.method == "POST":
             previous = version.organization.policy_in_force()
             try:
-                policy_version_publish(version=version, actor=request.user)
+                policy_version_publish(version=version, actor=staff_user(request))
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return HttpResponseRedirect(change_url)
@@ -447,7 +455,7 @@ class SameVersionForm(forms.ModelForm):
     """Refuses links to rows of another version, before the database guard would."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # Form.clean may return None
         version = data.get("version") or _version_of(self.instance if self.instance.pk else None)
         for name, field in self.fields.items():
             if not isinstance(field, forms.ModelMultipleChoiceField) or version is None:

@@ -37,7 +37,7 @@ from dsar.policies.models import (
 from dsar.policies.schema import DocPath, PolicyFileError, Problem
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from dsar.core.actors import Actor
 
 
 # -- Reading ---------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ class LoadResult:
 def load_policy_files(
     paths: Sequence[Path],
     *,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
     in_force_from: datetime.date | None = None,
 ) -> list[LoadResult]:
     """Load policy files, all or nothing.
@@ -219,7 +219,7 @@ def policy_document_load(
     *,
     document: Mapping[str, Any],
     file: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
     in_force_from: datetime.date | None = None,
 ) -> LoadResult:
     """Write one normalized document: organization in place, content as a version if changed.
@@ -296,7 +296,7 @@ def _create_rows(model: type[Any], items: Iterable[Mapping[str, Any]], **parent:
 
 
 def _version_create(
-    *, organization: Organization, document: Mapping[str, Any], actor: AbstractBaseUser | None
+    *, organization: Organization, document: Mapping[str, Any], actor: Actor
 ) -> PolicyVersion:
     """A draft version holding the document's content, ready to be put in force."""
     policy, org = document["policy"], document["organization"]

@@ -515,7 +515,7 @@ class Channel(PolicyContent):
         _("gap"), blank=True, help_text=_("What the policy leaves out, when the address is blank.")
     )
     designated_for = models.ManyToManyField(
-        "Right",
+        "policies.Right",
         blank=True,
         related_name="designated_channels",
         verbose_name=_("designated for"),

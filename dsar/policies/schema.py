@@ -102,6 +102,10 @@ class Type(StrEnum):
     RECORDS = "records"
 
 
+# Named outside ``Field``, whose attribute ``type`` hides the builtin inside its body.
+ChoicesClass = type[models.TextChoices]
+
+
 @dataclass(frozen=True)
 class Field:
     """One key of the schema. ``default`` is the normalized value when the key is absent or null."""
@@ -109,7 +113,7 @@ class Field:
     type: Type
     required: bool = False
     default: Any = None
-    choices: type[models.TextChoices] | None = None
+    choices: ChoicesClass | None = None
     what: str = ""  # the enum in words, for messages: "a right kind"
     record: Mapping[str, Field] = field(default_factory=dict)
     max_length: int | None = None
@@ -119,7 +123,8 @@ class Field:
 
 def _max(model: type[models.Model], name: str) -> int | None:
     """The column's length, so that an over-long value fails here, with its line, not in SQL."""
-    return model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    return field.max_length if isinstance(field, models.Field) else None
 
 
 def text(

@@ -23,7 +23,7 @@ from dsar.policies.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from dsar.core.actors import Actor
 
 M = TypeVar("M", bound=models.Model)
 
@@ -38,9 +38,7 @@ def _clone(obj: M, **changes: Any) -> M:
 
 
 @transaction.atomic
-def policy_version_draft_from(
-    *, version: PolicyVersion, actor: AbstractBaseUser | None
-) -> PolicyVersion:
+def policy_version_draft_from(*, version: PolicyVersion, actor: Actor) -> PolicyVersion:
     """A new draft with a deep copy of ``version``: the one way to edit a published policy.
 
     Copies the text and every row of content (channels, rights, their links to each other,
@@ -84,7 +82,7 @@ def policy_version_draft_from(
 def policy_version_publish(
     *,
     version: PolicyVersion,
-    actor: AbstractBaseUser | None,
+    actor: Actor,
     in_force_from: datetime.datetime | None = None,
 ) -> PolicyVersion:
     """Put the draft ``version`` in force now, retiring the version in force, atomically.

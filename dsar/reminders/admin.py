@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from dsar.organizations.admin_tenancy import ReadOnly, ReadOnlyTenantAdmin, TenantOrganizationFilter
-from dsar.reminders.models import Notification, Reminder
+from dsar.reminders.models import Notification, Reminder, ReminderQuerySet
 
 
 @admin.display(description=_("sent to"))
@@ -36,6 +36,8 @@ class SentFilter(admin.SimpleListFilter):
         return [("yes", _("sent")), ("no", _("not sent (yet)"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not isinstance(queryset, ReminderQuerySet):
+            raise TypeError(f"expected reminders, got {type(queryset).__name__}")
         if self.value() == "yes":
             return queryset.sent()
         if self.value() == "no":
@@ -43,13 +45,15 @@ class SentFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReminderInline(ReadOnly, admin.TabularInline):  # type: ignore[misc]
+class ReminderInline(ReadOnly, admin.TabularInline):
     """For the request page: ``inlines = [..., ReminderInline]``."""
 
     model = Reminder
     extra = 0
-    fields = ("kind", "deadline", "offset", "claimed_at", "sent_at", sent_to)
+    # By name: the admin looks "sent_to" up on this class (fields name fields, not callables).
+    fields = ("kind", "deadline", "offset", "claimed_at", "sent_at", "sent_to")
     readonly_fields = fields
+    sent_to = staticmethod(sent_to)
     ordering = ("claimed_at", "id")
     verbose_name_plural = _("reminders sent")
 

@@ -52,6 +52,7 @@ from django.db.models import (
 from django.db.models.sql.compiler import SQLCompiler
 
 from dsar import deadlines
+from dsar.lib.columns import column
 from dsar.organizations.models import Membership, Organization, Role
 from dsar.policies.models import ChannelKind
 from dsar.reminders import hooks
@@ -110,14 +111,20 @@ class DaysBefore(Func):
     output_field = IntegerField()
 
     def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, Sequence[Any]]:
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
         # PostgreSQL: date - date is an integer number of days.
         return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, Sequence[Any]]:
+    ) -> Any:
         return super().as_sql(
             compiler,
             connection,
@@ -136,7 +143,7 @@ def insert_ignoring_conflicts(
     """
     sql, params = select.query.get_compiler(connection=connection).as_sql()
     qn = connection.ops.quote_name
-    names = ", ".join(qn(model._meta.get_field(c).column) for c in columns)
+    names = ", ".join(qn(column(model, c)) for c in columns)
     statement = f"INSERT INTO {qn(model._meta.db_table)} ({names}) {sql} ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

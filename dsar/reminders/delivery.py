@@ -259,10 +259,10 @@ def _reminder_rows(ids: Sequence[int], limit: int) -> dict[int, list[dict[str, A
     reminders, the most urgent (earliest date) first, at most ``limit``, each row with the
     email's totals (window counts are taken before the limit)."""
     through = Notification.reminders.through
-    per_email = {"partition_by": [F("notification_id")]}
     late = Q(reminder__kind__in=ReminderKind.escalation_values())
+    # The plugin does not follow annotate() on an auto-created through model: "_rank" is ours.
     rows = (
-        through.objects.filter(notification_id__in=ids)
+        through.objects.filter(notification_id__in=ids)  # type: ignore[misc]
         .filter(still_standing("reminder__"))
         .annotate(
             _rank=Window(
@@ -272,10 +272,10 @@ def _reminder_rows(ids: Sequence[int], limit: int) -> dict[int, list[dict[str, A
                     F("reminder__request__reference").asc(),
                     F("reminder__kind").asc(),
                 ],
-                **per_email,
+                partition_by=[F("notification_id")],
             ),
-            _total=Window(Count("pk"), **per_email),
-            _late=Window(Count("pk", filter=late), **per_email),
+            _total=Window(Count("pk"), partition_by=[F("notification_id")]),
+            _late=Window(Count("pk", filter=late), partition_by=[F("notification_id")]),
         )
         .filter(_rank__lte=limit)
         .values(
@@ -408,6 +408,7 @@ def _as_date(value: Any) -> datetime.date | None:
 def _digest_line(row: dict[str, Any], today: datetime.date, words: Words) -> dict[str, Any]:
     def make() -> Line:
         acknowledge_by = _as_date(row["acknowledge_by"])
+        date: datetime.date | None
         if acknowledge_by and row["acknowledged_at"] is None:
             what, date = _("acknowledge receipt"), acknowledge_by
         elif row["due_date"]:
@@ -504,7 +505,7 @@ def compose_page(
     digests = by_kind[NotificationKind.DAILY_DIGEST]
     reminder_rows = _reminder_rows([n.pk for n in reminders], conf.email_limit) if reminders else {}
     digest_rows = _digest_rows([n.pk for n in digests], conf.email_limit) if digests else {}
-    memberships = {
+    memberships: dict[tuple[int | None, int | None], Membership] = {
         (m.user_id, m.organization_id): m
         for m in (
             Membership.objects.filter(

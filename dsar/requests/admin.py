@@ -16,17 +16,19 @@ import re
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, Model, OuterRef, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, path
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dsar.core.actors import staff_user
 from dsar.lib.admin_search import (
     PrivateSearchChangeList,
     PrivateSearchMixin,
@@ -57,7 +59,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def _bounded_count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list[: self.cap + 1]
+        # A list has no count(); the admin gives a queryset, counted in the database.
+        return rows.count() if isinstance(rows, QuerySet) else len(rows)
 
     @cached_property
     def count(self) -> int:
@@ -79,6 +83,14 @@ class SearchResultsPaginator(CappedCountPaginator):
 # -- Filters ---------------------------------------------------------------------------------------
 
 
+def _requests(queryset: QuerySet[Any]) -> PrivacyRequestQuerySet:
+    """The admin's queryset, which comes from ``PrivacyRequest.objects``: a filter's ``queryset``
+    is typed as any model's, and the request-only methods (``open``, ``overdue``...) need this."""
+    if not isinstance(queryset, PrivacyRequestQuerySet):
+        raise TypeError(f"expected requests, got {type(queryset).__name__}")
+    return queryset
+
+
 class DeadlineFilter(admin.SimpleListFilter):
     """Open requests by legal deadline, "today" being each organization's own today."""
 
@@ -96,16 +108,18 @@ class DeadlineFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         if value == "none":
-            return queryset.open().filter(due_date__isnull=True)
+            return _requests(queryset).open().filter(due_date__isnull=True)
         if value not in ("overdue", "week", "later"):
             return queryset
         today = workspace.todays_for(request.user)
         if value == "overdue":
-            return queryset.overdue(today)
+            return _requests(queryset).overdue(today)
         if value == "week":
-            return queryset.due_within(today, workspace.DUE_SOON_DAYS)
-        return queryset.open().filter(
-            PrivacyRequestQuerySet.due_after_q(today, workspace.DUE_SOON_DAYS)
+            return _requests(queryset).due_within(today, workspace.DUE_SOON_DAYS)
+        return (
+            _requests(queryset)
+            .open()
+            .filter(PrivacyRequestQuerySet.due_after_q(today, workspace.DUE_SOON_DAYS))
         )
 
 
@@ -121,7 +135,7 @@ class AssigneeFilter(admin.SimpleListFilter):
             case "me":
                 return queryset.filter(assignee=request.user)
             case "none":
-                return queryset.unassigned()
+                return _requests(queryset).unassigned()
         return queryset
 
 
@@ -190,7 +204,7 @@ class AppealFilter(admin.SimpleListFilter):
             case "appeals":
                 return queryset.filter(workspace.APPEALS_Q)
             case "open":
-                return queryset.open().filter(workspace.APPEALS_Q)
+                return _requests(queryset).open().filter(workspace.APPEALS_Q)
             case "appealed":
                 return queryset.filter(was_appealed())
         return queryset
@@ -251,7 +265,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
     # -- Tenancy and permissions --
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PrivacyRequest]:
-        queryset = super().get_queryset(request).for_user(request.user)
+        queryset = _requests(super().get_queryset(request)).for_user(request.user)
         if request.user.is_superuser:
             return queryset
         # The same rows, with the organizations spelled out as constants: PostgreSQL then reads
@@ -379,11 +393,11 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
 
     def _outside_tenancy(self, request: HttpRequest, queryset: QuerySet[Any]) -> bool:
         """Whether the POST named requests the user may not see (queryset is already limited)."""
-        if request.POST.get(admin.helpers.ACTION_CHECKBOX_NAME) is None:
+        if request.POST.get(ACTION_CHECKBOX_NAME) is None:
             return False
         if request.POST.get("select_across") == "1":
             return False
-        selected = set(request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME))
+        selected = set(request.POST.getlist(ACTION_CHECKBOX_NAME))
         return len(selected) != queryset.count()
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
@@ -397,7 +411,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
         ):
             try:
                 services.request_assign(
-                    request=privacy_request, actor=request.user, assignee=request.user
+                    request=privacy_request, actor=staff_user(request), assignee=staff_user(request)
                 )
             except TransitionError as error:
                 refused.append(f"{privacy_request.reference}: {error}")
@@ -445,7 +459,9 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
         chosen = list(queryset.filter(organization__in=acting).select_related(None).only("pk"))
         skipped = queryset.exclude(organization__in=acting).count()
         if chosen:
-            letters_issue_bulk(requests=chosen, kind=LetterKind.ACKNOWLEDGEMENT, actor=request.user)
+            letters_issue_bulk(
+                requests=chosen, kind=LetterKind.ACKNOWLEDGEMENT, actor=staff_user(request)
+            )
             self.message_user(
                 request,
                 ngettext(
@@ -471,7 +487,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
     @admin.action(description=_("Export selected requests as CSV"), permissions=["export"])
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[PrivacyRequest]
-    ) -> HttpResponse | None:
+    ) -> StreamingHttpResponse | None:
         if self._outside_tenancy(request, queryset):
             raise Http404
         acting = workspace.acting_organizations_for(request.user).values("pk")

@@ -83,7 +83,7 @@ def _load(version: PolicyVersion) -> VersionRules:
     for channel in channels:
         first_channel.setdefault(channel.kind, channel)
     label_rules: dict[tuple[int, int], list[LabelRule]] = {}
-    designated = set()
+    designated: set[tuple[int, int]] = set()
     for channel in channels:
         for rule in channel.label_rules.all():
             label_rules.setdefault((channel.pk, rule.right_id), []).append(rule)

@@ -130,7 +130,8 @@ class _Checker:
             organization__in=organizations.values(), in_force_from__isnull=False
         ).values_list("organization_id", "in_force_from", "in_force_until")
         for organization_id, start, end in versions:
-            periods.setdefault(organization_id, []).append((start, end))
+            if start is not None:  # always: the filter left out the versions without one
+                periods.setdefault(organization_id, []).append((start, end))
         return cls(organizations, periods, timezone.now())
 
     def problem(self, line: int, message: str) -> None:
@@ -471,7 +472,7 @@ def export_rows(requests: QuerySet[PrivacyRequest]) -> Iterator[list[str]]:
         ]
 
 
-def export_requests(out: TextIO, *, organization: Organization | None = None) -> int:
+def export_requests(out: spreadsheet.Out, *, organization: Organization | None = None) -> int:
     """Write the requests (of ``organization``, or all) to ``out`` as CSV; return how many."""
     requests = PrivacyRequest.objects.all()
     if organization is not None:

@@ -22,15 +22,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 
+from dsar.core.actors import Actor
 from dsar.requests import chain
 from dsar.requests.models import EventKind, PrivacyRequest, RequestEvent
 
-Actor = AbstractBaseUser | None
-Listener = Callable[[Sequence[RequestEvent]], None]
+Listener = Callable[[Sequence[RequestEvent]], object]  # what it returns is not looked at
 
 _listeners: list[Listener] = []
 

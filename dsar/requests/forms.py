@@ -140,7 +140,7 @@ class IntakeForm(forms.Form):
             raise ValidationError(str(error)) from error
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data  # Form.clean may return None
         organization, received_at = data.get("organization"), data.get("received_at")
         if organization is not None and received_at is not None:
             # Typed as a wall-clock time where the organization is, not where the server is.

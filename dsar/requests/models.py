@@ -19,6 +19,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dsar.lib.columns import column
 from dsar.organizations.models import member_roles
 from dsar.policies.models import ChannelKind, RightKind
 
@@ -183,10 +184,9 @@ Today = datetime.date | Mapping[int, datetime.date]
 @functools.cache
 def _open_duplicate_sql() -> str:
     q = connection.ops.quote_name
-    field = PrivacyRequest._meta.get_field
     table = q(PrivacyRequest._meta.db_table)
     pk, reference, organization, email, right_kind, status, received_at = (
-        q(field(name).column)
+        q(column(PrivacyRequest, name))
         for name in (
             "id",
             "reference",
@@ -303,7 +303,7 @@ class PrivacyRequestQuerySet(models.QuerySet["PrivacyRequest"]):
         if connection.vendor != "postgresql":
             same = self.same_requester(request).filter(right_kind=request.right_kind).open()
             return same.order_by("received_at").values_list("reference", flat=True).first()
-        params = [
+        params: list[Any] = [
             request.organization_id,
             request.requester_email,
             request.right_kind,

@@ -41,7 +41,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -75,7 +75,15 @@ class DaysBetween(Func):
     def __init__(self, end: Any, start: Any) -> None:
         super().__init__(end, start)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> Any:
         # PostgreSQL: date - date is an integer number of days.
         return super().as_sql(
             compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra
@@ -278,7 +286,7 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def write_csv(reports: Iterable[Report], out: TextIO) -> None:
+def write_csv(reports: Iterable[Report], out: spreadsheet.Out) -> None:
     """The reports as CSV: one line per right, per channel and the total, for each report."""
     writer = spreadsheet.writer(out)  # formula cells neutralized (dsar.lib.spreadsheet)
     writer.writerow(CSV_COLUMNS)
@@ -439,9 +447,9 @@ class YearGroups:
                 counts.update(values)
                 if key[2]:
                     counts["gpc"] += values["received"]
-        for key, values in self.days.items():
+        for key, days in self.days.items():
             if keep(key):
-                histogram.update(values)
+                histogram.update(days)
         return counts, histogram
 
 
@@ -534,7 +542,7 @@ CCPA_7102_CSV_COLUMNS = (
 )
 
 
-def write_ccpa_7102_csv(report: Ccpa7102Report, out: TextIO) -> None:
+def write_ccpa_7102_csv(report: Ccpa7102Report, out: spreadsheet.Out) -> None:
     """The §7102 table as CSV, one line per request type; then, when the public side records
     them, a line for the browsers' own GPC signals (received only)."""
     writer = spreadsheet.writer(out)  # formula cells neutralized (dsar.lib.spreadsheet)
@@ -661,7 +669,7 @@ APPEALS_CSV_COLUMNS = (
 )
 
 
-def write_appeals_csv(report: AppealsReport, out: TextIO) -> None:
+def write_appeals_csv(report: AppealsReport, out: spreadsheet.Out) -> None:
     """The appeals table as CSV: one line per state, then the total."""
     writer = spreadsheet.writer(out)  # formula cells neutralized (dsar.lib.spreadsheet)
     writer.writerow(APPEALS_CSV_COLUMNS)

@@ -18,13 +18,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dsar import jurisdictions
+from dsar.core.actors import Actor
 from dsar.deadlines import Rule
 from dsar.lib.i18n import in_staff_language
 from dsar.organizations.models import Organization, Role, holds_role_in
@@ -49,8 +49,6 @@ from dsar.requests.models import (
     WaitingFor,
 )
 from dsar.requests.writes import write_new_request
-
-Actor = AbstractBaseUser | None
 
 # What intake may set besides its named arguments: the rest of the requester as received.
 REQUESTER_FIELDS = frozenset(
@@ -902,9 +900,7 @@ def request_set_target(
 
 @in_staff_language
 @transaction.atomic
-def request_assign(
-    *, request: PrivacyRequest, actor: Actor, assignee: AbstractBaseUser | None
-) -> PrivacyRequest:
+def request_assign(*, request: PrivacyRequest, actor: Actor, assignee: Actor) -> PrivacyRequest:
     """Assign to a handler or privacy officer of the request's organization (None: unassign)."""
     request = _locked(request)
     _require_open(request)
@@ -1147,7 +1143,7 @@ def request_close(
     as_status = Status(as_status)
     if as_status not in (Status.CLOSED_UNVERIFIABLE, Status.CLOSED_DUPLICATE):
         raise TransitionError(_("Close only as unverifiable or duplicate."))
-    fields = (
+    fields: dict[str, Any] = (
         {"identity_status": IdentityStatus.FAILED}
         if as_status == Status.CLOSED_UNVERIFIABLE
         else {}

@@ -65,7 +65,7 @@ class Chart:
     height: int
     labels: list[tuple[str, float]]
     bars: list[Bar]
-    legend: list[tuple[str, str, float]]
+    legend: list[tuple[str, str, int]]
 
 
 LABEL_WIDTH, PLOT_WIDTH, BAR, GAP = 260, 380, 12, 10

@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dsar import residences
+from dsar.core.actors import staff_user
 from dsar.requests import csv_io, forms, services, workspace
 from dsar.requests.models import (
     Flag,
@@ -489,7 +490,9 @@ def intake(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> HttpRes
     form = forms.IntakeForm(data, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            privacy_request = services.request_log(actor=request.user, **form.service_kwargs())
+            privacy_request = services.request_log(
+                actor=staff_user(request), **form.service_kwargs()
+            )
         except (TransitionError, ValidationError) as error:
             messages_ = error.messages if isinstance(error, ValidationError) else [str(error)]
             form.add_error(None, messages_)
@@ -600,15 +603,16 @@ class _Echo:
         return value
 
 
-def export_csv(request: HttpRequest, requests: QuerySet[PrivacyRequest]) -> HttpResponse:
+def export_csv(request: HttpRequest, requests: QuerySet[PrivacyRequest]) -> StreamingHttpResponse:
     """Stream ``requests`` (already limited to the user's tenancy) as CSV, after recording the
     export in the admin's log: who exported which requests, when. The file name carries the
     time only, never a name or an address."""
     exported = list(requests.select_related(None).order_by("pk").only("pk", "reference"))
     references = [r.reference for r in exported]
-    services.requests_exported(requests=exported, actor=request.user, how=_t("CSV export"))
+    user = staff_user(request)
+    services.requests_exported(requests=exported, actor=user, how=_t("CSV export"))
     LogEntry.objects.create(
-        user_id=request.user.pk,
+        user_id=user.pk,
         content_type_id=ContentType.objects.get_for_model(PrivacyRequest).pk,
         object_id=None,
         object_repr=ngettext(

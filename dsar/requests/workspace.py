@@ -447,8 +447,7 @@ class AppealFacts:
 def appeal_facts(request: PrivacyRequest) -> AppealFacts | None:
     """What the request page says about appeals, or None when they do not concern ``request``.
     A query or two, on one request's page."""
-    if request.appeal_of_id is not None:
-        appealed = request.appeal_of
+    if (appealed := request.appeal_of) is not None:
         return AppealFacts(appealed, refusal_event(appealed), [])
     if request.status not in REFUSALS:
         return None
@@ -593,9 +592,10 @@ def on_time_by_month(user: Any, *, today: datetime.date, months: int = 6) -> lis
     on_time = Q(pk__in=[])
     for i, zone in enumerate(zones):
         on_time |= Q(organization__time_zone=zone, **{f"closed_on_{i}__lte": F("due_date")})
+    # The plugin loses the annotations given with **kwargs and then rejects "month" below.
     rows = (
         mine.filter(status__in=answered, due_date__isnull=False, closed_at__gte=since)
-        .annotate(month=TruncMonth("closed_at"), **closed_on)
+        .annotate(month=TruncMonth("closed_at"), **closed_on)  # type: ignore[misc]
         .values("month")
         .annotate(
             on_time=Count("closed_at", filter=on_time),

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dsar.core.actors import staff_user
 from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import (
     PRIVACY_OFFICER_ONLY,
@@ -99,7 +100,7 @@ class SubscriptionAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Subscription, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user  # type: ignore[assignment]
+            obj.created_by = staff_user(request)
         super().save_model(request, obj, form, change)
 
     def _writable(self, request: HttpRequest, queryset: QuerySet[Subscription]) -> list[Any]:
@@ -135,7 +136,7 @@ class SubscriptionAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
         )
 
 
-class DeliveryAttemptInline(ReadOnly, admin.TabularInline):  # type: ignore[misc]
+class DeliveryAttemptInline(ReadOnly, admin.TabularInline):
     model = DeliveryAttempt
     extra = 0
     fields = ("at", "duration_ms", "status_code", "error", "response_body")
@@ -203,7 +204,7 @@ class DeliveryAdmin(ReadOnlyTenantAdmin):
                 request.user, delivery.subscription.organization_id, PRIVACY_OFFICER_ONLY
             ):
                 continue
-            services.delivery_resend(delivery=delivery, actor=request.user)
+            services.delivery_resend(delivery=delivery, actor=staff_user(request))
             self.log_change(request, delivery, "Resent by staff.")
             done += 1
         self.message_user(

@@ -16,11 +16,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from dsar.core.actors import Actor
 from dsar.requests.models import RequestEvent, Status
 from dsar.webhooks import payloads
 from dsar.webhooks.conf import webhook_settings
@@ -238,7 +238,7 @@ def subscription_resume(*, subscription: Subscription) -> Subscription:
 
 
 @transaction.atomic
-def delivery_resend(*, delivery: Delivery, actor: AbstractBaseUser | None) -> Delivery:
+def delivery_resend(*, delivery: Delivery, actor: Actor) -> Delivery:
     """Send a delivery again, with the same ``webhook-id`` (a receiver that has it drops it):
     back in the outbox, due now, with a fresh set of tries, whatever it came to before (its
     earlier tries stay listed). The caller records who asked (the admin's log)."""

@@ -13,6 +13,7 @@ from dsar.core.db_roles import as_owner
 class Command(CacheTableCommand):
     help = CacheTableCommand.help + " Connects as DATABASE_OWNER_URL's role when it is set."
 
-    def handle(self, *tablenames: str, **options: Any) -> None:
+    # django-stubs types each table name as list[str]; Django passes the str of the command line.
+    def handle(self, *tablenames: str, **options: Any) -> None:  # type: ignore[override]
         with as_owner(options["database"]):
-            super().handle(*tablenames, **options)
+            super().handle(*tablenames, **options)  # type: ignore[arg-type]

@@ -46,9 +46,9 @@ class Command(BaseCommand):
                 self.stdout.write(found.line())
         files = FileReport()
         if not skip_files:
-            for found in files.run():
+            for broken in files.run():
                 breaks += 1
-                self.stdout.write(found.line())
+                self.stdout.write(broken.line())
         summary = (
             f"verify_trail: {requests} requests, {events_checked} events, "
             f"{files.checked} files checked; {breaks} breaks"
