@@ -25,7 +25,6 @@ person who sent it (``intake_receive``). An appeal of a refusal is filed from th
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
