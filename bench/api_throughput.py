@@ -65,7 +65,9 @@ def environment() -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": f"{SERVER}/{DATABASE}",
-        "DJANGO_SETTINGS_MODULE": "dsar.settings",
+        # The project's settings with the bench-only floor view (bench/api_urls.py).
+        "DJANGO_SETTINGS_MODULE": "api_settings",
+        "PYTHONPATH": f"{ROOT / 'bench'}:{ROOT}",
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-not-for-any-deployment-0123456789",
         "ALLOWED_HOSTS": HOST,
@@ -127,6 +129,10 @@ def _count(database: str, sql: str) -> int:
     return int(count)
 
 
+def _nothing() -> int:
+    return 0
+
+
 def dsar_rows() -> int:
     return _count(DATABASE, "SELECT count(*) FROM requests_privacyrequest WHERE channel_kind='api'")
 
@@ -169,6 +175,23 @@ def dsar_call(key: str) -> Callable[[int], tuple[bool, float]]:
             "message": "Please send me a copy of my data.",
         }
         return post(PORT, "/api/v1/requests/", json.dumps(body).encode(), headers, 201)
+
+    return one
+
+
+def floor_call(key: str) -> Callable[[int], tuple[bool, float]]:
+    """The same body to the bench-only floor view (bench/api_urls.py): the stack's share."""
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
+
+    def one(n: int) -> tuple[bool, float]:
+        body = {
+            "right_kind": "access",
+            "requester_name": f"Bench Requester {n}",
+            "requester_email": f"bench{n}@example.org",
+            "jurisdiction": RESIDENCES[n % len(RESIDENCES)],
+            "message": "Please send me a copy of my data.",
+        }
+        return post(PORT, "/bench/api-floor/", json.dumps(body).encode(), headers, 201)
 
     return one
 
@@ -261,7 +284,8 @@ def report(args: argparse.Namespace, rounds: list[Round], machine: dict[str, str
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `bench/api_throughput.py --requests "
         f"{args.requests} --rounds {args.rounds} --concurrency "
         f"{' '.join(map(str, args.concurrency))}"
-        f"{f' --threads {args.threads}' if args.threads > 1 else ''}`.",
+        f"{f' --threads {args.threads}' if args.threads > 1 else ''}"
+        f"{' --floor' if args.floor else ''}`.",
         "",
         "| Machine | |",
         "|---|---|",
@@ -318,7 +342,31 @@ def report(args: argparse.Namespace, rounds: list[Round], machine: dict[str, str
                 else ""
             )
         )
-    stored_ok = all(r.stored == r.accepted for r in rounds)
+    stored_ok = all(r.stored == r.accepted for r in rounds if r.side != "floor")
+    floors = [r for r in rounds if r.side == "floor"]
+    if floors:
+        lines += [
+            "",
+            "The floor (`--floor`): the same body, key and middleware to a bench-only view that "
+            "parses it, writes one counter row and answers 201 (bench/api_urls.py): what any "
+            "authenticated API write costs on this stack before dsar decides anything.",
+            "",
+            "| Clients | Floor requests/s | Floor server CPU ms (app + PostgreSQL) "
+            "| Creation server CPU ms | Creation minus floor | A fifth of Fides' CPU ms |",
+            "|---|---|---|---|---|---|",
+        ]
+        for concurrency in args.concurrency:
+            ours = [r for r in rounds if r.side == "dsar" and r.concurrency == concurrency]
+            theirs = [r for r in rounds if r.side == "fides" and r.concurrency == concurrency]
+            base = [r for r in floors if r.concurrency == concurrency]
+            cpu_b = _median(base, lambda r: r.server_cpu_ms)
+            cpu_o = _median(ours, lambda r: r.server_cpu_ms)
+            lines.append(
+                f"| {concurrency} | {_median(base, lambda r: r.rate):.1f} | {cpu_b:.2f} "
+                f"({_median(base, lambda r: r.cpu_ms('app')):.2f} + "
+                f"{_median(base, lambda r: r.cpu_ms('postgres')):.2f}) | {cpu_o:.2f} "
+                f"| {cpu_o - cpu_b:.2f} | {_median(theirs, lambda r: r.server_cpu_ms) / 5:.2f} |"
+            )
     lines += [
         "",
         "Medians of the rounds. Targets:",
@@ -356,6 +404,11 @@ def main() -> int:
     parser.add_argument(
         "--threads", type=int, default=1, help="gunicorn gthread threads per worker (1: sync)"
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the bench-only floor view: the stack's share of a call's CPU",
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
 
@@ -380,7 +433,7 @@ def main() -> int:
     try:
         token = fs.token(fides.base_url)
         fs.warm_up(fides.base_url, token, workers=args.workers)
-        ours = dsar_call(key)
+        ours, floor = dsar_call(key), floor_call(key)
         with ThreadPoolExecutor(max_workers=8) as pool:  # warm-up: imports, caches, plans
             list(pool.map(ours, range(10**7, 10**7 + 100)))
             list(pool.map(fides_call, range(10**7, 10**7 + 50)))
@@ -391,6 +444,7 @@ def main() -> int:
             for _ in range(args.rounds):
                 for side, call, probes, count in (
                     ("dsar", ours, dsar_probes, dsar_rows),
+                    *((("floor", floor, dsar_probes, _nothing),) if args.floor else ()),
                     ("fides", fides_call, fides_probes, fides_rows),
                 ):
                     offset += args.requests
@@ -411,7 +465,8 @@ def main() -> int:
         out = ROOT / "bench" / "results" / "api_throughput.md"
         out.write_text(text)
         print(f"wrote {out.relative_to(ROOT)}")
-    return 0 if all(r.stored == r.accepted == r.requests for r in rounds) else 1
+    stored = all(r.stored == r.accepted == r.requests for r in rounds if r.side != "floor")
+    return 0 if stored else 1
 
 
 if __name__ == "__main__":
