@@ -593,6 +593,50 @@ def intake_resend(
     return sent
 
 
+@sensitive_variables("email")
+@in_staff_language
+@transaction.atomic
+def intake_renew_status_link(
+    *,
+    organization: Organization,
+    email: str,
+    expired_link_id: int | None,
+    now: datetime,
+    link_for: LinkMaker,
+) -> int:
+    """Email a new status link in place of an expired one (``DSAR_STATUS_LINK_DAYS``).
+
+    Only to the request's own address: when ``email`` is the address of the expired link's
+    request, that request gets a new link whatever its status (a closed request's page still
+    shows the outcome and the way to appeal). Otherwise it is the "send the link again" of
+    ``intake_resend`` for ``email``. Returns the number of emails; the caller shows the same
+    page whatever it is, so the form tells nobody which addresses made requests.
+    """
+    link = (
+        StatusLink.objects.select_related(
+            "submission", "submission__request", "submission__request__organization"
+        )
+        .filter(
+            pk=expired_link_id,
+            revoked_at__isnull=True,
+            submission__request__organization=organization,
+        )
+        .first()
+        if expired_link_id is not None
+        else None
+    )
+    address = link.submission.request.requester_email if link is not None else ""
+    if not (address and email and address.casefold() == email.strip().casefold()):
+        return intake_resend(organization=organization, email=email, now=now, link_for=link_for)
+    assert link is not None  # noqa: S101 - an address was found on it
+    submission = link.submission
+    context = _email_context(submission, status_url=status_link(submission, link_for, now=now))
+    transaction.on_commit(
+        lambda: send_to_requester("intake_status_link", submission.request, context)
+    )
+    return 1
+
+
 # -- Released files --------------------------------------------------------------------------------
 
 
