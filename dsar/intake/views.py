@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -28,7 +27,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.encoding import force_str
@@ -435,14 +434,11 @@ def _confirmed(
     """Confirm, and go on to the status page through the session: the new status link's token,
     emailed too, never reaches this browser's address bar."""
     try:
-        _submission, url = intake_confirm(
-            submission=submission, now=timezone.now(), link_for=link_maker(request)
-        )
+        intake_confirm(submission=submission, now=timezone.now(), link_for=link_maker(request))
     except (AlreadyConfirmed, TransitionError):
         return _private(_page(request, organization, "intake/confirm_invalid.html", {}))
-    # The URL's origin is the emails' (DSAR_SITE_URL); its token names the link just made.
-    token = resolve(urlsplit(url).path).kwargs["token"]
-    link = StatusLink.objects.get(token_hash=hash_status_token(token))
+    # The link confirming has just made (and emailed): this browser holds it, not its token.
+    link = StatusLink.objects.filter(submission=submission).latest("created_at", "id")
     key = grants.grant(request, grants.STATUS, link.pk)
     return _see_other(reverse("intake:status_page", args=[organization.slug, key]))
 
