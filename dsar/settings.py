@@ -371,6 +371,11 @@ DSAR_REMINDER_OFFSETS = env.list("DSAR_REMINDER_OFFSETS", cast=int, default=[7, 
 # Days after closure after which a request's personal data is blanked; the record itself, without
 # it, is kept for the 24 months the CCPA regulations (§7101) ask.
 DSAR_PURGE_AFTER_DAYS = env.int("DSAR_PURGE_AFTER_DAYS", default=365)
+# Days a status link of an email opens the requester's status page; an older one shows a form
+# that emails a new link to the request's address (docs/security.md, "Links in emails").
+DSAR_STATUS_LINK_DAYS = env.int("DSAR_STATUS_LINK_DAYS", default=30)
+if DSAR_STATUS_LINK_DAYS < 1:
+    raise ImproperlyConfigured("DSAR_STATUS_LINK_DAYS must be 1 or more.")
 # Days after a refusal during which the requester can appeal it from the status page, where the
 # law of their state gives an appeal (a "reasonable period": e.g. Or. Rev. Stat. 646A.576(6)(a)).
 DSAR_APPEAL_WINDOW_DAYS = env.int("DSAR_APPEAL_WINDOW_DAYS", default=90)

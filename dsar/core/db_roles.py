@@ -5,7 +5,8 @@ runs as, which reads and writes rows and can do nothing else (docs/security.md).
   tables, USAGE and SELECT on the sequences; no DDL, no TRUNCATE. On the audit trail (``TRAIL``)
   only SELECT and INSERT, and UPDATE of the two hash-chain columns, which the trail's trigger lets
   be set once, from empty, on an event a release older than the chain wrote
-  (``dsar.requests.events.seal_pending``); no change of what an event says, no DELETE.
+  (``dsar.requests.events.seal_pending``), and of ``summary`` and ``data``, which it lets a purge
+  blank the reasons in (``blank_reasons``) and nothing else; no other change, no DELETE.
 - ``DATABASE_OWNER_URL`` (``settings.DATABASE_OWNER``) is the owner (``dsar_owner``). ``migrate``,
   ``flush`` and ``createcachetable`` (dsar.core's versions of Django's) run inside ``as_owner``:
   this thread's ``default`` connection is replaced, for the command, by one with the owner's
@@ -33,6 +34,9 @@ from django.db.utils import load_backend
 TRAIL = "requests_requestevent"
 #: Its hash-chain columns (dsar.requests.chain), set once from empty; nothing else may change.
 TRAIL_SEALABLE = ("prev_hash", "hash")
+#: The columns a purge blanks the reasons in (dsar.requests.events.blank_reasons): the trail's
+#: trigger lets them be blanked and nothing else (requests migration 0013).
+TRAIL_BLANKABLE = ("summary", "data")
 #: Tables the runtime role reads and does not write.
 READ_ONLY = ("django_migrations",)
 #: The runtime role's rights on every other table and on every sequence.
@@ -102,7 +106,8 @@ def exceptions(cursor: Any) -> dict[str, Rights]:
     """The relations of the public schema on which no role but the owner may have the default
     privileges' rights, with the most any other role may have:
 
-    - the trail: SELECT and INSERT; UPDATE of its hash-chain columns, if it has them yet;
+    - the trail: SELECT and INSERT; UPDATE of its hash-chain columns, if it has them yet, and of
+      the columns a purge blanks;
     - ``django_migrations``: SELECT (what is applied is the owner's to say);
     - views: SELECT (an updatable view writes with its owner's rights, past the table's).
 
@@ -118,7 +123,7 @@ def exceptions(cursor: Any) -> dict[str, Rights]:
         cursor.execute(
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
             "AND attname = ANY(%s) AND NOT attisdropped",
-            [TRAIL, list(TRAIL_SEALABLE)],
+            [TRAIL, [*TRAIL_SEALABLE, *TRAIL_BLANKABLE]],
         )
         most[TRAIL] = ({"SELECT", "INSERT"}, {(row[0], "UPDATE") for row in cursor.fetchall()})
     return most

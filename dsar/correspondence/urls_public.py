@@ -1,4 +1,6 @@
-"""The requester's answer from the status page, under /o/<slug>/status/<token>/ (dsar/urls.py)."""
+"""The requester's answer from the status page, under the page's token-free address
+/o/<slug>/my-request/<key>/ (dsar/urls.py; the key names a status link this browser followed,
+``dsar.intake.grants``)."""
 
 from django.urls import path
 
@@ -6,5 +8,5 @@ from dsar.correspondence import views
 
 app_name = "correspondence_public"
 urlpatterns = [
-    path("<slug:slug>/status/<str:token>/messages/", views.requester_reply, name="reply"),
+    path("<slug:slug>/my-request/<str:key>/messages/", views.requester_reply, name="reply"),
 ]

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST, require_safe
 from dsar.correspondence import services
 from dsar.correspondence.models import Attachment, Message
 from dsar.intake import files
-from dsar.intake.views import _organization, _page, _private, _status_link
+from dsar.intake.forms import ResendForm
+from dsar.intake.views import _granted_link, _organization, _page, _private, _renew_page
 from dsar.requests import workspace
 from dsar.requests.models import PrivacyRequest
 
@@ -149,18 +150,19 @@ def held_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def requester_reply(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def requester_reply(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """The requester answers from their status page (the CSRF-protected form under the
-    conversation); the page again, with the answer on it."""
+    conversation); the page again, with the answer on it. Who they are was proved by the status
+    link this browser followed (``key``, the session's grant), never by a token in this URL."""
     organization = _organization(slug)
-    link = _status_link(organization, token)
-    if link is None:
-        return _private(_page(request, organization, "intake/status_invalid.html", {}, status=404))
+    link = _granted_link(request, organization, key)
+    if link is None:  # as the status page itself: the form that emails a new link
+        return _renew_page(request, organization, ResendForm(), status=404)
     try:
         services.requester_reply(request=link.submission.request, body=request.POST.get("body", ""))
     except services.MessageError as error:
-        context = {"error": str(error), "token": token}
+        context = {"error": str(error), "key": key}
         page = _page(request, organization, "correspondence/reply_refused.html", context, 400)
         return _private(page)
-    url = reverse("intake:status", args=[slug, token]) + ANCHOR
+    url = reverse("intake:status_page", args=[slug, key]) + ANCHOR
     return _private(HttpResponseRedirect(url))

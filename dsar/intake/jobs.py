@@ -22,16 +22,29 @@ from django.views.decorators.debug import sensitive_variables
 
 from dsar.intake import files, throttle
 from dsar.intake.models import IntakeSubmission, ReleasedFile
-from dsar.intake.services import AUTHORIZATIONS, PENDING, RELEASED, intake_resend
+from dsar.intake.services import (
+    AUTHORIZATIONS,
+    PENDING,
+    RELEASED,
+    intake_renew_status_link,
+    intake_resend,
+)
 from dsar.organizations.models import Organization
 
 logger = logging.getLogger(__name__)
 
 
 @sensitive_variables("email")
-def resend_links(organization_id: int, email: str, submission_id: int | None, origin: str) -> int:
-    """The task behind "send the link again" (``services.intake_resend_later``): look the
-    address up and queue its emails in the outbox. Returns how many were queued.
+def resend_links(
+    organization_id: int,
+    email: str,
+    submission_id: int | None,
+    origin: str,
+    expired_link_id: int | None = None,
+) -> int:
+    """The task behind "send the link again" and "email me a new link"
+    (``services.intake_resend_later``): look the address up and queue its emails in the
+    outbox. Returns how many were queued.
 
     It never raises: a failed django-q2 task is kept with its arguments, and they hold an
     address. The error is logged by kind, without the address, and the requester can ask again.
@@ -43,6 +56,14 @@ def resend_links(organization_id: int, email: str, submission_id: int | None, or
             if submission_id is not None
             else None
         )
+        if expired_link_id is not None:
+            return intake_renew_status_link(
+                organization=organization,
+                email=email,
+                expired_link_id=expired_link_id,
+                now=timezone.now(),
+                link_for=lambda path: origin + path,
+            )
         return intake_resend(
             organization=organization,
             email=email,

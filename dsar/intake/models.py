@@ -20,6 +20,8 @@ models keep a path relative to it, not a ``FileField``, so that no code can ask 
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -117,11 +119,25 @@ class IntakeSubmission(models.Model):
         return self.confirmation_asked and self.verified_at is None
 
 
+class StatusLinkQuerySet(models.QuerySet["StatusLink"]):
+    def usable(self, now: datetime.datetime) -> StatusLinkQuerySet:
+        """Links that still open their status page at ``now``: not revoked, and made less than
+        ``DSAR_STATUS_LINK_DAYS`` ago. An email forwarded, or a mailbox read by someone else
+        months later, no longer shows the request; the requester can have a new link sent to
+        the request's address."""
+        return self.filter(revoked_at__isnull=True, created_at__gt=now - status_link_lifetime())
+
+
+def status_link_lifetime() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.DSAR_STATUS_LINK_DAYS)
+
+
 class StatusLink(models.Model):
     """A link to the requester's status page: 256 random bits, of which only the hash is kept.
 
     Every email that carries a status link makes a new one, so the links of earlier emails keep
-    working; the token itself is only ever in those emails.
+    working until they expire (``usable``); the token itself is only ever in those emails and in
+    the path of the one request that follows it (``dsar.intake.grants``).
     """
 
     submission = models.ForeignKey(
@@ -138,6 +154,8 @@ class StatusLink(models.Model):
     revoked_at = models.DateTimeField(
         _("revoked at"), null=True, blank=True, help_text=_("A revoked link opens nothing.")
     )
+
+    objects = StatusLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("status link")

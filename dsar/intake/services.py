@@ -554,6 +554,7 @@ def intake_resend_later(
     email: str,
     submission: IntakeSubmission | None,
     origin: str,
+    expired_link_id: int | None = None,
 ) -> None:
     """Ask the task cluster to send the links again; the web request does nothing else.
 
@@ -562,7 +563,9 @@ def intake_resend_later(
     status link made), and so tell a stranger which addresses have one. So the request does the
     same work for every address, one task queued, and the lookup runs on the cluster
     (``intake_resend``). ``origin``: what the links start with (``dsar.core.links.site_url``),
-    fixed here because the task has no web request to build it from.
+    fixed here because the task has no web request to build it from. ``expired_link_id``: the
+    expired status link this browser followed, renewed by the task (``intake_renew_status_link``)
+    when ``email`` is its request's address.
 
     The address travels in the task's payload in the broker (the ORM broker's table or Redis),
     removed once the task has run; the task is queued with ``save=False`` and never fails
@@ -576,6 +579,7 @@ def intake_resend_later(
         email,
         submission.pk if submission is not None else None,
         origin,
+        expired_link_id,
         task_name="dsar: resend links",
         save=False,
     )
@@ -627,6 +631,48 @@ def intake_resend(
             send_to_requester("intake_status_link", item.request, context)
         sent += 1
     return sent
+
+
+@sensitive_variables("email")
+@in_staff_language
+@transaction.atomic
+def intake_renew_status_link(
+    *,
+    organization: Organization,
+    email: str,
+    expired_link_id: int | None,
+    now: datetime,
+    link_for: LinkMaker,
+) -> int:
+    """Email a new status link in place of an expired one (``DSAR_STATUS_LINK_DAYS``).
+
+    Only to the request's own address: when ``email`` is the address of the expired link's
+    request, that request gets a new link whatever its status (a closed request's page still
+    shows the outcome and the way to appeal). Otherwise it is the "send the link again" of
+    ``intake_resend`` for ``email``. Returns the number of emails; the caller shows the same
+    page whatever it is, so the form tells nobody which addresses made requests.
+    """
+    link = (
+        StatusLink.objects.select_related(
+            "submission", "submission__request", "submission__request__organization"
+        )
+        .filter(
+            pk=expired_link_id,
+            revoked_at__isnull=True,
+            submission__request__organization=organization,
+        )
+        .first()
+        if expired_link_id is not None
+        else None
+    )
+    address = link.submission.request.requester_email if link is not None else ""
+    if not (address and email and address.casefold() == email.strip().casefold()):
+        return intake_resend(organization=organization, email=email, now=now, link_for=link_for)
+    assert link is not None  # noqa: S101 - an address was found on it
+    submission = link.submission
+    context = _email_context(submission, status_url=status_link(submission, link_for, now=now))
+    send_to_requester("intake_status_link", submission.request, context)
+    return 1
 
 
 # -- Released files --------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 the appeal of a refusal, and the Global Privacy Control support resource.
 
 No page takes personal data in its URL: the form posts, the confirmation link carries a
-submission number and an HMAC, the status link a random token. Pages that carry a secret in
-their URL are never cached and send no Referer to other sites. Log lines name references, never
+submission number and an HMAC, the status link a random token. A URL with a token is followed
+once: it is exchanged for the browser's session and answered with a 303, sending no Referer, to
+a URL without it (``dsar.intake.grants``), so the token stays out of the address bar, the
+history, Referer headers and access logs past that first request. Private pages are never
+cached and send no Referer to other sites. Log lines name references, never
 people. Every page of an organization notes a browser's Global Privacy Control signal
 (``gpc.record``) and says that it was received.
 """
@@ -12,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -39,7 +41,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dsar.core.links import link_maker, site_url
-from dsar.intake import files, gpc, selectors, theme, throttle
+from dsar.intake import files, gpc, grants, selectors, theme, throttle
 from dsar.intake.forms import (
     ActingFor,
     AppealForm,
@@ -348,6 +350,29 @@ def resend(request: HttpRequest, slug: str) -> HttpResponse:
     return _private(_page(request, organization, "intake/resend_sent.html", {}))
 
 
+# -- Links of emails: followed once, then a session ----------------------------------------------
+#
+# A URL with a token (confirmation, status page, download) answers only a 303 to a URL without
+# it, after keeping what the token opens in the session (``dsar.intake.grants``): the token is in
+# the path of that one request, never in the address bar, the history, a page's Referer or the
+# log lines of what the page then asks for. The 303 carries ``Referrer-Policy: no-referrer``, so
+# the browser does not send the token's URL on to the page it redirects to. The token-free pages
+# keep ``same-origin`` (``PRIVATE_HEADERS``): their URLs hold nothing secret, and their forms post.
+
+
+def _exchanged(url: str) -> HttpResponse:
+    """The answer to a URL with a token: 303 to ``url``, never cached, no Referer sent on."""
+    response = HttpResponseRedirect(url, status=303)
+    patch_cache_control(response, no_store=True, private=True, max_age=0)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _see_other(url: str) -> HttpResponse:
+    return _private(HttpResponseRedirect(url, status=303))
+
+
 # -- Confirmation ----------------------------------------------------------------------------------
 
 
@@ -355,6 +380,12 @@ def _submission_for_link(organization: Organization, uidb64: str) -> IntakeSubmi
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):
+        return None
+    return _submission(organization, pk)
+
+
+def _submission(organization: Organization, pk: Any) -> IntakeSubmission | None:
+    if not isinstance(pk, int):
         return None
     return (
         IntakeSubmission.objects.select_related("request", "request__organization")
@@ -366,63 +397,177 @@ def _submission_for_link(organization: Organization, uidb64: str) -> IntakeSubmi
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, slug: str, uidb64: str, token: str) -> HttpResponse:
-    """The link in the email. GET asks for a click (mail scanners follow links; a GET changes
-    nothing), POST confirms. A used, expired, or forged link shows how to get a new one."""
+    """The link in the email: kept in the session, and on to the page that asks for a click.
+
+    A GET changes nothing (mail scanners follow links). A POST here (a confirmation page of an
+    earlier release, still open in a browser) confirms as the page's own POST does."""
     organization = _organization(slug)
     submission = _submission_for_link(organization, uidb64)
     if not confirmation_tokens.check_token(submission, token):
+        return _exchanged(reverse("intake:confirm_invalid", args=[slug]))
+    assert submission is not None  # noqa: S101 - check_token refuses None
+    if request.method == "POST":
+        return _confirmed(request, organization, submission)
+    key = grants.grant(request, grants.CONFIRM, {"s": submission.pk, "t": token})
+    return _exchanged(reverse("intake:confirm_page", args=[slug, key]))
+
+
+@require_safe
+def confirm_invalid(request: HttpRequest, slug: str) -> HttpResponse:
+    """A used, expired, or forged confirmation link: how to get a new one."""
+    organization = _organization(slug)
+    return _private(_page(request, organization, "intake/confirm_invalid.html", {}))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """GET asks for a click, POST confirms: the link's token is read from the session."""
+    organization = _organization(slug)
+    held = grants.granted(request, grants.CONFIRM, key)
+    submission = _submission(organization, held.get("s")) if isinstance(held, dict) else None
+    token = held.get("t") if isinstance(held, dict) else None
+    if not confirmation_tokens.check_token(submission, token if isinstance(token, str) else None):
+        grants.forget(request, grants.CONFIRM, key)
         return _private(_page(request, organization, "intake/confirm_invalid.html", {}))
     assert submission is not None  # noqa: S101 - check_token refuses None
     if request.method != "POST":
         context = {"submission": submission, "request_": submission.request}
         return _private(_page(request, organization, "intake/confirm.html", context))
+    grants.forget(request, grants.CONFIRM, key)
+    return _confirmed(request, organization, submission)
+
+
+def _confirmed(
+    request: HttpRequest, organization: Organization, submission: IntakeSubmission
+) -> HttpResponse:
+    """Confirm, and go on to the status page through the session: the new status link's token,
+    emailed too, never reaches this browser's address bar."""
     try:
-        _submission, url = intake_confirm(
-            submission=submission, now=timezone.now(), link_for=link_maker(request)
-        )
+        intake_confirm(submission=submission, now=timezone.now(), link_for=link_maker(request))
     except (AlreadyConfirmed, TransitionError):
         return _private(_page(request, organization, "intake/confirm_invalid.html", {}))
-    # The page itself, on this site: the URL's origin is the emails' (DSAR_SITE_URL).
-    return _private(HttpResponseRedirect(urlsplit(url).path))
+    # The link confirming has just made (and emailed): this browser holds it, not its token.
+    link = StatusLink.objects.filter(submission=submission).latest("created_at", "id")
+    key = grants.grant(request, grants.STATUS, link.pk)
+    return _see_other(reverse("intake:status_page", args=[organization.slug, key]))
 
 
 # -- Status page and downloads ---------------------------------------------------------------------
 
 
+def _status_links(organization: Organization):  # type: ignore[no-untyped-def]
+    return StatusLink.objects.select_related(
+        "submission",
+        "submission__request",
+        "submission__request__organization",
+        "submission__request__right",
+    ).filter(revoked_at__isnull=True, submission__request__organization=organization)
+
+
 def _status_link(organization: Organization, token: str) -> StatusLink | None:
+    """The unrevoked link of ``token``, expired or not."""
     if not token or len(token) > 100:
         return None
-    return (
-        StatusLink.objects.select_related(
-            "submission",
-            "submission__request",
-            "submission__request__organization",
-            "submission__request__right",
-        )
-        .filter(
-            token_hash=hash_status_token(token),
-            revoked_at__isnull=True,
-            submission__request__organization=organization,
-        )
-        .first()
-    )
+    return _status_links(organization).filter(token_hash=hash_status_token(token)).first()
+
+
+def _granted_link(request: HttpRequest, organization: Organization, key: str) -> StatusLink | None:
+    """The status link this browser followed under ``key``, while it is still usable."""
+    pk = grants.granted(request, grants.STATUS, key)
+    if not isinstance(pk, int):
+        return None
+    link = _status_links(organization).usable(timezone.now()).filter(pk=pk).first()
+    if link is None:
+        grants.forget(request, grants.STATUS, key)
+        if _status_links(organization).filter(pk=pk).exists():
+            grants.note_expired(request, pk)
+    return link
+
+
+@never_cache
+@require_safe
+def status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The status link of an email: kept in the session, and on to the page without the token.
+    An unknown, revoked or expired link goes on to the page that sends a new one."""
+    organization = _organization(slug)
+    link = _status_link(organization, token)
+    now = timezone.now()
+    if link is None:
+        return _exchanged(reverse("intake:status_renew", args=[slug]))
+    if not StatusLink.objects.usable(now).filter(pk=link.pk).exists():
+        grants.note_expired(request, link.pk)
+        return _exchanged(reverse("intake:status_renew", args=[slug]))
+    StatusLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    key = grants.grant(request, grants.STATUS, link.pk)
+    return _exchanged(reverse("intake:status_page", args=[slug, key]))
 
 
 @require_safe
-def status(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def status_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     organization = _organization(slug)
-    link = _status_link(organization, token)
+    link = _granted_link(request, organization, key)
     if link is None:
-        return _private(_page(request, organization, "intake/status_invalid.html", {}, status=404))
-    StatusLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
-    return _status_page(request, organization, link, token, AppealForm())
+        return _renew_page(request, organization, ResendForm(), status=404)
+    return _status_page(request, organization, link, key, AppealForm())
+
+
+def _renew_page(
+    request: HttpRequest,
+    organization: Organization,
+    form: ResendForm,
+    *,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "expired": grants.expired_link_id(request) is not None,
+        "link_days": settings.DSAR_STATUS_LINK_DAYS,
+        **context,
+    }
+    return _private(
+        _page(request, organization, "intake/status_invalid.html", context, status=status)
+    )
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "HEAD", "POST"])
+def status_renew(request: HttpRequest, slug: str) -> HttpResponse:
+    """An expired or unknown status link: "email me a new link".
+
+    The answer is the same whether or not the address is known or is the request's: a new link
+    goes only to the request's own address (``intake_renew_status_link``), rate limited as the
+    other resend."""
+    organization = _organization(slug)
+    if request.method != "POST":
+        return _renew_page(request, organization, ResendForm())
+    form = ResendForm(request.POST)
+    if not form.is_valid():
+        errors = error_summary(form, {})
+        return _renew_page(request, organization, form, errors=errors)
+    email = form.cleaned_data["email"]
+    ip = throttle.network_key(throttle.client_ip(request))
+    if not (throttle.hit("resend_ip", ip) and throttle.hit("resend_email", email)):
+        logger.warning("intake: status link renewal rate limit reached (org %s)", slug)
+        return _renew_page(request, organization, form, status=429, rate_limited=True)
+    # The lookup runs on the cluster, as for "send the link again": the answer takes the same
+    # time for every address.
+    intake_resend_later(
+        organization=organization,
+        email=email,
+        submission=None,
+        origin=site_url("/", request).removesuffix("/"),
+        expired_link_id=grants.expired_link_id(request),
+    )
+    return _private(_page(request, organization, "intake/resend_sent.html", {}))
 
 
 def _status_page(
     request: HttpRequest,
     organization: Organization,
     link: StatusLink,
-    token: str,
+    key: str,
     appeal_form: AppealForm,
     *,
     appeal_error: str = "",
@@ -446,23 +591,23 @@ def _status_page(
         "appeal_form": appeal_form,
         "appeal_error": appeal_error,
         "errors": error_summary(appeal_form, {}) if appeal_form.is_bound else [],
-        "token": token,
+        "key": key,
     }
     return _private(_page(request, organization, "intake/status.html", context, status=status))
 
 
 @sensitive_post_parameters()
 @require_POST
-def appeal(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def appeal(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """File the appeal of a refusal from its status page (CSRF-protected like every post; the
     request is the status link's), then show the page again with the appeal on it."""
     organization = _organization(slug)
-    link = _status_link(organization, token)
+    link = _granted_link(request, organization, key)
     if link is None:
-        return _private(_page(request, organization, "intake/status_invalid.html", {}, status=404))
+        return _renew_page(request, organization, ResendForm(), status=404)
     form = AppealForm(request.POST)
     if not form.is_valid():
-        return _status_page(request, organization, link, token, form, status=400)
+        return _status_page(request, organization, link, key, form, status=400)
     try:
         intake_appeal(
             submission=link.submission,
@@ -474,9 +619,9 @@ def appeal(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         # Appealed already (a second tab), or the time to appeal ended since the page was shown.
         message = str(ERROR_NOT_APPEALABLE)
         return _status_page(
-            request, organization, link, token, AppealForm(), appeal_error=message, status=409
+            request, organization, link, key, AppealForm(), appeal_error=message, status=409
         )
-    return _private(HttpResponseRedirect(reverse("intake:status", args=[slug, token])))
+    return _see_other(reverse("intake:status_page", args=[slug, key]))
 
 
 def _download_url(organization: Organization, item: selectors.Released, token_hash: str) -> str:
@@ -497,11 +642,14 @@ def _download_url(organization: Organization, item: selectors.Released, token_ha
 
 def _linked(privacy_request_id: int, value: dict[str, Any]) -> bool:
     """Whether the status link the download token was made under still opens the page."""
-    return StatusLink.objects.filter(
-        submission__request_id=privacy_request_id,
-        token_hash__startswith=value["t"] or "-",
-        revoked_at__isnull=True,
-    ).exists()
+    return (
+        StatusLink.objects.usable(timezone.now())
+        .filter(
+            submission__request_id=privacy_request_id,
+            token_hash__startswith=value["t"] or "-",
+        )
+        .exists()
+    )
 
 
 def _released_file(organization: Organization, value: dict[str, Any]) -> FileResponse | None:
@@ -545,15 +693,33 @@ def _released_letter(organization: Organization, value: dict[str, Any]) -> HttpR
     return response
 
 
+@never_cache
 @require_safe
-def download(request: HttpRequest, slug: str, token: str) -> HttpResponseBase:
-    """A released file or letter, through the one-hour link the status page made."""
+def download(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The one-hour link of the status page: kept in the session, and on to the file's URL
+    without the token."""
+    _organization(slug)
+    if read_download_token(token) is None:
+        return _exchanged(reverse("intake:download_expired", args=[slug]))
+    key = grants.grant(request, grants.DOWNLOAD, token)
+    return _exchanged(reverse("intake:download_file", args=[slug, key]))
+
+
+@require_safe
+def download_expired(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization(slug)
-    value = read_download_token(token)
+    return _private(_page(request, organization, "intake/download_expired.html", {}, status=410))
+
+
+@require_safe
+def download_file(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
+    """A released file or letter, while the download link this browser followed lasts."""
+    organization = _organization(slug)
+    token = grants.granted(request, grants.DOWNLOAD, key)
+    value = read_download_token(token) if isinstance(token, str) else None
     if value is None:
-        return _private(
-            _page(request, organization, "intake/download_expired.html", {}, status=410)
-        )
+        grants.forget(request, grants.DOWNLOAD, key)
+        return download_expired(request, slug)
     response: HttpResponseBase | None
     if "l" in value:
         response = _released_letter(organization, value)

@@ -272,9 +272,10 @@ class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
 
-    # The role groups carry no permission on organizations (organizations migration 0003): an
-    # organization's privacy officer reads and edits its record through that role, which the
-    # membership gives in that organization only. Creating organizations stays the superuser's.
+    # The privacy officer's group may view and change organizations (organizations migration
+    # 0007), and the membership says which: its record is edited by its own privacy officers
+    # only. These checks also let one in whose groups were not synced yet. Creating
+    # organizations stays the superuser's.
 
     def _privacy_officer(self, request: HttpRequest, obj: Any = None) -> bool:
         user = request.user

@@ -18,15 +18,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from functools import reduce
 from importlib import import_module
-from operator import or_
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from dsar.ops.jobs import timed_job
@@ -127,9 +124,8 @@ def send_daily_digests() -> dict[str, Any]:
 def purgeable(conf: ReminderSettings | None = None) -> Any:
     """Closed requests past the retention period that still hold personal data."""
     conf = conf or reminder_settings()
-    holds_data = reduce(or_, (~Q(**{name: ""}) for name in services.PERSONAL_FIELDS))
     return PrivacyRequest.objects.closed().filter(
-        holds_data, closed_at__lte=timezone.now() - conf.purge_after
+        services.holds_personal_data(), closed_at__lte=timezone.now() - conf.purge_after
     )
 
 

@@ -8,26 +8,38 @@ or log holding the date and nature of the request, the manner in which it was ma
 nature of the response and the basis for a denial (§7101(b)); it need not keep personal
 information only to fulfil a request (§7101(e)). So after ``DSAR_PURGE_AFTER_DAYS`` the
 requester's personal data is blanked, and the anonymised record is **kept**, not deleted after
-24 months: its events are append-only evidence (the database refuses to delete them), they
-never hold personal data, and an anonymised record costs the data subject nothing.
+24 months: its events are append-only evidence (the database refuses to delete them), and an
+anonymised record costs the data subject nothing.
+
+The reasons the requester was told in words (a refusal's, a partial fulfilment's, an extension's)
+are personal data too: they quote and describe the requester's case. The purge blanks them in
+the request (``outcome_reason``, which a refused request must keep non-empty: it becomes
+``PURGED_REASON``) and in the events that quote them (``events.blank_reasons``); the basis of a
+denial stays on the record as the exemptions relied on, which name law, not the person. The purge
+event vouches for each blanked event, so ``verify_trail`` still verifies the trail
+(``dsar.requests.chain``).
 """
 
 from __future__ import annotations
 
 import uuid
+from functools import reduce
+from operator import or_
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dsar.reminders import claims, hooks
 from dsar.reminders.models import Notification, NotificationKind, Reminder, ReminderKind
-from dsar.requests import events
+from dsar.requests import chain, events
 from dsar.requests.models import EventKind, PrivacyRequest
 from dsar.requests.services import TransitionError
 
-#: What a purge blanks: who the requester is and what they wrote. The record keeps the reference,
-#: dates, status, right, channel, jurisdiction, outcome and reasons (§7101(b)).
+#: What a purge blanks: who the requester is and what they wrote; then the reasons
+#: (``outcome_reason``, and in the events). The record keeps the reference, dates, status, right,
+#: channel, jurisdiction, outcome and the exemptions relied on (§7101(b)).
 PERSONAL_FIELDS = (
     "requester_name",
     "requester_email",
@@ -39,12 +51,27 @@ PERSONAL_FIELDS = (
 )
 
 
+#: What ``outcome_reason`` reads once purged (a refusal must have one: a database constraint).
+PURGED_REASON = "[purged]"
+
+
+def holds_personal_data() -> Q:
+    """The requests that still hold personal data, as a filter (the purge job's)."""
+    holds = reduce(or_, (~Q(**{name: ""}) for name in PERSONAL_FIELDS))
+    return holds | (~Q(outcome_reason="") & ~Q(outcome_reason=PURGED_REASON))
+
+
 class PurgeError(Exception):
     """A purge the request's state does not allow (it is still open)."""
 
 
 def has_personal_data(request: PrivacyRequest) -> bool:
-    return any(getattr(request, name) for name in PERSONAL_FIELDS)
+    return any(
+        getattr(request, name) for name in PERSONAL_FIELDS
+    ) or request.outcome_reason not in (
+        "",
+        PURGED_REASON,
+    )
 
 
 @transaction.atomic
@@ -59,10 +86,13 @@ def purge_personal_data(request: PrivacyRequest) -> PrivacyRequest:
     if request.is_open:
         raise PurgeError(_("An open request keeps its personal data."))
     purged = [name for name in PERSONAL_FIELDS if getattr(request, name)]
-    if not purged:
+    if request.outcome_reason not in ("", PURGED_REASON):
+        purged.append("outcome_reason")
+    blanked = events.blank_reasons(request.pk)
+    if not (purged or blanked):
         return request
     for name in purged:
-        setattr(request, name, "")
+        setattr(request, name, PURGED_REASON if name == "outcome_reason" else "")
     request.save(update_fields=[*purged, "updated_at"])
     files = hooks.purge_files(request)
     events.record(
@@ -73,6 +103,7 @@ def purge_personal_data(request: PrivacyRequest) -> PrivacyRequest:
         summary=_("Personal data purged; the anonymised record is kept"),
         purged=purged,
         file_hooks=files,
+        **{chain.VOUCH_KEY: blanked},
     )
     return request
 

@@ -13,6 +13,16 @@ another request breaks the hash itself. ``manage.py verify_trail`` recomputes ev
 The format is fixed: a stored hash must verify for as long as the trail is kept. A future format
 would be a new version in a new migration, never a change here.
 
+A purge blanks what the requester was told in words (the reasons of a refusal, a partial
+fulfilment, an extension or a closure: ``data["reason"]`` and the summary that quotes it), and so
+no longer matches its event's hash. The purge vouches for each event it blanks, in the
+``PURGED`` event it appends to the same trail: the event's id, its stored hash, and the SHA-256 of
+its body as blanked (``blanked``, ``vouch``). ``verify`` accepts an event whose hash no longer
+matches only when a later purge event of its trail vouches for exactly that hash and that body:
+the vouch is itself chained, so changing any other column of a blanked event, its hash, or the
+vouch, is still a break. The database lets the blanking be done and nothing else (migration
+``requests 0013``).
+
 Writers (``dsar.requests.events`` and ``writes``) compute the hashes in the transaction that
 writes the events, after locking the request's row (``SELECT … FOR NO KEY UPDATE``): two writers
 of one request queue on that lock, and the second reads the head the first committed, so the
@@ -108,6 +118,33 @@ def event_body(event: Any) -> str:
     )
 
 
+#: The keys of an event's data that hold what the requester was told in words; a purge blanks
+#: them and the summary (which quotes them).
+REASON_KEYS = ("reason",)
+#: The key of a ``PURGED`` event's data that lists the events it blanked.
+VOUCH_KEY = "blanked"
+PURGED_KIND = "purged"
+ALTERED = "altered: its hash does not match what it says"
+
+
+def has_reasons(data: Any) -> bool:
+    return isinstance(data, dict) and any(data.get(key) for key in REASON_KEYS)
+
+
+def blanked(data: Any) -> dict[str, Any]:
+    """``data`` with its reasons blanked (the summary is blanked whole)."""
+    return {**data, **{key: "" for key in REASON_KEYS if key in data}}
+
+
+def body_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def vouch(event: Any) -> dict[str, Any]:
+    """What a purge records of an event it has blanked (``event`` as blanked, hash unchanged)."""
+    return {"event": event.pk, "hash": event.hash, "body": body_digest(event_body(event))}
+
+
 def link(prev_hash: str, request_id: int, text: str) -> str:
     """The hash of an event of ``request_id`` whose body is ``text``, after ``prev_hash``.
 
@@ -179,6 +216,10 @@ _COLUMNS = (
 def _walk(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, str, Head]]:
     """Check each request's chain from ``rows`` (``_COLUMNS``, ordered by request then id)."""
     current: tuple[int, str, Head] | None = None
+    # Per request: events whose hash no longer matches (id -> (hash, body digest)), and what the
+    # purges of its trail vouch for (id -> (hash, body digest)).
+    unmatched: dict[int, tuple[str, str]] = {}
+    vouched: dict[int, tuple[str, str]] = {}
     for (
         pk,
         request_id,
@@ -196,8 +237,10 @@ def _walk(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, str, Head]]:
     ) in rows:
         if current is None or current[0] != request_id:
             if current is not None:
+                _settle(current, unmatched, vouched)
                 yield current
             current = (request_id, reference, Head())
+            unmatched, vouched = {}, {}
         head = current[2]
         text = body(
             at=at,
@@ -218,7 +261,22 @@ def _walk(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, str, Head]]:
                 "inserted or was altered)"
             )
         elif stored != link(prev_hash, request_id, text):
-            problem = "altered: its hash does not match what it says"
+            # Blanked by a purge that vouches for it later on, or altered: decided at the end.
+            unmatched[pk] = (stored, body_digest(text))
+        # Only a purge event that verifies itself vouches, and only for what came before it.
+        if (
+            kind == PURGED_KIND
+            and isinstance(data, dict)
+            and problem is None
+            and pk not in unmatched
+        ):
+            for entry in data.get(VOUCH_KEY) or []:
+                if (
+                    isinstance(entry, dict)
+                    and isinstance(entry.get("event"), int)
+                    and entry["event"] < pk
+                ):
+                    vouched[entry["event"]] = (str(entry.get("hash")), str(entry.get("body")))
         if problem:
             head.breaks.append(Break(reference, pk, problem))
         head.events += 1
@@ -226,7 +284,22 @@ def _walk(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, str, Head]]:
         # The stored hash is what the next event follows: one altered event is one break.
         head.hash = stored or head.hash
     if current is not None:
+        _settle(current, unmatched, vouched)
         yield current
+
+
+def _settle(
+    current: tuple[int, str, Head],
+    unmatched: dict[int, tuple[str, str]],
+    vouched: dict[int, tuple[str, str]],
+) -> None:
+    """Break every event of the trail whose hash does not match and that no purge vouches for,
+    as it now reads."""
+    _request_id, reference, head = current
+    for pk, seen in unmatched.items():
+        if vouched.get(pk) != seen:
+            head.breaks.append(Break(reference, pk, ALTERED))
+    head.breaks.sort(key=lambda item: item.event_id or 0)
 
 
 def verify(request_ids: Iterable[int] | None = None) -> Iterator[tuple[int, str, Head]]:

@@ -94,8 +94,10 @@ def web_request(client: Client, organization: Organization, capture: Any) -> tup
     deliver_outbox()
     confirm = re.search(r"https?://[^/\s]+(/o/[^\s]+/confirm/[^\s]+/)", mail.outbox[-1].body)
     assert confirm, mail.outbox[-1].body
+    # The link is exchanged for the session (a page without its token), which confirms.
+    landing = client.get(confirm.group(1))["Location"]
     with capture(execute=True):
-        response = client.post(confirm.group(1))
+        response = client.post(landing)
     deliver_outbox()
-    assert response.status_code == 302, response
+    assert response.status_code == 303, response
     return email, response["Location"]

@@ -136,7 +136,7 @@ def test_the_notice_leaves_the_message_out_unless_the_organization_chooses(
     link = re.search(r"https://dsar\.example\.org(/o/img/status/[^\s]+/)", notice.body)
     assert link, notice.body
     # The requester follows it (in their own browser) and reads the message on the page.
-    page = Client().get(link.group(1)).content.decode()
+    page = Client().get(link.group(1), follow=True).content.decode()
     assert "Please send the last four digits of your card." in page
 
     CorrespondenceSettings.objects.create(organization=img, content_in_email=True)
@@ -148,17 +148,17 @@ def test_the_requester_answers_on_the_status_page(
     client, login, img, alice, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
-    email, status_path = web_request(client, img, capture)
+    requester = Client()  # the requester's own browser, holding the status link's session
+    email, status_path = web_request(requester, img, capture)
     request = PrivacyRequest.objects.get(requester_email=email)
     staff_send(login(alice), request, capture, body="Which account is this about?")
-    client.logout()
 
-    response = client.post(status_path + "messages/", {"body": "The shop account, since 2019."})
+    response = requester.post(status_path + "messages/", {"body": "The shop account, since 2019."})
     assert response.status_code == 302
     assert response["Location"] == status_path + "#messages"
     answer = Message.objects.get(direction=Direction.IN)
     assert (answer.request, answer.via, answer.sender) == (request, "status_page", email)
-    page = client.get(status_path).content.decode()
+    page = requester.get(status_path).content.decode()
     assert "The shop account, since 2019." in page
     event = request.events.get(kind=EventKind.MESSAGE_RECEIVED)
     assert event.actor_label == "requester"
@@ -174,7 +174,8 @@ def test_a_status_page_answer_needs_text_and_a_valid_link(
     response = client.post(status_path + "messages/", {"body": ""})
     assert response.status_code == 400
     assert "Write a message first." in response.content.decode()
-    response = client.post("/o/img/status/not-a-token/messages/", {"body": "Hello"})
+    # Another browser, which never followed the link, cannot answer through its address.
+    response = Client().post(status_path + "messages/", {"body": "Hello"})
     assert response.status_code == 404
     assert not Message.objects.exists()
 

@@ -51,7 +51,7 @@ def confirm(client, django_capture_on_commit_callbacks):
 
 def test_following_the_link_asks_for_a_click_and_changes_nothing(sent, client):
     # Mail scanners open links; only the button (a POST) confirms.
-    page = client.get(sent)
+    page = client.get(sent, follow=True)
 
     assert page.status_code == 200
     html = page.content.decode()
@@ -74,14 +74,14 @@ def test_confirming_confirms_the_address_not_the_identity_and_opens_the_status_p
     assert request.events.filter(kind=EventKind.EMAIL_CONFIRMED).count() == 1
     assert not request.events.filter(kind=EventKind.IDENTITY_VERIFIED).exists()
     assert IntakeSubmission.objects.get().verified_at == NOW
-    assert response.status_code == 302
-    status_path = response["Location"].removeprefix("http://testserver")
-    assert status_path.startswith("/o/img/status/")
+    assert response.status_code == 303
+    status_path = response["Location"]
+    assert status_path.startswith("/o/img/my-request/")
     assert client.get(status_path).status_code == 200
-    # The status link is emailed too, and only its hash is stored.
+    # The status link is emailed too, and only its hash is stored; this browser never sees it.
     message = mail.outbox[-1]
-    assert link_in(message, "status") == status_path
-    token = status_path.rstrip("/").rsplit("/", 1)[1]
+    token = link_in(message, "status").rstrip("/").rsplit("/", 1)[1]
+    assert token not in status_path
     assert StatusLink.objects.get().token_hash == hash_status_token(token)
     assert not StatusLink.objects.filter(token_hash=token).exists()
 
@@ -133,10 +133,10 @@ def test_confirming_a_request_whose_identity_must_be_verified_leaves_that_to_sta
 def test_a_used_link_is_dead(sent, confirm, client):
     confirm(sent)
 
-    again = client.get(sent)
+    again = client.get(sent, follow=True)
 
     assert "This link no longer works" in again.content.decode()
-    assert confirm(sent).status_code == 200
+    assert confirm(sent)["Location"] == "/o/img/confirming/"
     assert StatusLink.objects.count() == 1
 
 
@@ -144,7 +144,7 @@ def test_an_expired_link_is_dead(sent, client, time_machine, settings):
     settings.DSAR_INTAKE_VERIFY_MAX_AGE = 3 * 24 * 60 * 60
     time_machine.move_to(NOW + dt.timedelta(days=3, seconds=1), tick=False)
 
-    page = client.post(sent)
+    page = client.post(sent, follow=True)
 
     assert "This link no longer works" in page.content.decode()
     assert still_unconfirmed()
@@ -153,15 +153,15 @@ def test_an_expired_link_is_dead(sent, client, time_machine, settings):
 def test_a_link_still_works_just_before_it_expires(sent, confirm, time_machine):
     time_machine.move_to(NOW + dt.timedelta(days=3) - dt.timedelta(seconds=1), tick=False)
 
-    assert confirm(sent).status_code == 302
+    assert confirm(sent).status_code == 303
 
 
 def test_a_used_link_and_a_forged_one_look_the_same(sent, confirm, client):
     """A guesser must not learn which submission numbers exist and were confirmed."""
     confirm(sent)
 
-    used = client.get(sent).content.decode()
-    forged = client.get(sent.rsplit("/", 2)[0] + "/not-a-token/").content.decode()
+    used = client.get(sent, follow=True).content.decode()
+    forged = client.get(sent.rsplit("/", 2)[0] + "/not-a-token/", follow=True).content.decode()
 
     assert "already confirmed" not in used
     assert used.split("<main")[1] == forged.split("<main")[1]
@@ -177,7 +177,7 @@ def test_a_used_link_and_a_forged_one_look_the_same(sent, confirm, client):
     ],
 )
 def test_a_forged_link_is_refused(sent, client, forge):
-    page = client.post(forge(sent))
+    page = client.post(forge(sent), follow=True)
 
     assert "This link no longer works" in page.content.decode()
     assert still_unconfirmed()
@@ -199,7 +199,7 @@ def test_a_link_under_another_organization_is_refused(seeds, submit, client):
     submit(seeds["img"])
     path = link_in(mail.outbox[-1], "confirm").replace("/o/img/", "/o/imt/")
 
-    assert "This link no longer works" in client.post(path).content.decode()
+    assert "This link no longer works" in client.post(path, follow=True).content.decode()
 
 
 def test_a_request_closed_meanwhile_cannot_be_confirmed(sent, client):
@@ -209,7 +209,7 @@ def test_a_request_closed_meanwhile_cannot_be_confirmed(sent, client):
         request=PrivacyRequest.objects.get(), actor=None, as_status=Status.CLOSED_DUPLICATE
     )
 
-    assert "This link no longer works" in client.post(sent).content.decode()
+    assert "This link no longer works" in client.post(sent, follow=True).content.decode()
 
 
 def test_no_personal_data_reaches_the_logs_or_the_urls(

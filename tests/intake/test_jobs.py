@@ -135,7 +135,7 @@ def test_the_confirmation_link_dies_with_the_closure(img, submit, run, client):
     link = link_in(mail.outbox[-1], "confirm")
     run(NOW + dt.timedelta(days=30))
 
-    assert "This link no longer works" in client.post(link).content.decode()
+    assert "This link no longer works" in client.post(link, follow=True).content.decode()
 
 
 def test_the_command_runs_the_jobs(img, submit, capsys):
@@ -164,7 +164,10 @@ def test_the_reminder_sweep_nudges_then_closes_a_web_form_request_once(img, subm
         (nudge,) = mail.outbox
         assert "please confirm your email address" in nudge.body
         assert "On 2 March 2026 we received" in nudge.body
-        assert "Confirm my email address" in client.get(link_in(nudge, "confirm")).content.decode()
+        assert (
+            "Confirm my email address"
+            in client.get(link_in(nudge, "confirm"), follow=True).content.decode()
+        )
 
     with time_machine.travel(NOW + dt.timedelta(days=31), tick=False):
         assert send_due_reminders()["closed"] == 1
@@ -216,7 +219,7 @@ def test_verification_url_is_a_working_confirmation_link(img, submit, client):
 
     assert url.startswith("https://dsar.example.org/o/img/confirm/")
     path = url.removeprefix("https://dsar.example.org")
-    assert "Confirm my email address" in client.get(path).content.decode()
+    assert "Confirm my email address" in client.get(path, follow=True).content.decode()
 
 
 def test_verification_url_is_empty_for_other_requests(img, submit, client):

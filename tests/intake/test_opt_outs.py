@@ -324,7 +324,7 @@ def test_the_receipt_says_it_is_acted_on_and_by_when_in_the_requesters_language(
 def test_the_receipt_links_to_the_status_page(img, submit, client):
     submit(img, right="opt_out_sale", residence="US-CA")
 
-    text = text_of(client.get(link_in(mail.outbox[-1], "status")).content.decode())
+    text = text_of(client.get(link_in(mail.outbox[-1], "status"), follow=True).content.decode())
 
     assert "Status Being worked on" in text
     assert "When to expect an answer by 23 March 2026 under the California Consumer Privacy" in text

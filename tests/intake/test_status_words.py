@@ -65,7 +65,7 @@ def test_a_request_waiting_for_the_email_confirmation_says_so(img, submit, clien
     submission = IntakeSubmission.objects.get()
     path = status_link(submission, lambda p: p, now=submission.verification_sent_at)
 
-    text = text_of(client.get(path).content.decode())
+    text = text_of(client.get(path, follow=True).content.decode())
 
     assert "Status Confirm your email address: follow the link we emailed you" in text
     assert "What we asked you" not in text

@@ -161,18 +161,23 @@ def test_a_form_post_logs_its_request_id_and_no_personal_data(
 
 
 def test_tokens_in_urls_stay_out_of_the_log(client, seeds, json_lines):
-    """Public paths carry tokens (status pages, downloads): the access line names the route,
-    and Django's own "Not Found: <path>" shows the token's name, on the request's id."""
+    """A URL with a token (status page, download) answers 303 to one without it: the access
+    line names the route, and Django's own "Not Found: <path>" (an unknown organization) shows
+    the token's name, on the request's id."""
     response = client.get("/o/img/status/secret-token-abc123/")
+    missing = client.get("/o/no-such-org/status/secret-token-abc123/")
 
-    assert response.status_code == 404
+    assert response.status_code == 303
+    assert "secret-token-abc123" not in response["Location"]
+    assert missing.status_code == 404
     assert "secret-token-abc123" not in json_lines.getvalue()
     lines = lines_of(json_lines)
     access = [line for line in lines if line["logger"] == "dsar.access"]
     assert access[0]["route"] == "/o/<slug:slug>/status/<str:token>/"
     django = [line for line in lines if line["logger"] == "django.request"]
-    assert django[0]["message"] == "Not Found: /o/img/status/<token>/"
-    assert django[0]["request_id"] == response["X-Request-ID"]
+    assert len(django) == 1  # the redirect is not an error
+    assert django[0]["message"] == "Not Found: /o/no-such-org/status/<token>/"
+    assert django[0]["request_id"] == missing["X-Request-ID"]
 
 
 def test_requests_are_not_logged_unless_asked(client, db, json_lines, settings):

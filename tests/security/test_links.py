@@ -61,8 +61,8 @@ def test_the_status_link_after_confirming_with_another_host(
     (message,) = mail.outbox
     assert any("/o/img/status/" in url for url in only_on_the_site(message))
     # The page itself: a path, on whatever host the browser is on.
-    assert response.status_code == 302
-    assert response["Location"].startswith("/o/img/status/")
+    assert response.status_code == 303
+    assert response["Location"].startswith("/o/img/my-request/")
 
 
 def test_the_links_sent_again_with_another_host(

@@ -50,6 +50,10 @@ def ensure_role_groups() -> None:
     migration.sync_role_groups(apps)
     views = importlib.import_module("dsar.organizations.migrations.0004_role_groups_view_archives")
     views.grant_view(apps)
+    officer = importlib.import_module(
+        "dsar.organizations.migrations.0007_privacy_officer_organization_permissions"
+    )
+    officer.grant(apps)
 
 
 @functools.cache

@@ -1,5 +1,5 @@
 """``{% request_messages privacy_request %}`` for the staff request page and
-``{% requester_messages request_ token %}`` for the status page: one line in each page, and
+``{% requester_messages request_ key %}`` for the status page: one line in each page, and
 nothing of how messages are kept."""
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ def request_messages(context: Any, privacy_request: PrivacyRequest) -> dict[str,
 
 
 @register.inclusion_tag("correspondence/requester_messages.html", takes_context=True)
-def requester_messages(context: Any, privacy_request: PrivacyRequest, token: str) -> dict[str, Any]:
+def requester_messages(context: Any, privacy_request: PrivacyRequest, key: str) -> dict[str, Any]:
     return {
         "request_": privacy_request,
         "organization": privacy_request.organization,
         "conversation": list(selectors.for_requester(privacy_request)),
-        "token": token,
+        "key": key,
         "csrf_token": context.get("csrf_token"),
     }

@@ -331,6 +331,18 @@ ES: dict[str, str] = {
     "This status link is not valid. Check that you copied the whole link from the email.": (
         "Este enlace de seguimiento no es válido. Compruebe que copió el enlace completo del correo."
     ),
+    # templates/intake/status_invalid.html: an expired or unknown status link, and its renewal
+    "This status link has expired": ("Este enlace de seguimiento ha caducado"),
+    "A status link works for %(days)s days after we send it. We can email you a new one.": (
+        "Un enlace de seguimiento funciona durante %(days)s días desde que se lo enviamos. Podemos enviarle uno nuevo por correo electrónico."
+    ),
+    "This status link is not valid, or this browser no longer holds it. Open the link from our email again, or have a new one sent.": (
+        "Este enlace de seguimiento no es válido, o este navegador ya no lo conserva. Vuelva a abrir el enlace de nuestro correo o pida uno nuevo."
+    ),
+    "Give the email address of your request. If it is the address the request was made with, we email a new link to its status page.": (
+        "Indique la dirección de correo electrónico de su solicitud. Si es la dirección con la que se hizo la solicitud, le enviaremos un nuevo enlace a su página de seguimiento."
+    ),
+    "Email me a new link": ("Enviarme un nuevo enlace"),
     "This download link has expired": "Este enlace de descarga ha caducado",
     "Download links work for a short time only. Open your status page again from the link in our email to get a new one.": (
         "Los enlaces de descarga solo funcionan durante poco tiempo. Vuelva a abrir su página de "

@@ -178,10 +178,10 @@ def test_a_released_file_downloads_only_as_released(
     monkeypatch.setattr(intake_views, "_linked", lambda *args: True)
     url = f"/o/{img.slug}/download/{make_download_token('f', released.pk, 'x' * 16)}/"
 
-    response = client.get(url)
+    response = client.get(url, follow=True)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
 
     backend.overwrite(released.path, b"%PDF-forged")
     with caplog.at_level(logging.ERROR):
-        assert client.get(url).status_code == 404
+        assert client.get(url, follow=True).status_code == 404
     assert f"released {released.pk}" in caplog.text
