@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
+from email.utils import collapse_rfc2231_value, getaddresses, parseaddr
 
 import nh3
 
@@ -101,7 +101,9 @@ def _is_bounce(message: EmailMessage, sender: str) -> bool:
     """A delivery status notification (RFC 3464), or mail from a mailer daemon."""
     if (
         message.get_content_type() == "multipart/report"
-        and message.get_param("report-type", "").lower() == "delivery-status"
+        # An RFC 2231 encoded parameter comes as a (charset, language, value) tuple.
+        and collapse_rfc2231_value(message.get_param("report-type", "")).lower()
+        == "delivery-status"
     ):
         return True
     local = sender.split("@", 1)[0]
