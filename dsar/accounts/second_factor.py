@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import Any
+from typing import Any, Protocol, cast
 
 import django_otp
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import BACKEND_SESSION_KEY
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -61,6 +61,25 @@ def required_for(user: AbstractBaseUser) -> bool:
     return user.memberships.filter(role=Role.PRIVACY_OFFICER).exists()  # type: ignore[attr-defined]
 
 
+class _OtpUser(Protocol):
+    """What django-otp's ``OTPMiddleware`` adds to ``request.user``, which the stubs do not know."""
+
+    otp_device: Any  # the device the session was verified with, or None
+
+    def is_verified(self) -> bool: ...
+
+
+def session_verified(request: HttpRequest) -> bool:
+    """Whether a code from one of the user's devices was accepted in this session."""
+    return cast(_OtpUser, request.user).is_verified()
+
+
+def session_device(request: HttpRequest) -> Any:
+    """The device this session was verified with (a ``TOTPDevice`` or ``StaticDevice``), or
+    None."""
+    return cast(_OtpUser, request.user).otp_device
+
+
 def signed_in_by_sso(request: HttpRequest) -> bool:
     return request.session.get(BACKEND_SESSION_KEY) == SSO_BACKEND
 
@@ -82,7 +101,7 @@ def pending_step(request: HttpRequest) -> Step | None:
     user = request.user
     if not user.is_authenticated or signed_in_by_sso(request):
         return None
-    if user.is_verified():  # type: ignore[union-attr] - installed by django-otp's middleware
+    if session_verified(request):
         return None
     if has_device(user):
         return Step.VERIFY
@@ -155,6 +174,8 @@ def code_check(*, request: HttpRequest, token: str) -> Outcome:
     app, anything else to the recovery codes (so a mistyped app code costs no recovery code's
     throttle). When accepted, the session is verified."""
     user = request.user
+    if not isinstance(user, User):  # the code step runs after the password only
+        return Outcome.WRONG
     token = normalize(token)
     devices: list[Any] = (
         list(TOTPDevice.objects.devices_for_user(user, confirmed=True))

@@ -29,6 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from dsar.accounts import second_factor
+from dsar.core.actors import staff_user
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,10 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _credentials(request: HttpRequest) -> dict[str, str]:
-    return {settings.AXES_USERNAME_FORM_FIELD: request.user.get_username()}
+    # django-axes sets AXES_USERNAME_FORM_FIELD on the settings when it loads (axes.conf; by
+    # default the user model's USERNAME_FIELD, "username"); the stubs know only dsar.settings.
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    return {field: request.user.get_username()}
 
 
 @never_cache
@@ -83,7 +87,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         outcome = second_factor.code_check(request=request, token=form.cleaned_data["code"])
         if outcome is second_factor.Outcome.ACCEPTED:
-            if isinstance(request.user.otp_device, second_factor.StaticDevice):
+            if isinstance(second_factor.session_device(request), second_factor.StaticDevice):
                 left = second_factor.remaining_recovery_codes(request.user)
                 messages.warning(
                     request,
@@ -165,7 +169,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     the code step first)."""
     if not _verified_owner(request):
         return HttpResponseRedirect(reverse("security:setup"))
-    codes = second_factor.recovery_codes_regenerate(user=request.user)
+    codes = second_factor.recovery_codes_regenerate(user=staff_user(request))
     return _show_codes(request, codes, reverse("security:setup"))
 
 
@@ -174,7 +178,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def remove(request: HttpRequest) -> HttpResponse:
     if not _verified_owner(request):
         return HttpResponseRedirect(reverse("security:setup"))
-    second_factor.second_factor_remove(user=request.user)
+    second_factor.second_factor_remove(user=staff_user(request))
     messages.success(request, _("Two-factor authentication is off for your account."))
     return HttpResponseRedirect(reverse("security:setup"))
 
@@ -201,7 +205,7 @@ def locked_out(
 
 def _verified_owner(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_authenticated and user.is_staff and user.is_verified())
+    return bool(user.is_authenticated and user.is_staff and second_factor.session_verified(request))
 
 
 def _show_codes(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:

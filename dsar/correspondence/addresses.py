@@ -58,7 +58,9 @@ class Match:
 
 def match(recipients: list[str]) -> Match:
     """The first recipient that is a plus-address on one of our mailboxes, and its token."""
-    own = {installation_mailbox(): None} if installation_mailbox() else {}
+    own: dict[str, Organization | None] = (
+        {installation_mailbox(): None} if installation_mailbox() else {}
+    )
     for each in CorrespondenceSettings.objects.exclude(reply_mailbox="").select_related(
         "organization"
     ):

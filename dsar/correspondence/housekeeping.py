@@ -7,6 +7,8 @@ which way, of what kind, and each attachment's type, size and SHA-256.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import Q
 
@@ -22,7 +24,7 @@ def purge_request(request: PrivacyRequest) -> int:
     messages = Message.objects.filter(Q(request=request) | Q(addressed_to=request))
     stored = Attachment.objects.filter(message__in=messages).exclude(path="")
     for path in stored.values_list("path", flat=True):
-        transaction.on_commit(lambda path=path: files.delete_private(path))
+        transaction.on_commit(partial(files.delete_private, path))
     stored.update(path="", filename="")
     return messages.filter(
         ~Q(sender="")

@@ -99,9 +99,13 @@ def _is_auto_reply(message: EmailMessage) -> bool:
 
 def _is_bounce(message: EmailMessage, sender: str) -> bool:
     """A delivery status notification (RFC 3464), or mail from a mailer daemon."""
+    # A str: policy.default decodes RFC 2231 parameters. The stubs type get_param() for the
+    # older API as well, where an encoded one is a (charset, language, value) tuple.
+    report_type = message.get_param("report-type", "")
     if (
         message.get_content_type() == "multipart/report"
-        and message.get_param("report-type", "").lower() == "delivery-status"
+        and isinstance(report_type, str)
+        and report_type.lower() == "delivery-status"
     ):
         return True
     local = sender.split("@", 1)[0]

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Any
+from functools import partial
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dsar.core.actors import Actor
 from dsar.correspondence import addresses, mail, parsing
 from dsar.correspondence.models import (
     Attachment,
@@ -54,7 +56,7 @@ def _summary(message: Message) -> str:
     return _("Message received from the requester")
 
 
-def _record_received(message: Message, *, actor: Any = None) -> None:
+def _record_received(message: Message, *, actor: Actor = None) -> None:
     """The event of an inbound message on its request's trail: ids and counts, no content."""
     assert message.request is not None  # noqa: S101 - only attached messages are recorded
     events.record(
@@ -188,7 +190,7 @@ def _default_subject(request: PrivacyRequest) -> str:
 
 
 @transaction.atomic
-def message_send(*, request: PrivacyRequest, actor: Any, body: str, subject: str = "") -> Message:
+def message_send(*, request: PrivacyRequest, actor: Actor, body: str, subject: str = "") -> Message:
     """A staff member writes to the requester: stored, recorded, and emailed after commit (from
     and with replies to the request's reply address, threaded on the requester's last email)."""
     body = _clean_body(body)
@@ -248,7 +250,7 @@ def _lock_held(message: Message) -> Message:
 
 
 @transaction.atomic
-def held_attach(*, message: Message, request: PrivacyRequest, actor: Any) -> Message:
+def held_attach(*, message: Message, request: PrivacyRequest, actor: Actor) -> Message:
     """Staff attach a held message to a request of their organization: it joins the request's
     timeline, the event naming who attached it and why it was held."""
     message = _lock_held(message)
@@ -265,7 +267,7 @@ def held_attach(*, message: Message, request: PrivacyRequest, actor: Any) -> Mes
 
 
 @transaction.atomic
-def held_discard(*, message: Message, actor: Any) -> Message:
+def held_discard(*, message: Message, actor: User) -> Message:
     """Staff discard a held message: its content and files are deleted (it is someone's mail
     that belongs to no request); who discarded it, when, and why it was held are kept."""
     message = _lock_held(message)
@@ -278,6 +280,6 @@ def held_discard(*, message: Message, actor: Any) -> Message:
     message.resolved_by = actor
     message.save()
     for path in stored:
-        transaction.on_commit(lambda path=path: files.delete_private(path))
+        transaction.on_commit(partial(files.delete_private, path))
     logger.info("correspondence: held message %s discarded by user %s", message.pk, actor.pk)
     return message

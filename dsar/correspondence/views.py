@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from dsar.core.actors import staff_user
 from dsar.correspondence import services
 from dsar.correspondence.models import Attachment, Message
 from dsar.intake import files
@@ -53,7 +54,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.message_send(
             request=privacy_request,
-            actor=request.user,
+            actor=staff_user(request),
             subject=request.POST.get("subject", ""),
             body=request.POST.get("body", ""),
         )
@@ -66,7 +67,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_member_required
 @require_safe
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A file that came with a message, checked against its SHA-256 as it is read."""
     found = get_object_or_404(
         Attachment.objects.filter(message__in=Message.objects.for_user(request.user)), pk=pk
@@ -122,7 +123,7 @@ def held_attach(request: HttpRequest, pk: int) -> HttpResponse:
     if not workspace.can_act_on(request.user, target):
         raise PermissionDenied
     try:
-        services.held_attach(message=message, request=target, actor=request.user)
+        services.held_attach(message=message, request=target, actor=staff_user(request))
     except services.MessageError as error:
         messages.error(request, str(error))
         return redirect("correspondence:held")
@@ -138,7 +139,7 @@ def held_discard(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_superuser and message.organization_id not in set(organization_ids):
         raise PermissionDenied
     try:
-        services.held_discard(message=message, actor=request.user)
+        services.held_discard(message=message, actor=staff_user(request))
     except services.MessageError as error:
         messages.error(request, str(error))
     else:

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
+from dsar.core.actors import staff_user
 from dsar.fulfilment import register, views
 from dsar.fulfilment.forms import SystemForm
 from dsar.fulfilment.models import (
@@ -85,7 +86,7 @@ class RegisterAdmin(TenantAdminMixin, admin.ModelAdmin):
         register.register_record(
             entry=form.instance,
             action=ChangeAction.CHANGED if change else ChangeAction.CREATED,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=staff_user(request),
             before=before,
         )
 
@@ -94,8 +95,8 @@ class RegisterAdmin(TenantAdminMixin, admin.ModelAdmin):
         register.register_record(
             entry=obj,
             action=ChangeAction.DELETED,
-            actor=request.user,
-            before=before,  # type: ignore[arg-type]
+            actor=staff_user(request),
+            before=before,
         )
         super().delete_model(request, obj)
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dsar.fulfilment.models import System
+from dsar.organizations.models import Organization
 from dsar.policies.models import RightKind
 
 #: The largest file a task owner may attach as what a system holds (the data package is
@@ -99,7 +100,10 @@ class ReopenForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)  # type: ignore[arg-type]
+    # The queryset is the organizations the staff member may write to, set in __init__.
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("Organization"), queryset=None
+    )
     what = forms.ChoiceField(
         label=_("Register"),
         choices=[("systems", _("systems")), ("recipients", _("recipients"))],

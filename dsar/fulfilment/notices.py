@@ -12,12 +12,12 @@ without an address in the register is recorded as such, for staff to reach anoth
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dsar.core.actors import Actor
 from dsar.fulfilment.models import (
     NOTIFIED_RIGHTS,
     NoticeStatus,
@@ -31,8 +31,6 @@ from dsar.outbox.models import Addressee, Email
 from dsar.outbox.services import enqueue
 from dsar.requests import events
 from dsar.requests.models import EventKind, PrivacyRequest
-
-Actor = AbstractBaseUser | None
 
 #: The outbox's kind of email for a notice (``dsar.outbox.hooks``).
 NOTICE_EMAIL = "recipient_notice"

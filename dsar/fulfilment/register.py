@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dsar.core.actors import Actor
 from dsar.fulfilment.models import (
     ChangeAction,
     ConnectorKind,
@@ -35,8 +35,6 @@ from dsar.fulfilment.models import (
 from dsar.lib import spreadsheet
 from dsar.organizations.models import Organization
 from dsar.policies.models import RightKind
-
-Actor = AbstractBaseUser | None
 
 SYSTEM_COLUMNS = (
     "name",

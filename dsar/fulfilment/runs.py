@@ -15,13 +15,13 @@ import logging
 import secrets
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dsar.core.actors import Actor
 from dsar.core.links import site_url
 from dsar.fulfilment.connectors import http, postgresql
 from dsar.fulfilment.models import ConnectorKind, ConnectorRun, RunKind, RunStatus, Task
@@ -33,8 +33,6 @@ from dsar.requests.models import EventKind, PrivacyRequest
 from dsar.webhooks.conf import webhook_settings
 
 logger = logging.getLogger(__name__)
-
-Actor = AbstractBaseUser | None
 
 #: Which runs a request for each right may ask for, by connector. A database erasure is counted
 #: first and confirmed; a system behind an HTTP endpoint is asked to erase and says how much.

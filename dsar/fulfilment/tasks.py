@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dsar import deadlines
+from dsar.core.actors import Actor
 from dsar.fulfilment.models import DEFAULT_MARGIN, System, Task, TaskMargin, TaskState
 from dsar.lib.i18n import in_staff_language
 from dsar.requests import events
@@ -30,8 +30,6 @@ from dsar.requests.models import (
     RequestEvent,
     Status,
 )
-
-Actor = AbstractBaseUser | None
 
 
 class TaskError(Exception):
@@ -182,7 +180,7 @@ def task_start(*, task: Task, actor: Actor) -> Task:
         return task
     task.state = TaskState.IN_PROGRESS
     if task.owner_id is None and actor is not None:
-        task.owner = actor  # type: ignore[assignment]
+        task.owner = actor
     task.save(update_fields=["state", "owner"])
     events.record(
         task.request,
@@ -234,7 +232,7 @@ def task_complete(
     task.state = TaskState.NOT_APPLICABLE if not_applicable else TaskState.DONE
     task.outcome = outcome.strip()
     task.completed_at = timezone.now()
-    task.completed_by = actor  # type: ignore[assignment]
+    task.completed_by = actor
     task.save(update_fields=["state", "outcome", "completed_at", "completed_by"])
     events.record(
         task.request,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from dsar.core.actors import staff_user
 from dsar.fulfilment import notices, register, runs, tasks
 from dsar.fulfilment.forms import CompleteForm, ImportForm, ReopenForm
 from dsar.fulfilment.models import ConnectorRun, RecipientNotice, RunKind, Task
@@ -107,35 +108,39 @@ def task_act(request: HttpRequest, pk: int, action: str, *, model_admin: Any) ->
     here = reverse("admin:fulfilment_task_change", args=[task.pk])
     try:
         if action == "start":
-            tasks.task_start(task=task, actor=request.user)
+            tasks.task_start(task=task, actor=staff_user(request))
         elif action == "complete":
-            form = CompleteForm(request.POST, request.FILES)
-            if not form.is_valid():
-                return _task_page(request, task, model_admin, complete=form)
-            upload = form.cleaned_data.get("file")
+            complete = CompleteForm(request.POST, request.FILES)
+            if not complete.is_valid():
+                return _task_page(request, task, model_admin, complete=complete)
+            upload = complete.cleaned_data.get("file")
             tasks.task_complete(
                 task=task,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                not_applicable=form.cleaned_data["not_applicable"],
-                records=form.cleaned_data.get("records"),
+                actor=staff_user(request),
+                outcome=complete.cleaned_data["outcome"],
+                not_applicable=complete.cleaned_data["not_applicable"],
+                records=complete.cleaned_data.get("records"),
                 content=upload.read() if upload else None,
                 original_name=upload.name if upload else "",
                 content_type=(upload.content_type or "") if upload else "",
             )
         elif action == "reopen":
-            form = ReopenForm(request.POST)
-            if not form.is_valid():
-                return _task_page(request, task, model_admin, reopen=form)
-            tasks.task_reopen(task=task, actor=request.user, reason=form.cleaned_data["reason"])
+            reopen = ReopenForm(request.POST)
+            if not reopen.is_valid():
+                return _task_page(request, task, model_admin, reopen=reopen)
+            tasks.task_reopen(
+                task=task, actor=staff_user(request), reason=reopen.cleaned_data["reason"]
+            )
         elif action in ("access", "erasure_count", "erasure_request"):
-            runs.run_request(task=task, kind=action, actor=request.user)
+            runs.run_request(task=task, kind=action, actor=staff_user(request))
             messages.info(request, _("The connector run is queued; this page shows its result."))
         elif action == "erasure":
             confirms = ConnectorRun.objects.filter(
                 task=task, pk=request.POST.get("confirms") or 0
             ).first()
-            runs.run_request(task=task, kind=RunKind.ERASURE, actor=request.user, confirms=confirms)
+            runs.run_request(
+                task=task, kind=RunKind.ERASURE, actor=staff_user(request), confirms=confirms
+            )
             messages.info(request, _("The erasure is queued; this page shows its result."))
         else:
             raise Http404
@@ -183,7 +188,9 @@ def register_import(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
         )
         try:
             result = importer(
-                organization=organization, content=form.cleaned_data["file"], actor=request.user
+                organization=organization,
+                content=form.cleaned_data["file"],
+                actor=staff_user(request),
             )
         except register.ImportRefused as refused:
             errors = refused.errors
@@ -241,7 +248,7 @@ def tell_recipients(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpR
     if not workspace.can_act_on(request.user, privacy_request):
         raise PermissionDenied
     try:
-        made = notices.recipients_tell(request=privacy_request, actor=request.user)
+        made = notices.recipients_tell(request=privacy_request, actor=staff_user(request))
     except tasks.TaskError as error:
         messages.error(request, str(error))
     else:
@@ -261,7 +268,7 @@ def answer_notice(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpRes
         raise PermissionDenied
     try:
         notices.notice_answer(
-            notice=notice, actor=request.user, answer=request.POST.get("answer", "")
+            notice=notice, actor=staff_user(request), answer=request.POST.get("answer", "")
         )
     except tasks.TaskError as error:
         messages.error(request, str(error))

@@ -9,6 +9,7 @@ looks up only values the related key accepts; the form's own error is shown as f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -17,7 +18,7 @@ from django.db.models import Field
 from django.http import HttpRequest
 
 
-def _valid_keys(field: Any, values: list[Any]) -> list[Any]:
+def _valid_keys(field: Any, values: Sequence[str]) -> list[str]:
     """The values of ``values`` that the key the relation points to can hold."""
     remote = field.remote_field
     target: Field = remote.model._meta.get_field(
@@ -34,12 +35,12 @@ def _valid_keys(field: Any, values: list[Any]) -> list[Any]:
 
 
 class CheckedAutocompleteSelect(AutocompleteSelect):
-    def optgroups(self, name: str, value: list[Any], attr: Any = None) -> Any:
+    def optgroups(self, name: str, value: Sequence[str], attr: Any = None) -> list[Any]:
         return super().optgroups(name, _valid_keys(self.field, value), attr)
 
 
 class CheckedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
-    def optgroups(self, name: str, value: list[Any], attr: Any = None) -> Any:
+    def optgroups(self, name: str, value: Sequence[str], attr: Any = None) -> list[Any]:
         return super().optgroups(name, _valid_keys(self.field, value), attr)
 
 

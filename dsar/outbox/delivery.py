@@ -139,7 +139,7 @@ def _mark_sent(email: Email) -> None:
         if not marked:  # a lease retaken meanwhile, and the other worker marked it first
             return
         email.status = EmailStatus.SENT
-        if email.request_id is not None:
+        if email.request is not None:  # no query when request_id is None
             from dsar.requests import events
             from dsar.requests.models import EventKind
 
@@ -189,7 +189,7 @@ def _mark_failed(email: Email, error: BaseException, conf: OutboxSettings) -> bo
             last_error=reason[:200],
             **({} if again else CLEARED),
         )
-        if email.request_id is not None:
+        if email.request is not None:  # no query when request_id is None
             from dsar.requests import events
             from dsar.requests.models import EventKind
 

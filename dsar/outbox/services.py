@@ -68,7 +68,7 @@ def enqueue(
         reply_to=list(message.reply_to),
         from_email=message.from_email,
         subject=message.subject[:300],
-        text=message.body,
+        text=str(message.body),  # a str (render_to_string); the stubs allow a lazy string
         html=str(html),
         language=language or "",
         headers=dict(headers or {}),

@@ -117,6 +117,25 @@ def test_a_bounce_from_the_mailer_daemon_is_attached_and_marked(ann_request):
     assert not message.attachments.exists()
 
 
+@pytest.mark.parametrize(
+    "report_type",
+    [b"report-type=delivery-status", b"report-type*=us-ascii''delivery-status"],
+    ids=["plain", "rfc2231-encoded"],
+)
+def test_a_delivery_report_from_any_sender_is_marked_a_bounce(ann_request, report_type):
+    # Some relays send reports from an ordinary address with a return path: the report's
+    # content type alone says what it is, however its parameter is written.
+    raw = (
+        raw_fixture("bounce.eml", ann_request)
+        .replace(b"Return-Path: <>", b"Return-Path: <relay@mx.example.com>")
+        .replace(b"MAILER-DAEMON@mx.example.com", b"relay@mx.example.com")
+        .replace(b"report-type=delivery-status", report_type)
+    )
+    message = pipe(raw)
+    assert message.request == ann_request
+    assert message.kind == MessageKind.BOUNCE
+
+
 def test_a_message_to_an_unknown_token_is_held(ann_request):
     message = pipe(raw_fixture("unknown_token.eml"))
     assert message.request is None

@@ -44,16 +44,26 @@ class Command(BaseCommand):
                 " NOT NULL REFERENCES customers ON DELETE CASCADE, item text NOT NULL,"
                 " total numeric(8, 2), ordered_on date NOT NULL DEFAULT current_date)"
             )
-            if connection.execute("SELECT count(*) FROM customers").fetchone()[0]:
+            if _row(connection.execute("SELECT count(*) FROM customers").fetchone())[0]:
                 raise CommandError("The customers table already holds rows: left as it is.")
             for email, name in requesters:
-                (customer,) = connection.execute(
-                    "INSERT INTO customers (email, name) VALUES (%s, %s) RETURNING id",
-                    [email, name],
-                ).fetchone()
+                (customer,) = _row(
+                    connection.execute(
+                        "INSERT INTO customers (email, name) VALUES (%s, %s) RETURNING id",
+                        [email, name],
+                    ).fetchone()
+                )
                 connection.execute(
                     "INSERT INTO orders (customer_id, item, total)"
                     " VALUES (%s, %s, %s), (%s, %s, %s)",
                     [customer, "FoneTrac tracker", "49.00", customer, "Annual plan", "120.00"],
                 )
         self.stdout.write(f"Demo shop database: {len(requesters)} customers with two orders each.")
+
+
+def _row(row: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """The row of a statement that always returns one (a count, an INSERT … RETURNING):
+    psycopg types ``fetchone()`` as possibly None."""
+    if row is None:
+        raise CommandError("The shop database returned no row where one was expected.")
+    return row
