@@ -130,6 +130,6 @@ def test_every_example_runs_as_documented(client, img_key, img_reader, imt_key, 
             matches(example.answer, body, str(example))
         if response.status_code == 201 and not values["$REF"]:
             values["$REF"] = body["reference"]
-        if not values["$TASK"] and isinstance(body, list) and body:
-            if str(body[0].get("url", "")).startswith("/api/v1/tasks/"):
-                values["$TASK"] = str(body[0]["id"])
+        listed = body[0] if isinstance(body, list) and body else {}
+        if not values["$TASK"] and str(listed.get("url", "")).startswith("/api/v1/tasks/"):
+            values["$TASK"] = str(listed["id"])

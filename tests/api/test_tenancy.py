@@ -40,7 +40,9 @@ def img_world_with_work(img_world: dict[str, Any]) -> dict[str, Any]:
     from dsar.fulfilment.tasks import tasks_create
 
     request = img_world["request"]
-    System.objects.create(organization=request.organization, name="IMG Ledger", rights=["portability"])
+    System.objects.create(
+        organization=request.organization, name="IMG Ledger", rights=["portability"]
+    )
     (task,) = tasks_create(request=request)
     message = message_send(request=request, actor=None, body="Your export is on its way, Pat.")
     return {**img_world, "task": task, "message": message}
