@@ -15,7 +15,8 @@ urn:dsar:problem:method            405     the path does not take this method
 urn:dsar:problem:not-acceptable    406     the Accept header asks for something else than JSON
 urn:dsar:problem:refused           409     the request's state, the law or the policy refuses
                                            the action: the service's own message
-                                           (``TransitionError``, ``LetterNotApplicable``)
+                                           (``TransitionError``, ``LetterNotApplicable``,
+                                           ``TaskError``, ``MessageError``)
 urn:dsar:problem:gone              410     a letter or package purged under the retention rules
 urn:dsar:problem:media-type        415     the body is not ``application/json``
 urn:dsar:problem:idempotency       422     an Idempotency-Key reused with a different body
@@ -38,6 +39,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from dsar.correspondence.services import MessageError
+from dsar.fulfilment.tasks import TaskError
 from dsar.letters.services import LetterNotApplicable
 from dsar.requests.services import TransitionError
 
@@ -147,7 +150,7 @@ def _problem_for(exc: Exception) -> Response | None:
         return problem("not-found", 404, "No such object.")
     if isinstance(exc, PermissionDenied):
         return problem("forbidden", 403, str(exc) or "Not allowed.")
-    if isinstance(exc, TransitionError | LetterNotApplicable):
+    if isinstance(exc, TransitionError | LetterNotApplicable | TaskError | MessageError):
         return problem("refused", 409, str(exc))
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}

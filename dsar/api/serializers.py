@@ -22,6 +22,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dsar import residences
+from dsar.correspondence.models import Message
+from dsar.correspondence.services import MAX_BODY
+from dsar.fulfilment.models import Task
 from dsar.letters.kinds import LetterKind
 from dsar.letters.models import DataPackage, DeliveryMethod, Letter
 from dsar.organizations.models import Organization
@@ -440,6 +443,23 @@ class ClosingSerializer(ActionSerializer):
         return data
 
 
+def _override_reason() -> serializers.CharField:
+    """``override_reason``: the service's ``override``. A key holds no role, so the service
+    refuses it while tasks are open (docs/api.md, "Tasks"); it is accepted so that the refusal
+    is the service's own message, and is one rule, not two."""
+    return serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why to answer while tasks are open. Only a privacy officer may (staff page): "
+        "an API key holds no role, so while tasks are open the fulfilment is refused (409).",
+    )
+
+
+class FulfilSerializer(ClosingSerializer):
+    override_reason = _override_reason()
+
+
 class OutcomeSerializer(ClosingSerializer):
     reason = serializers.CharField(help_text="Required: the requester is told why.")
     exemptions = serializers.ListField(
@@ -459,6 +479,10 @@ class OutcomeSerializer(ClosingSerializer):
         if len(found) != len(set(value)):
             raise serializers.ValidationError("Not an exemption of the request's right.")
         return found
+
+
+class PartialFulfilSerializer(OutcomeSerializer):
+    override_reason = _override_reason()
 
 
 class CloseSerializer(ClosingSerializer):
@@ -572,6 +596,129 @@ class DataPackageSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_zip(self, obj: DataPackage) -> str:
         return reverse("api:package-zip", args=[obj.pk])
+
+
+# -- Tasks and messages ----------------------------------------------------------------------------
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """A task as its page shows it; the system by name, people by username."""
+
+    url = serializers.SerializerMethodField()
+    request = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    system = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    completed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "url",
+            "request",
+            "system",
+            "state",
+            "owner",
+            "due_date",
+            "instructions",
+            "outcome",
+            "created_at",
+            "completed_at",
+            "completed_by",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj: Task) -> str:
+        return reverse("api:task-detail", args=[obj.pk])
+
+
+class TaskCompleteSerializer(serializers.Serializer):
+    """The staff page's completion form (``fulfilment.forms.CompleteForm``), without the file:
+    rows found go into the data package as the page's "Rows found (JSON)" do."""
+
+    outcome = serializers.CharField(help_text="What was done; on the request's timeline.")
+    not_applicable = serializers.BooleanField(
+        required=False, default=False, help_text="The system holds nothing of this person."
+    )
+    records = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=100_000,
+        help_text="For access: what the system holds, as a list of objects (field: value); "
+        "added to the request's data package.",
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data.get("records") == []:
+            data["records"] = None  # an empty list is no rows, as an empty box on the page
+        return data
+
+
+class TaskReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the task is reopened; on the timeline.")
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    """One message of the request's conversation, as the request page shows it: the text, not
+    the sanitized HTML; attachments by name (their files stay on the staff pages)."""
+
+    written_by = serializers.SerializerMethodField()
+    body = serializers.CharField(source="body_text", read_only=True)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "direction",
+            "kind",
+            "via",
+            "subject",
+            "body",
+            "at",
+            "written_by",
+            "attachments",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_written_by(self, obj: Message) -> str | None:
+        """Staff messages only: the username, or null for one sent through the API (its
+        event on the timeline names the key)."""
+        return obj.created_by.username if obj.created_by else None
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "filename": {"type": "string"},
+                    "content_type": {"type": "string"},
+                    "size": {"type": "integer"},
+                },
+            },
+        }
+    )
+    def get_attachments(self, obj: Message) -> list[dict[str, Any]]:
+        return [
+            {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+            for a in obj.attachments.all()
+        ]
+
+
+class MessageSendSerializer(serializers.Serializer):
+    subject = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text='Default: "Your request <reference>", in the requester\'s language.',
+    )
+    body = serializers.CharField(max_length=MAX_BODY, help_text="The text the requester reads.")
 
 
 # -- Reports ---------------------------------------------------------------------------------------

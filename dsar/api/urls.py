@@ -11,6 +11,7 @@ router = SimpleRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("policy-versions", views.PolicyVersionViewSet, basename="policy-version")
 router.register("requests", views.RequestViewSet, basename="request")
+router.register("tasks", views.TaskViewSet, basename="task")
 router.register("letters", views.LetterViewSet, basename="letter")
 router.register("data-packages", views.DataPackageViewSet, basename="package")
 

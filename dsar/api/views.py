@@ -36,6 +36,10 @@ from dsar.api import idempotency
 from dsar.api import serializers as s
 from dsar.api.auth import ApiClient
 from dsar.api.problems import Gone
+from dsar.correspondence import selectors as correspondence_selectors
+from dsar.correspondence import services as correspondence_services
+from dsar.fulfilment import tasks as task_services
+from dsar.fulfilment.models import Task
 from dsar.intake import selectors as intake_selectors
 from dsar.letters import services as letter_services
 from dsar.letters.models import DataPackage, Letter
@@ -226,6 +230,8 @@ def _action_view(name: str, serializer: type[s.ActionSerializer], summary: str) 
         else:
             if name == "ask_requester":
                 staff_action = f"ask_{data['waiting_for']}"
+            if "override_reason" in data:
+                data["override"] = data.pop("override_reason")
             data.setdefault("answered_on", today)
             data.setdefault("at", timezone.now())
             done = views_staff.ACTIONS[staff_action].run(privacy_request, None, data, today)
@@ -378,9 +384,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView):
     acknowledge = _action_view(
         "acknowledge", s.AcknowledgeSerializer, "Record an acknowledgement of receipt"
     )
-    fulfil = _action_view("fulfil", s.ClosingSerializer, "Close as fulfilled")
+    fulfil = _action_view("fulfil", s.FulfilSerializer, "Close as fulfilled")
     partially_fulfil = _action_view(
-        "partially_fulfil", s.OutcomeSerializer, "Close as partly fulfilled"
+        "partially_fulfil", s.PartialFulfilSerializer, "Close as partly fulfilled"
     )
     deny = _action_view("deny", s.OutcomeSerializer, "Deny")
     withdraw = _action_view("withdraw", s.ClosingSerializer, "Withdrawn by the requester")
@@ -438,6 +444,106 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView):
         privacy_request = self.get_object()
         packages = DataPackage.objects.filter(request=privacy_request).select_related("request")
         return Response(s.DataPackageSerializer(packages.order_by("number"), many=True).data)
+
+    @extend_schema(
+        summary="The request's tasks: one per system of the register its right applies to",
+        responses={200: s.TaskSerializer(many=True), **ERRORS},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def tasks(self, request: Request, reference: str) -> Response:
+        privacy_request = self.get_object()
+        found = _tasks().filter(request=privacy_request).order_by("system__name", "id")
+        return Response(s.TaskSerializer(found, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The request's messages, oldest first (bodies included: see docs/api.md)",
+        responses={200: s.MessageSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Write to the requester: stored, on the timeline, emailed through the outbox",
+        request=s.MessageSendSerializer,
+        responses={201: s.MessageSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def messages(self, request: Request, reference: str) -> Response:
+        privacy_request = self.get_object()
+        if request.method == "GET":
+            conversation = correspondence_selectors.conversation(privacy_request)
+            return Response(s.MessageSerializer(conversation, many=True).data)
+        given = s.MessageSendSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        message = correspondence_services.message_send(
+            request=privacy_request,
+            actor=None,
+            subject=given.validated_data["subject"],
+            body=given.validated_data["body"],
+        )
+        return Response(s.MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+# -- Tasks -----------------------------------------------------------------------------------------
+
+
+def _tasks() -> QuerySet[Task]:
+    return Task.objects.select_related("request", "system", "owner", "completed_by")
+
+
+@extend_schema_view(retrieve=extend_schema(summary="A task", responses=ERRORS))
+class TaskViewSet(mixins.RetrieveModelMixin, ApiView):
+    """A task of one of the organization's requests, and the task page's three buttons; each
+    runs the page's service (``fulfilment.tasks``), which records the event on the request's
+    timeline (``task_completed`` is also the ``task.completed`` webhook)."""
+
+    serializer_class = s.TaskSerializer
+
+    def get_queryset(self) -> QuerySet[Task]:
+        return _tasks().filter(request__organization_id=self.organization_id)
+
+    def _answer(self, task: Task) -> Response:
+        return Response(s.TaskSerializer(self.get_queryset().get(pk=task.pk)).data)
+
+    @extend_schema(
+        summary="Start the task", request=None, responses={200: s.TaskSerializer, **WRITE_ERRORS}
+    )
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str) -> Response:
+        return self._answer(task_services.task_start(task=self.get_object(), actor=None))
+
+    @extend_schema(
+        summary="Complete the task, saying what was done (for access: with the rows found)",
+        request=s.TaskCompleteSerializer,
+        responses={200: s.TaskSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        task = self.get_object()
+        given = s.TaskCompleteSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        done = task_services.task_complete(
+            task=task,
+            actor=None,
+            outcome=given.validated_data["outcome"],
+            not_applicable=given.validated_data["not_applicable"],
+            records=given.validated_data["records"],
+        )
+        return self._answer(done)
+
+    @extend_schema(
+        summary="Reopen a finished task, saying why",
+        request=s.TaskReopenSerializer,
+        responses={200: s.TaskSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        task = self.get_object()
+        given = s.TaskReopenSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        reopened = task_services.task_reopen(
+            task=task, actor=None, reason=given.validated_data["reason"]
+        )
+        return self._answer(reopened)
 
 
 # -- Letters and data packages ---------------------------------------------------------------------

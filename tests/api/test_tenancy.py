@@ -32,17 +32,36 @@ def operations() -> list[tuple[str, str]]:
     ]
 
 
+@pytest.fixture
+def img_world_with_work(img_world: dict[str, Any]) -> dict[str, Any]:
+    """IMG's world, plus a task of its request and a message to its requester."""
+    from dsar.correspondence.services import message_send
+    from dsar.fulfilment.models import System
+    from dsar.fulfilment.tasks import tasks_create
+
+    request = img_world["request"]
+    System.objects.create(
+        organization=request.organization, name="IMG Ledger", rights=["portability"]
+    )
+    (task,) = tasks_create(request=request)
+    message = message_send(request=request, actor=None, body="Your export is on its way, Pat.")
+    return {**img_world, "task": task, "message": message}
+
+
 def test_the_walk_covers_every_documented_operation() -> None:
     found = operations()
     assert len(found) >= 30
     assert ("/api/v1/requests/{reference}/deny/", "POST") in found
     assert ("/api/v1/data-packages/{id}/zip/", "GET") in found
+    assert ("/api/v1/requests/{reference}/messages/", "POST") in found
+    assert ("/api/v1/tasks/{id}/complete/", "POST") in found
 
 
 def test_every_endpoint_refuses_another_organizations_key(
-    api: Any, img_world: dict[str, Any], imt_key: str
+    api: Any, img_world_with_work: dict[str, Any], imt_key: str
 ) -> None:
-    request, letter, package = img_world["request"], img_world["letter"], img_world["package"]
+    world = img_world_with_work
+    request, letter, package = world["request"], world["letter"], world["package"]
     values = {
         "reference": request.reference,
         "slug": request.organization.slug,
@@ -52,8 +71,16 @@ def test_every_endpoint_refuses_another_organizations_key(
         "letters": letter.pk,
         "data-packages": package.pk,
         "policy-versions": request.policy_version_id,
+        "tasks": world["task"].pk,
     }
-    secrets = [request.reference, request.requester_email, letter.sha256, package.sha256]
+    secrets = [
+        request.reference,
+        request.requester_email,
+        letter.sha256,
+        package.sha256,
+        world["message"].body_text,
+        "IMG Ledger",
+    ]
     walked = 0
     for path, method in operations():
         collection = path.split("/")[3]
@@ -83,6 +110,10 @@ def test_every_endpoint_refuses_another_organizations_key(
                 if collection == "organizations":
                     assert row["slug"] == "imt"
     assert walked >= 30
+    # Nothing was done to IMG's task or message by the walk's POSTs.
+    world["task"].refresh_from_db()
+    assert world["task"].state == "open"
+    assert request.messages.count() == 1
 
 
 def test_a_filter_on_another_organization_finds_nothing(
