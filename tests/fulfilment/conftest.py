@@ -134,8 +134,10 @@ def verify(request: PrivacyRequest, actor: Any) -> PrivacyRequest:
 
 
 def _server_url() -> str:
-    """The PostgreSQL server of the test run (DATABASE_URL's, else the local one)."""
-    url = os.environ.get("DATABASE_URL", "")
+    """The PostgreSQL server of the test run, as a role that may create a database: CI runs the
+    suite as the runtime role, which may not, and names a superuser in
+    ``DSAR_TEST_ADMIN_DATABASE_URL``; else DATABASE_URL's, else the local one."""
+    url = os.environ.get("DSAR_TEST_ADMIN_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         url = "postgresql://postgres@127.0.0.1:5432/postgres"
     return url
