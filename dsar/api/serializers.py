@@ -24,7 +24,7 @@ from rest_framework import serializers
 from dsar import residences
 from dsar.correspondence.models import Message
 from dsar.correspondence.services import MAX_BODY
-from dsar.fulfilment.models import Task
+from dsar.fulfilment.models import System, Task
 from dsar.letters.kinds import LetterKind
 from dsar.letters.models import DataPackage, DeliveryMethod, Letter
 from dsar.organizations.models import Organization
@@ -605,10 +605,18 @@ class TaskSerializer(serializers.ModelSerializer):
     """A task as its page shows it; the system by name, people by username."""
 
     url = serializers.SerializerMethodField()
-    request = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    system = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    completed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    request: serializers.SlugRelatedField[PrivacyRequest] = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True
+    )
+    system: serializers.SlugRelatedField[System] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True
+    )
+    owner: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    completed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Task

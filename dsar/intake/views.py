@@ -51,7 +51,7 @@ from dsar.intake.forms import (
     error_summary,
 )
 from dsar.intake.middleware import apply_policy
-from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink
+from dsar.intake.models import IntakeSubmission, ReleasedFile, StatusLink, StatusLinkQuerySet
 from dsar.intake.services import (
     AlreadyConfirmed,
     NewRequest,
@@ -456,7 +456,7 @@ def _confirmed(
 # -- Status page and downloads ---------------------------------------------------------------------
 
 
-def _status_links(organization: Organization):  # type: ignore[no-untyped-def]
+def _status_links(organization: Organization) -> StatusLinkQuerySet:
     return StatusLink.objects.select_related(
         "submission",
         "submission__request",
