@@ -384,6 +384,10 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def pending(self) -> TaskQuerySet:
         return self.filter(state__in=TaskState.pending_values())
 
+    def finished(self) -> TaskQuerySet:
+        """Done or not applicable."""
+        return self.exclude(state__in=TaskState.pending_values())
+
     def overdue(self, today: Any) -> TaskQuerySet:
         return self.pending().filter(due_date__lt=today)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -50,18 +51,31 @@ def _context(request: HttpRequest, model_admin: Any, title: str) -> dict[str, An
     }
 
 
+#: Pending tasks per page of "My tasks": an owner of every system of a busy organization can
+#: hold a thousand, and one page of them all took seconds to draw (bench/request_page.py).
+TASKS_PER_PAGE = 50
+
+
 def my_tasks(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
-    """The pending tasks the user owns, across their organizations, soonest due first; then the
-    ones they finished lately."""
+    """The pending tasks the user owns, across their organizations, soonest due first, a page
+    at a time; then the ones they finished lately."""
     mine = Task.objects.owned_by(request.user).select_related("request__organization", "system")
-    pending = list(mine.pending().order_by("due_date", "id"))
+    page = Paginator(mine.pending().order_by("due_date", "id"), TASKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    pending = list(page.object_list)
     today = {o.pk: workspace.today_for(o) for o in {t.request.organization for t in pending}}
     rows = [
         (t, t.due_date is not None and t.due_date < today[t.request.organization_id])
         for t in pending
     ]
-    done = list(mine.exclude(pk__in=[t.pk for t in pending]).order_by("-completed_at", "-id")[:20])
-    context = {**_context(request, model_admin, _("My tasks")), "rows": rows, "done": done}
+    done = list(mine.finished().order_by("-completed_at", "-id")[:20])
+    context = {
+        **_context(request, model_admin, _("My tasks")),
+        "rows": rows,
+        "page": page,
+        "done": done,
+    }
     return TemplateResponse(request, "fulfilment/my_tasks.html", context)
 
 
