@@ -7,6 +7,9 @@ recipient of the systems the request's right applies to (and each recipient the 
 to no system: better told than missed), once, recording per recipient what happened; a recipient
 without an address in the register is recorded as such, for staff to reach another way.
 ``notice_answer`` records what a recipient answered. Both write one event on the request's trail.
+``recipients_list_send`` tells the requester who the recipients are, when they ask (Art. 19, last
+sentence), as a message of the request's conversation, so that it is on the timeline and in the
+evidence pack like any other message.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dsar.correspondence.models import Message
+from dsar.correspondence.services import message_send
 from dsar.fulfilment.models import (
     NOTIFIED_RIGHTS,
     NoticeStatus,
@@ -118,6 +123,43 @@ def notice_failed(email: Email) -> None:
     RecipientNotice.objects.filter(email_id=email.pk, status=NoticeStatus.QUEUED).update(
         status=NoticeStatus.FAILED, error=(email.last_error or "")[:300]
     )
+
+
+def recipients_list_text(request: PrivacyRequest) -> tuple[str, str]:
+    """The subject and body of the message that names the recipients told of the request, in
+    the requester's language: each by name and, where the register gives one, category."""
+    notices = list(request.recipient_notices.select_related("recipient").order_by("recipient_name"))
+    if not notices:
+        raise TaskError(_("No recipient has been told of this request yet: tell them first."))
+    with translation.override(request.language or None):
+        lines = []
+        for notice in notices:
+            category = notice.recipient.category if notice.recipient else ""
+            lines.append(f"- {notice.recipient_name}" + (f" ({category})" if category else ""))
+        subject = _("Your request %(ref)s: the recipients we told") % {"ref": request.reference}
+        body = "\n\n".join(
+            [
+                _(
+                    "You asked who received your personal data. We disclosed it to the "
+                    "following recipients, and told each of them of your request for "
+                    "%(right)s:"
+                )
+                % {"right": request.get_right_kind_display()},
+                "\n".join(lines),
+                _("You can answer this message if you have any question."),
+            ]
+        )
+    return subject, body
+
+
+@in_staff_language
+def recipients_list_send(*, request: PrivacyRequest, actor: Actor) -> Message:
+    """Send the requester the list of the recipients told (GDPR Art. 19: "The controller shall
+    inform the data subject about those recipients if the data subject requests it")."""
+    if not request.requester_email:
+        raise TaskError(_("The request has no email address to send the list to."))
+    subject, body = recipients_list_text(request)
+    return message_send(request=request, actor=actor, subject=subject, body=body)
 
 
 @in_staff_language

@@ -265,6 +265,22 @@ def tell_recipients(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpR
 
 
 @require_POST
+def send_recipients_list(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpResponse:
+    """Send the requester the list of the recipients told, as they asked (GDPR Art. 19)."""
+    privacy_request = _get_request_for_user(request.user, pk)
+    if not workspace.can_act_on(request.user, privacy_request):
+        raise PermissionDenied
+    try:
+        notices.recipients_list_send(request=privacy_request, actor=request.user)
+    except tasks.TaskError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The requester was sent the list of recipients."))
+    url = reverse("admin:requests_privacyrequest_change", args=[privacy_request.pk])
+    return redirect(f"{url}#messages")
+
+
+@require_POST
 def answer_notice(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpResponse:
     """Record what a recipient answered."""
     notice = RecipientNotice.objects.filter(pk=pk).select_related("request").first()

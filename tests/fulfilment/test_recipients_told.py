@@ -117,3 +117,71 @@ def test_an_access_request_tells_no_recipient(
     with pytest.raises(TaskError, match="rectification, erasure or restriction"):
         recipients_tell(request=request, actor=olivia)
     assert not mail.outbox
+
+
+def test_staff_tell_the_requester_the_recipients_when_they_ask(
+    recipients: Any, log_request: Any, olivia: Any, client: Any
+) -> None:
+    """Art. 19, last sentence: the list goes as a message of the request, so it is on the
+    timeline, emailed to the requester and in the evidence pack."""
+    from dsar.correspondence.models import Direction, Message
+
+    zoho, courts, _mailer = recipients
+    zoho.category = "CRM processor"
+    zoho.save()
+    request = verify(log_request("erasure"), olivia)
+    page_url = reverse("admin:requests_privacyrequest_change", args=[request.pk])
+    send_url = reverse("admin:fulfilment_send_recipients_list", args=[request.pk])
+    client.force_login(olivia)
+    assert "Tell the requester the recipients" not in client.get(page_url).content.decode()
+    refused = client.post(send_url, follow=True).content.decode()
+    assert "No recipient has been told of this request yet" in refused
+    assert not Message.objects.exists()
+
+    recipients_tell(request=request, actor=olivia)
+    assert "Tell the requester the recipients" in client.get(page_url).content.decode()
+    mail.outbox.clear()
+    response = client.post(send_url)
+
+    assert response.status_code == 302 and response["Location"].endswith("#messages")
+    (message,) = Message.objects.filter(request=request)
+    assert message.direction == Direction.OUT and message.created_by == olivia
+    assert "- Courts\n- Zoho (CRM processor)" in message.body_text
+    assert "Mailer" not in message.body_text  # never told: not a recipient of this erasure
+    assert request.events.filter(kind=EventKind.MESSAGE_SENT).count() == 1
+    deliver_outbox()
+    (email,) = [m for m in mail.outbox if m.to == ["dana@example.org"]]
+    assert "Zoho (CRM processor)" in email.body
+    assert "Zoho (CRM processor)" in client.get(page_url).content.decode()
+
+
+def test_the_recipients_list_is_in_spanish_for_a_spanish_requester(
+    recipients: Any, log_request: Any, olivia: Any
+) -> None:
+    from dsar.fulfilment.notices import recipients_list_send
+
+    request = verify(log_request("erasure", language="es"), olivia)
+    recipients_tell(request=request, actor=olivia)
+
+    message = recipients_list_send(request=request, actor=olivia)
+
+    assert message.subject == f"Su solicitud {request.reference}: los destinatarios informados"
+    assert "supresión" in message.body_text and "- Zoho" in message.body_text
+    assert "Puede responder a este mensaje" in message.body_text
+
+
+def test_a_handler_of_another_organization_cannot_send_the_list(
+    recipients: Any, log_request: Any, olivia: Any, client: Any, imt: Any
+) -> None:
+    from dsar.organizations.models import Role
+
+    from .conftest import staff
+
+    request = verify(log_request("erasure"), olivia)
+    recipients_tell(request=request, actor=olivia)
+    client.force_login(staff("mallory", imt, Role.HANDLER))
+
+    response = client.post(reverse("admin:fulfilment_send_recipients_list", args=[request.pk]))
+
+    assert response.status_code == 404
+    assert not request.events.filter(kind=EventKind.MESSAGE_SENT).exists()
