@@ -201,6 +201,12 @@ class TaskAdmin(TenantAdminMixin, admin.ModelAdmin):
                 name="fulfilment_tell_recipients",
             ),
             path(
+                "request/<int:pk>/send-recipients-list/",
+                view(views.send_recipients_list),
+                own,
+                name="fulfilment_send_recipients_list",
+            ),
+            path(
                 "notice/<int:pk>/answer/",
                 view(views.answer_notice),
                 own,

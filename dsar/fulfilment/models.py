@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -251,7 +252,24 @@ class Recipient(models.Model):
         help_text=_("As a letter names it: payment processor, marketing partner…"),
     )
     contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_url = models.URLField(_("contact URL"), blank=True)
+    contact_url = models.URLField(
+        _("contact URL"),
+        blank=True,
+        help_text=_(
+            "Where a notice of a rectification, erasure or restriction is POSTed, signed with the "
+            "secret below (https; the webhooks' address rules apply). Used before the email."
+        ),
+    )
+    secret_env = models.CharField(
+        _("signing secret variable"),
+        max_length=100,
+        blank=True,
+        validators=[RegexValidator(ENV_NAME_REGEX, _("An environment variable's NAME."))],
+        help_text=_(
+            "The NAME of the environment variable holding the whsec_ secret notices to the "
+            "contact URL are signed with (Standard Webhooks)."
+        ),
+    )
     systems = models.ManyToManyField(
         System, blank=True, related_name="recipients", verbose_name=_("systems shared")
     )
@@ -383,6 +401,10 @@ class TaskState(models.TextChoices):
 class TaskQuerySet(models.QuerySet["Task"]):
     def pending(self) -> TaskQuerySet:
         return self.filter(state__in=TaskState.pending_values())
+
+    def finished(self) -> TaskQuerySet:
+        """Done or not applicable."""
+        return self.exclude(state__in=TaskState.pending_values())
 
     def overdue(self, today: Any) -> TaskQuerySet:
         return self.pending().filter(due_date__lt=today)
@@ -585,6 +607,10 @@ class RecipientNotice(models.Model):
     )
     recipient_name = models.CharField(_("recipient name"), max_length=200)
     sent_to = models.EmailField(_("sent to"), blank=True)
+    # Told by HTTP: where, how many tries, and the last HTTP status the recipient answered.
+    sent_to_url = models.URLField(_("sent to URL"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tries"), default=0)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     # The outbox's email that tells it: its sending (or failure) sets the status.
     email = models.ForeignKey(
         "outbox.Email",

@@ -54,7 +54,7 @@ SYSTEM_COLUMNS = (
     "endpoint_url",
     "secret_env",
 )
-RECIPIENT_COLUMNS = ("name", "category", "contact_email", "contact_url", "systems")
+RECIPIENT_COLUMNS = ("name", "category", "contact_email", "contact_url", "secret_env", "systems")
 #: Between the items of a list in one cell: rights, categories, a recipient's systems.
 SEPARATOR = "; "
 
@@ -85,6 +85,7 @@ def snapshot(entry: System | Recipient) -> dict[str, Any]:
         "category": entry.category,
         "contact_email": entry.contact_email,
         "contact_url": entry.contact_url,
+        "secret_env": entry.secret_env,
         "systems": sorted(s.name for s in entry.systems.all()) if entry.pk else [],
     }
 
@@ -303,7 +304,7 @@ def import_recipients_csv(*, organization: Organization, content: str, actor: Ac
         recipient = existing.get(name.lower()) or Recipient(organization=organization)
         before = snapshot(recipient) if recipient.pk else None
         recipient.name = name
-        for column in ("category", "contact_email", "contact_url"):
+        for column in ("category", "contact_email", "contact_url", "secret_env"):
             if column in row:
                 setattr(recipient, column, _text(row[column]))
         shared = None

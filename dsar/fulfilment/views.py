@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -51,18 +52,31 @@ def _context(request: HttpRequest, model_admin: Any, title: str) -> dict[str, An
     }
 
 
+#: Pending tasks per page of "My tasks": an owner of every system of a busy organization can
+#: hold a thousand, and one page of them all took seconds to draw (bench/request_page.py).
+TASKS_PER_PAGE = 50
+
+
 def my_tasks(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
-    """The pending tasks the user owns, across their organizations, soonest due first; then the
-    ones they finished lately."""
+    """The pending tasks the user owns, across their organizations, soonest due first, a page
+    at a time; then the ones they finished lately."""
     mine = Task.objects.owned_by(request.user).select_related("request__organization", "system")
-    pending = list(mine.pending().order_by("due_date", "id"))
+    page = Paginator(mine.pending().order_by("due_date", "id"), TASKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    pending = list(page.object_list)
     today = {o.pk: workspace.today_for(o) for o in {t.request.organization for t in pending}}
     rows = [
         (t, t.due_date is not None and t.due_date < today[t.request.organization_id])
         for t in pending
     ]
-    done = list(mine.exclude(pk__in=[t.pk for t in pending]).order_by("-completed_at", "-id")[:20])
-    context = {**_context(request, model_admin, _("My tasks")), "rows": rows, "done": done}
+    done = list(mine.finished().order_by("-completed_at", "-id")[:20])
+    context = {
+        **_context(request, model_admin, _("My tasks")),
+        "rows": rows,
+        "page": page,
+        "done": done,
+    }
     return TemplateResponse(request, "fulfilment/my_tasks.html", context)
 
 
@@ -255,6 +269,22 @@ def tell_recipients(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpR
         messages.success(request, _("%(n)d recipients told.") % {"n": len(made)})
     url = reverse("admin:requests_privacyrequest_change", args=[privacy_request.pk])
     return redirect(f"{url}#tasks")
+
+
+@require_POST
+def send_recipients_list(request: HttpRequest, pk: int, *, model_admin: Any) -> HttpResponse:
+    """Send the requester the list of the recipients told, as they asked (GDPR Art. 19)."""
+    privacy_request = _get_request_for_user(request.user, pk)
+    if not workspace.can_act_on(request.user, privacy_request):
+        raise PermissionDenied
+    try:
+        notices.recipients_list_send(request=privacy_request, actor=request.user)
+    except tasks.TaskError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The requester was sent the list of recipients."))
+    url = reverse("admin:requests_privacyrequest_change", args=[privacy_request.pk])
+    return redirect(f"{url}#messages")
 
 
 @require_POST

@@ -437,6 +437,18 @@ def _note_field(help_text: Any = INTERNAL_NOTE_HELP) -> forms.CharField:
     )
 
 
+#: Where the request page leaves the unsent letters it read for the forms it builds.
+UNSENT_LETTERS = "_unsent_letters"
+
+
+def _unsent_letters(privacy_request: PrivacyRequest) -> list[Any]:
+    """``workspace.letters_issued_not_sent``, or what the request page read for all its closing
+    forms at once (``views_staff._shown_actions``): each form asked the database the same
+    question (bench/request_page.py)."""
+    known = privacy_request.__dict__.get(UNSENT_LETTERS)
+    return known if known is not None else workspace.letters_issued_not_sent(privacy_request)
+
+
 class ClosingForm(ActionForm):
     """An action that ends the request: the reasons the requester is told (``reason``) apart
     from the internal note (``note``), and, when one of its letters was issued but never sent,
@@ -448,7 +460,7 @@ class ClosingForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.unsent_letters = workspace.letters_issued_not_sent(self.privacy_request)
+        self.unsent_letters = _unsent_letters(self.privacy_request)
         if self.unsent_letters:
             references = ", ".join(
                 f"{letter.reference} ({letter.get_kind_display()})"

@@ -361,11 +361,19 @@ def _shown_actions(
     refused: ShownAction | None,
 ) -> list[ShownAction]:
     shown = []
-    for action in ACTIONS.values():
-        if refused is not None and refused.action is action:
-            shown.append(refused)
-        elif action.offered(privacy_request):
-            shown.append(ShownAction(action, _action_form(action, privacy_request, today)))
+    # Read once for every closing form, not once per form; dropped after, so that nothing
+    # later reads a list the page's own actions may have made stale.
+    privacy_request.__dict__[forms.UNSENT_LETTERS] = workspace.letters_issued_not_sent(
+        privacy_request
+    )
+    try:
+        for action in ACTIONS.values():
+            if refused is not None and refused.action is action:
+                shown.append(refused)
+            elif action.offered(privacy_request):
+                shown.append(ShownAction(action, _action_form(action, privacy_request, today)))
+    finally:
+        del privacy_request.__dict__[forms.UNSENT_LETTERS]
     if refused is not None and refused not in shown:
         shown.insert(0, refused)
     return shown

@@ -300,14 +300,23 @@ def test_the_request_page_reads_200_messages_in_as_many_queries_as_one(
     client = login(alice)
     services.message_send(request=ann_request, actor=alice, body="First")
     with CaptureQueriesContext(connection) as one:
-        assert client.get(change_url(ann_request)).status_code == 200
+        first = client.get(change_url(ann_request)).content.decode()
+    assert "Show every message" not in first
     for number in range(199):
         services.message_send(request=ann_request, actor=alice, body=f"Message {number}")
     pipe(raw_fixture("with_attachment.eml", ann_request))
     with django_assert_max_num_queries(len(one)):
         page = client.get(change_url(ann_request)).content.decode()
-    assert page.count('class="message message-') == 201
     assert MAILBOX.split("@")[0] + "+" in page
+    # The latest 20, oldest first, ending with the requester's emailed answer; the link shows all.
+    assert page.count('class="message message-') == 20
+    assert "The latest 20 messages are shown." in page
+    assert "Message 179" not in page and "Message 180" in page
+    assert page.index("Message 198") < page.index("message-in")
+    with django_assert_max_num_queries(len(one)):
+        every = client.get(change_url(ann_request) + "?messages=all").content.decode()
+    assert every.count('class="message message-') == 201
+    assert "<p>First</p>" in every and "Show every message" not in every
 
 
 def test_purging_a_closed_request_blanks_its_messages_and_deletes_their_files(

@@ -35,6 +35,25 @@ def test_my_tasks_lists_the_users_own_tasks(client: Any, two_tasks: Any, alice: 
     assert "Shop" not in page  # Bob's
 
 
+def test_my_tasks_shows_fifty_at_a_time_soonest_due_first(
+    client: Any, make_system: Any, log_request: Any, olivia: Any, alice: Any
+) -> None:
+    for n in range(13):
+        make_system(f"System {n:02d}", owner=alice)
+    requests = [verify(log_request("access"), olivia) for _ in range(4)]  # 52 tasks
+    Task.objects.filter(request=requests[0]).update(due_date=datetime.date(2026, 3, 10))
+    client.force_login(alice)
+
+    first = client.get(reverse("admin:fulfilment_task_mine")).content.decode()
+    last = client.get(reverse("admin:fulfilment_task_mine") + "?page=2").content.decode()
+
+    assert "52 open tasks, soonest due first." in first
+    assert first.count('class="my-task') == 50 and last.count('class="my-task') == 2
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    assert requests[0].reference in first  # due sooner than the others
+    assert requests[3].reference in last and requests[1].reference not in last
+
+
 def test_the_request_page_shows_the_tasks_with_their_state(
     client: Any, two_tasks: Any, alice: Any
 ) -> None:

@@ -3,6 +3,7 @@ once, one without an address is recorded as such, and each answer is recorded.""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from dsar.fulfilment.tasks import TaskError
 from dsar.requests.models import EventKind
 from tests.conftest import deliver_outbox
 
-from .conftest import verify
+from .conftest import TODAY, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,191 @@ def test_an_access_request_tells_no_recipient(
     with pytest.raises(TaskError, match="rectification, erasure or restriction"):
         recipients_tell(request=request, actor=olivia)
     assert not mail.outbox
+
+
+def test_staff_tell_the_requester_the_recipients_when_they_ask(
+    recipients: Any, log_request: Any, olivia: Any, client: Any
+) -> None:
+    """Art. 19, last sentence: the list goes as a message of the request, so it is on the
+    timeline, emailed to the requester and in the evidence pack."""
+    from dsar.correspondence.models import Direction, Message
+
+    zoho, _courts, _mailer = recipients
+    zoho.category = "CRM processor"
+    zoho.save()
+    request = verify(log_request("erasure"), olivia)
+    page_url = reverse("admin:requests_privacyrequest_change", args=[request.pk])
+    send_url = reverse("admin:fulfilment_send_recipients_list", args=[request.pk])
+    client.force_login(olivia)
+    assert "Tell the requester the recipients" not in client.get(page_url).content.decode()
+    refused = client.post(send_url, follow=True).content.decode()
+    assert "No recipient has been told of this request yet" in refused
+    assert not Message.objects.exists()
+
+    recipients_tell(request=request, actor=olivia)
+    assert "Tell the requester the recipients" in client.get(page_url).content.decode()
+    mail.outbox.clear()
+    response = client.post(send_url)
+
+    assert response.status_code == 302 and response["Location"].endswith("#messages")
+    (message,) = Message.objects.filter(request=request)
+    assert message.direction == Direction.OUT and message.created_by == olivia
+    assert "- Courts\n- Zoho (CRM processor)" in message.body_text
+    assert "Mailer" not in message.body_text  # never told: not a recipient of this erasure
+    assert request.events.filter(kind=EventKind.MESSAGE_SENT).count() == 1
+    deliver_outbox()
+    (email,) = [m for m in mail.outbox if m.to == ["dana@example.org"]]
+    assert "Zoho (CRM processor)" in email.body
+    assert "Zoho (CRM processor)" in client.get(page_url).content.decode()
+
+
+def test_the_recipients_list_is_in_spanish_for_a_spanish_requester(
+    recipients: Any, log_request: Any, olivia: Any
+) -> None:
+    from dsar.fulfilment.notices import recipients_list_send
+
+    request = verify(log_request("erasure", language="es"), olivia)
+    recipients_tell(request=request, actor=olivia)
+
+    message = recipients_list_send(request=request, actor=olivia)
+
+    assert message.subject == f"Su solicitud {request.reference}: los destinatarios informados"
+    assert "supresión" in message.body_text and "- Zoho" in message.body_text
+    assert "Puede responder a este mensaje" in message.body_text
+
+
+def test_a_handler_of_another_organization_cannot_send_the_list(
+    recipients: Any, log_request: Any, olivia: Any, client: Any, imt: Any
+) -> None:
+    from dsar.organizations.models import Role
+
+    from .conftest import staff
+
+    request = verify(log_request("erasure"), olivia)
+    recipients_tell(request=request, actor=olivia)
+    client.force_login(staff("mallory", imt, Role.HANDLER))
+
+    response = client.post(reverse("admin:fulfilment_send_recipients_list", args=[request.pk]))
+
+    assert response.status_code == 404
+    assert not request.events.filter(kind=EventKind.MESSAGE_SENT).exists()
+
+
+# -- Told by HTTP: a real local server -------------------------------------------------------------
+
+HTTP_SECRET = "whsec_" + __import__("base64").b64encode(b"a" * 24).decode()
+HTTP_SECRET_ENV = "DSAR_TEST_PAYROLL_SECRET"
+
+
+@pytest.fixture
+def http_recipient(img: Any, make_system: Any, settings: Any, monkeypatch: Any) -> Any:
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    settings.DSAR_WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+    settings.DSAR_WEBHOOK_ALLOW_PRIVATE = False
+    settings.DSAR_WEBHOOK_TIMEOUT = 2.0
+    settings.DSAR_WEBHOOK_RETRY_SECONDS = 60
+    settings.DSAR_WEBHOOK_MAX_ATTEMPTS = 2
+    monkeypatch.setenv(HTTP_SECRET_ENV, HTTP_SECRET)
+    crm = make_system("Zoho CRM")
+    payroll = Recipient.objects.create(
+        organization=img,
+        name="Payroll Co",
+        category="payroll processor",
+        contact_email="dpo@payroll.example",
+        contact_url=server.url_for("/dsar/notices"),
+        secret_env=HTTP_SECRET_ENV,
+    )
+    payroll.systems.set([crm])
+    yield server
+    server.clear()
+    server.stop()
+
+
+def _tell_by_http(log_request: Any, olivia: Any, capture: Any) -> tuple[Any, RecipientNotice]:
+    from dsar.fulfilment.notices import notice_post
+
+    request = verify(log_request("erasure"), olivia)
+    with capture() as queued:
+        (notice,) = recipients_tell(request=request, actor=olivia)
+    assert len(queued) == 1  # queued for the cluster after the commit, not sent in the request
+    assert notice.sent_to_url.endswith("/dsar/notices") and notice.email is None
+    with capture(execute=True):  # as the cluster runs it: a retry is scheduled on commit
+        notice_post(notice.pk)
+    notice.refresh_from_db()
+    return request, notice
+
+
+def test_a_recipient_with_a_contact_url_gets_a_signed_post_and_its_answer_is_recorded(
+    http_recipient: Any,
+    log_request: Any,
+    olivia: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import json
+
+    from standardwebhooks import Webhook
+
+    http_recipient.expect_request("/dsar/notices", method="POST").respond_with_data(
+        "Erased customer 4411 and their payslips.", status=200
+    )
+
+    request, notice = _tell_by_http(log_request, olivia, django_capture_on_commit_callbacks)
+
+    (call, _response) = http_recipient.log[0]
+    body = call.get_data(as_text=True)
+    Webhook(HTTP_SECRET).verify(body, dict(call.headers))  # raises unless signed with the secret
+    sent = json.loads(body)
+    assert sent["type"] == "recipient_notice" and sent["reference"] == request.reference
+    assert sent["right"] == "erasure" and sent["identity"]["email"] == "dana@example.org"
+    assert notice.status == NoticeStatus.SENT and notice.http_status == 200
+    assert notice.answer == "HTTP 200: Erased customer 4411 and their payslips."
+    assert notice.attempts == 1 and not mail.outbox  # the URL, not the email
+    told = request.events.filter(kind=EventKind.RECIPIENTS_TOLD).order_by("pk").last()
+    assert told.summary == "Payroll Co was told by HTTP and answered 200"
+
+
+def test_a_failing_contact_url_is_retried_then_recorded_as_failed(
+    http_recipient: Any,
+    log_request: Any,
+    olivia: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django_q.models import Schedule
+
+    from dsar.fulfilment.notices import notice_post
+
+    http_recipient.expect_request("/dsar/notices").respond_with_data("busy", status=503)
+
+    request, notice = _tell_by_http(log_request, olivia, django_capture_on_commit_callbacks)
+
+    assert notice.status == NoticeStatus.QUEUED and notice.attempts == 1
+    assert notice.http_status == 503 and "HTTP 503" in notice.error
+    retry = Schedule.objects.get(func="dsar.fulfilment.notices.notice_post")
+    assert str(notice.pk) in retry.args
+    assert retry.next_run == TODAY + datetime.timedelta(seconds=60)  # the webhooks' first wait
+    notice_post(notice.pk)  # the retry: the last of DSAR_WEBHOOK_MAX_ATTEMPTS = 2
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.FAILED and notice.attempts == 2
+    assert len(http_recipient.log) == 2
+    failed = request.events.filter(kind=EventKind.RECIPIENTS_TOLD).order_by("pk").last()
+    assert "Telling Payroll Co by HTTP failed after 2 tries" in failed.summary
+    assert "dana@example.org" not in failed.summary
+
+
+def test_a_loopback_contact_url_is_refused_unless_the_installation_allows_it(
+    http_recipient: Any,
+    log_request: Any,
+    olivia: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.DSAR_WEBHOOK_ALLOW_HTTP_LOOPBACK = False
+    settings.DSAR_WEBHOOK_MAX_ATTEMPTS = 1
+
+    _request, notice = _tell_by_http(log_request, olivia, django_capture_on_commit_callbacks)
+
+    assert notice.status == NoticeStatus.FAILED and "refused" in notice.error
+    assert http_recipient.log == []  # nothing left the machine

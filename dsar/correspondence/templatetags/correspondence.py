@@ -17,12 +17,18 @@ register = template.Library()
 
 @register.inclusion_tag("correspondence/request_messages.html", takes_context=True)
 def request_messages(context: Any, privacy_request: PrivacyRequest) -> dict[str, Any]:
-    user = context["request"].user
+    """The latest messages, or every one with ``?messages=all`` (the panel's link)."""
+    request = context["request"]
+    if request.GET.get("messages") == "all":
+        shown, earlier = list(selectors.conversation(privacy_request)), False
+    else:
+        shown, earlier = selectors.latest(privacy_request)
     return {
         "privacy_request": privacy_request,
-        "conversation": list(selectors.conversation(privacy_request)),
+        "conversation": shown,
+        "earlier": earlier,
         "reply_address": addresses.reply_address_for(privacy_request),
-        "can_act": workspace.can_act_on(user, privacy_request),
+        "can_act": workspace.can_act_on(request.user, privacy_request),
         "csrf_token": context.get("csrf_token"),
     }
 

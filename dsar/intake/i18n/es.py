@@ -966,4 +966,8 @@ ES: dict[str, str] = {
     ),
     "Or answer on your request's page:": "O conteste en la página de su solicitud:",
     "Answer on your request's page": "Conteste en la página de su solicitud",
+    # dsar/fulfilment/notices.py: the recipients told, sent to the requester when they ask (GDPR Art. 19)
+    "Your request %(ref)s: the recipients we told": "Su solicitud %(ref)s: los destinatarios informados",
+    "You asked who received your personal data. We disclosed it to the following recipients, and told each of them of your request for %(right)s:": "Nos preguntó quién recibió sus datos personales. Los comunicamos a los siguientes destinatarios, y hemos informado a cada uno de ellos de su solicitud de %(right)s:",
+    "You can answer this message if you have any question.": "Puede responder a este mensaje si tiene alguna pregunta.",
 }
