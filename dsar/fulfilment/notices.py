@@ -15,6 +15,7 @@ evidence pack like any other message.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import logging
 import os
@@ -105,7 +106,7 @@ def recipients_tell(*, request: PrivacyRequest, actor: Actor) -> list[RecipientN
             )
         notice.save()
         if notice.sent_to_url:
-            transaction.on_commit(lambda pk=notice.pk: notice_post_enqueue(pk))
+            transaction.on_commit(functools.partial(notice_post_enqueue, notice.pk))
         made.append(notice)
     if made:
         counts = {

@@ -278,7 +278,7 @@ def send_recipients_list(request: HttpRequest, pk: int, *, model_admin: Any) -> 
     if not workspace.can_act_on(request.user, privacy_request):
         raise PermissionDenied
     try:
-        notices.recipients_list_send(request=privacy_request, actor=request.user)
+        notices.recipients_list_send(request=privacy_request, actor=staff_user(request))
     except tasks.TaskError as error:
         messages.error(request, str(error))
     else:
