@@ -20,6 +20,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from dsar.lib.rate_limits import parse_limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -379,6 +381,12 @@ if DSAR_STATUS_LINK_DAYS < 1:
 # Days after a refusal during which the requester can appeal it from the status page, where the
 # law of their state gives an appeal (a "reasonable period": e.g. Or. Rev. Stat. 646A.576(6)(a)).
 DSAR_APPEAL_WINDOW_DAYS = env.int("DSAR_APPEAL_WINDOW_DAYS", default=90)
+
+# The public form's rate limits (dsar/intake/throttle.py): per scope, hits allowed per window in
+# seconds, e.g. "submit_ip=20/3600"; a scope not named keeps its default (10 posts an hour per
+# network, 5 a day per address; "send the link again" 10 an hour per network, 3 per address).
+DSAR_INTAKE_RATE_LIMITS = parse_limits(env.str("DSAR_INTAKE_RATE_LIMITS", default=""))
+DSAR_INTAKE_RATE_LIMITS_ENABLED = env.bool("DSAR_INTAKE_RATE_LIMITS_ENABLED", default=True)
 
 # -- The REST API (dsar.api, docs/api.md) ----------------------------------------------------------
 # Calls per minute allowed to one API key, counted in the database so that every web worker and

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from dsar.intake import throttle
 from dsar.intake.models import IntakeSubmission, Throttle
+from dsar.lib.rate_limits import parse_limits
 from dsar.requests.models import PrivacyRequest
 from tests.conftest import deliver_outbox
 
@@ -65,6 +68,30 @@ def test_one_network_may_send_ten_requests_an_hour(img, submit, settings):
     assert "too many requests" in html
     assert 'value="Eleventh Person"' in html  # nothing typed is lost
     assert PrivacyRequest.objects.count() == 10
+
+
+def test_an_operator_sets_a_limit_in_the_environment(img, submit, settings):
+    """DSAR_INTAKE_RATE_LIMITS as the README shows it: the named scope changes, the rest keep
+    their defaults."""
+    settings.DSAR_INTAKE_RATE_LIMITS = parse_limits("submit_ip=2/3600, resend_email=1/60")
+    assert throttle.limit_for("resend_ip") == throttle.DEFAULT_LIMITS["resend_ip"]
+    assert submit(img).status_code == 302
+    assert submit(img, email="b@example.org").status_code == 302
+    assert submit(img, email="c@example.org").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("submit=10/3600", "'submit' is not one of"),
+        ("submit_ip=ten/3600", "submit_ip=HITS/SECONDS"),
+        ("submit_ip=10", "submit_ip=HITS/SECONDS"),
+        ("submit_ip=0/3600", "at least 1 hit"),
+    ],
+)
+def test_a_limit_that_cannot_be_read_stops_the_start_with_a_reason(text, says):
+    with pytest.raises(ImproperlyConfigured, match=re.escape(says)):
+        parse_limits(text)
 
 
 def test_the_window_passes(img, submit, settings, time_machine):
