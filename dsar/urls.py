@@ -22,7 +22,7 @@ urlpatterns = [
     # The requester's answer from the status page (dsar.correspondence).
     path("o/", include("dsar.correspondence.urls_public")),
     # Inbound mail from email service providers: /anymail/<esp>/inbound/ (docs/correspondence.md).
-    path("anymail/", include("anymail.urls")),
+    path("anymail/", include("dsar.correspondence.urls_anymail")),
     path("letters/", include("dsar.letters.urls")),
     # The REST API for the organizations' own systems (docs/api.md).
     path("api/", include("dsar.api.urls")),

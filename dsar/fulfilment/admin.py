@@ -25,6 +25,7 @@ from dsar.fulfilment.models import (
     Task,
     TaskMargin,
 )
+from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.admin_tenancy import (
     PRIVACY_OFFICER_ONLY,
     ReadOnly,
@@ -34,7 +35,7 @@ from dsar.organizations.admin_tenancy import (
 from dsar.requests.workspace import organizations_for
 
 
-class RegisterAdmin(TenantAdminMixin, admin.ModelAdmin):
+class RegisterAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     """A register entry: written by privacy officers, each change recorded (``register``)."""
 
     writing_roles = PRIVACY_OFFICER_ONLY
@@ -158,7 +159,7 @@ class TaskMarginAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RegisterChange)
-class RegisterChangeAdmin(ReadOnly, TenantAdminMixin, admin.ModelAdmin):
+class RegisterChangeAdmin(PrivateSearchMixin, ReadOnly, TenantAdminMixin, admin.ModelAdmin):
     """The register's history, read-only: who changed which entry, and its values."""
 
     list_display = ("at", "organization", "entry", "name", "action", "actor")
@@ -168,7 +169,7 @@ class RegisterChangeAdmin(ReadOnly, TenantAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(TenantAdminMixin, admin.ModelAdmin):
+class TaskAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     """Tasks: the list across the user's organizations, "my tasks", and each task's page."""
 
     organization_path = "request__organization"

@@ -86,3 +86,17 @@ def test_a_wrong_basic_auth_secret_is_refused(client, ann_request):
     )
     assert response.status_code == 400
     assert not Message.objects.exists()
+
+
+def test_a_provider_not_set_up_is_a_404_and_a_body_it_cannot_read_a_400(client):
+    """Anymail raises on both (a 500 each, found by tests/security/test_malformed_walk.py)."""
+    credentials = base64.b64encode(":".join(BASIC).encode()).decode()
+    auth = {"HTTP_AUTHORIZATION": f"Basic {credentials}"}
+
+    assert client.post("/anymail/brevo/inbound/", {}, **auth).status_code == 404
+    broken = client.post(
+        "/anymail/mailjet/inbound/", "{not json", content_type="application/json", **auth
+    )
+    assert broken.status_code == 400
+    assert client.get("/anymail/mailgun/tracking/").status_code == 404  # inbound routes only
+    assert not Message.objects.exists()

@@ -28,6 +28,9 @@ def test_the_migration_creates_one_group_per_role():
 
 
 def test_the_privacy_officer_may_do_everything_with_requests_and_keep_the_policies():
+    """Delete on the policies app is given (organizations 0007) so that a privacy officer can
+    discard a draft; a published version is kept whatever the permission says
+    (tests/policies/test_admin_delete.py, ``test_a_privacy_officer_is_told_why_too``)."""
     perms = _perms(Role.PRIVACY_OFFICER)
 
     for action in ("add", "change", "delete", "view"):
@@ -38,7 +41,7 @@ def test_the_privacy_officer_may_do_everything_with_requests_and_keep_the_polici
         "policies.change_right",
         "policies.publish_policyversion",
     } <= perms
-    assert "policies.delete_policyversion" not in perms
+    assert "policies.delete_policyversion" in perms  # drafts only: the admin refuses the rest
 
 
 def test_the_handler_may_view_add_and_change_requests_and_read_policies():
