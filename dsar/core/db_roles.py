@@ -35,7 +35,7 @@ TRAIL = "requests_requestevent"
 #: Its hash-chain columns (dsar.requests.chain), set once from empty; nothing else may change.
 TRAIL_SEALABLE = ("prev_hash", "hash")
 #: The columns a purge blanks the reasons in (dsar.requests.events.blank_reasons): the trail's
-#: trigger lets them be blanked and nothing else (requests migration 0013).
+#: trigger lets them be blanked and nothing else (requests migration 0015).
 TRAIL_BLANKABLE = ("summary", "data")
 #: Tables the runtime role reads and does not write.
 READ_ONLY = ("django_migrations",)

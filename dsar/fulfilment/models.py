@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dsar.policies.models import RightKind
+from dsar.requests.models import AppendOnlyError
 
 #: The identity values a connector's statements may name, as ``%(email)s``: read from the
 #: request when the statement runs, bound as parameters, never written into the SQL.
@@ -298,10 +299,6 @@ class ChangeAction(models.TextChoices):
     CHANGED = "changed", _("changed")
     DELETED = "deleted", _("deleted")
     IMPORTED = "imported", _("imported")
-
-
-class AppendOnlyError(Exception):
-    """Register changes are evidence: written once, never changed or deleted."""
 
 
 class RegisterChangeQuerySet(models.QuerySet["RegisterChange"]):

@@ -21,7 +21,7 @@ its body as blanked (``blanked``, ``vouch``). ``verify`` accepts an event whose 
 matches only when a later purge event of its trail vouches for exactly that hash and that body:
 the vouch is itself chained, so changing any other column of a blanked event, its hash, or the
 vouch, is still a break. The database lets the blanking be done and nothing else (migration
-``requests 0013``).
+``requests 0015``).
 
 Writers (``dsar.requests.events`` and ``writes``) compute the hashes in the transaction that
 writes the events, after locking the request's row (``SELECT … FOR NO KEY UPDATE``): two writers

@@ -722,7 +722,7 @@ class RequestEvent(models.Model):
     """One entry of a request's audit trail: who did what, when, with old and new values.
 
     Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger (migrations
-    0002, 0010, 0013) refuses them in the database too, so not even a raw SQL statement can
+    0002, 0010, 0015) refuses them in the database too, so not even a raw SQL statement can
     rewrite history. Events carry no name or address of the requester; the reasons they were
     told are blanked by a purge (``events.blank_reasons``), the one change besides chaining that
     the trigger allows, and the purge's event vouches for it (``dsar.requests.chain``).
