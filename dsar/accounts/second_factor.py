@@ -30,6 +30,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dsar.accounts.backends import known_app_device
 from dsar.organizations.models import Role
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,13 @@ def app_device(user: AbstractBaseUser) -> TOTPDevice | None:
 def has_device(user: AbstractBaseUser) -> bool:
     """Whether ``user`` signs in with a second factor: the app is the factor, recovery codes only
     stand in for it. An administrator who deletes a lost app (TOTP devices in the staff
-    area) so turns it off; the codes left behind are replaced at the next setup."""
+    area) so turns it off; the codes left behind are replaced at the next setup.
+
+    The signed-in user of a request was read with the answer (``backends.StaffModelBackend``),
+    so no page asks again."""
+    known, has_one = known_app_device(user)
+    if known:
+        return has_one
     return app_device(user) is not None
 
 

@@ -40,12 +40,21 @@ def plus(mailbox: str, token: str) -> str:
 
 
 def reply_address_for(request: PrivacyRequest) -> str:
-    """The request's reply address (its token made on first use); "" without a mailbox."""
-    mailbox = mailbox_for(request.organization)
+    """The request's reply address (its token made on first use); "" without a mailbox.
+
+    The token and the organization's mailbox are read in one query: the request page shows the
+    address on every load (bench/request_page.py)."""
+    token, own_mailbox = (
+        PrivacyRequest.objects.filter(pk=request.pk)
+        .values_list("reply_address__token", "organization__correspondence_settings__reply_mailbox")
+        .get()
+    )
+    mailbox = (own_mailbox or installation_mailbox()).lower()
     if not mailbox:
         return ""
-    address, _created = ReplyAddress.objects.get_or_create(request=request)
-    return plus(mailbox, address.token)
+    if token is None:
+        token = ReplyAddress.objects.get_or_create(request=request)[0].token
+    return plus(mailbox, token)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ small form per action on a request. Forms only validate input; the services deci
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -439,6 +441,8 @@ def _note_field(help_text: Any = INTERNAL_NOTE_HELP) -> forms.CharField:
 
 #: Where the request page leaves the unsent letters it read for the forms it builds.
 UNSENT_LETTERS = "_unsent_letters"
+#: And the exemptions the policy keeps for the request's right (``workspace.page_exemptions``).
+OFFERED_EXEMPTIONS = "_offered_exemptions"
 
 
 def _unsent_letters(privacy_request: PrivacyRequest) -> list[Any]:
@@ -513,7 +517,29 @@ class OutcomeForm(ClosingForm):
         if right_id is None:
             del self.fields["exemptions"]
         else:
-            field.queryset = Exemption.objects.filter(right_id=right_id)
+            field.queryset = Exemption.objects.filter(right_id=right_id)  # validates the answer
+            known = self.privacy_request.__dict__.get(OFFERED_EXEMPTIONS)
+            if known is not None:
+                field.widget.choices = _ListedChoices(field, known)
+
+
+class _ListedChoices(ModelChoiceIterator):
+    """The choices of a model field from rows the page already read, so that two forms offering
+    the same exemptions ask the database once (``views_staff._shown_actions``)."""
+
+    def __init__(self, field: forms.ModelChoiceField, rows: list[Any]) -> None:
+        super().__init__(field)
+        self.rows = rows
+
+    def __iter__(self) -> Iterator[Any]:
+        for row in self.rows:
+            yield self.choice(row)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
 
 
 _OVERRIDE_HELP = _(

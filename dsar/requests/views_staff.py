@@ -62,8 +62,10 @@ def _get_request_for_user(user: Any, pk: Any) -> PrivacyRequest:
     except (TypeError, ValueError):
         raise Http404 from None
     return get_object_or_404(
-        PrivacyRequest.objects.for_user(user).select_related(
-            "organization", "policy_version", "right", "channel", "assignee", "appeal_of"
+        workspace.with_unsent_letters(
+            PrivacyRequest.objects.for_user(user).select_related(
+                "organization", "policy_version", "right", "channel", "assignee", "appeal_of"
+            )
         ),
         pk=pk,
     )
@@ -359,6 +361,7 @@ def _shown_actions(
     privacy_request: PrivacyRequest,
     today: datetime.date,
     refused: ShownAction | None,
+    exemptions: workspace.PageExemptions,
 ) -> list[ShownAction]:
     shown = []
     # Read once for every closing form, not once per form; dropped after, so that nothing
@@ -366,6 +369,7 @@ def _shown_actions(
     privacy_request.__dict__[forms.UNSENT_LETTERS] = workspace.letters_issued_not_sent(
         privacy_request
     )
+    privacy_request.__dict__[forms.OFFERED_EXEMPTIONS] = exemptions.offered
     try:
         for action in ACTIONS.values():
             if refused is not None and refused.action is action:
@@ -374,6 +378,7 @@ def _shown_actions(
                 shown.append(ShownAction(action, _action_form(action, privacy_request, today)))
     finally:
         del privacy_request.__dict__[forms.UNSENT_LETTERS]
+        del privacy_request.__dict__[forms.OFFERED_EXEMPTIONS]
     if refused is not None and refused not in shown:
         shown.insert(0, refused)
     return shown
@@ -405,7 +410,8 @@ def _render_request_page(
     organization = privacy_request.organization
     today = workspace.today_for(organization)
     can_act = workspace.can_act_on(request.user, privacy_request)
-    actions = _shown_actions(privacy_request, today, refused) if can_act else []
+    exemptions = workspace.page_exemptions(privacy_request)
+    actions = _shown_actions(privacy_request, today, refused, exemptions) if can_act else []
     events = list(privacy_request.events.all())
 
     def local(value: datetime.datetime | None) -> workspace.LocalTime | None:
@@ -426,7 +432,7 @@ def _render_request_page(
         "flags": _flags(privacy_request),
         "events": events,
         "timeline": [(event, local(event.at)) for event in events],
-        "exemptions": list(privacy_request.exemptions.all()),
+        "exemptions": exemptions.relied_on,
         "verification": workspace.verification_state(privacy_request),
         "agent": workspace.agent_state(privacy_request),
         "gpc_required_by_law": workspace.gpc_required_by_law(privacy_request),

@@ -179,3 +179,72 @@ def test_an_auditor_reads_a_task_but_cannot_act(client: Any, two_tasks: Any, img
     assert client.get(reverse("admin:fulfilment_task_change", args=[task.pk])).status_code == 200
     response = client.post(reverse("admin:fulfilment_task_act", args=[task.pk, "start"]))
     assert response.status_code == 403
+
+
+def _answer_with_a_file(request: Any, n: int) -> bytes:
+    from email.message import EmailMessage
+
+    from dsar.correspondence import addresses
+
+    message = EmailMessage()
+    message["From"] = request.requester_email
+    message["To"] = addresses.reply_address_for(request)
+    message["Subject"] = f"Re: question {n}"
+    message.set_content("Here it is.\n")
+    message.add_attachment(
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        maintype="application",
+        subtype="pdf",
+        filename=f"statement-{n}.pdf",
+    )
+    return message.as_bytes()
+
+
+@pytest.mark.parametrize("second_factor", [False, True], ids=["password", "verified-code"])
+def test_the_request_page_reads_every_panel_in_under_15_queries(
+    client: Any,
+    make_system: Any,
+    log_request: Any,
+    olivia: Any,
+    django_assert_max_num_queries: Any,
+    second_factor: bool,
+) -> None:
+    """The staff page target of bench/request_page.py, whatever the tasks, messages, files and
+    letters: each panel reads once, however many rows it shows."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dsar.correspondence import services as correspondence
+    from dsar.correspondence.models import CorrespondenceSettings
+    from dsar.letters.services import letter_issue
+
+    for n in range(6):
+        make_system(f"System {n:02d}", owner=olivia)
+    request = verify(log_request("erasure"), olivia)
+    CorrespondenceSettings.objects.create(
+        organization=request.organization, reply_mailbox="replies@img.example"
+    )
+    for n in range(4):
+        correspondence.message_send(
+            request=request, actor=olivia, subject=f"Question {n}", body="Which account?"
+        )
+        correspondence.receive(_answer_with_a_file(request, n), via="email")
+    letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
+    client.force_login(olivia)
+    if second_factor:
+        device = TOTPDevice.objects.create(user=olivia, name="app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    url = reverse("admin:requests_privacyrequest_change", args=[request.pk])
+    client.get(url)  # once a connection: SQLite's JSON support is probed on first use
+
+    with django_assert_max_num_queries(14):
+        page = client.get(url)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "6 tasks still open." in html
+    assert all(f"statement-{n}.pdf" in html for n in range(4))  # each message's file
+    assert f"{letter.reference} (" in html  # the closing forms ask about the unsent letter
+    assert "replies+" in html  # the request's reply address

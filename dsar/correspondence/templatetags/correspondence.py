@@ -19,10 +19,9 @@ register = template.Library()
 def request_messages(context: Any, privacy_request: PrivacyRequest) -> dict[str, Any]:
     """The latest messages, or every one with ``?messages=all`` (the panel's link)."""
     request = context["request"]
-    if request.GET.get("messages") == "all":
-        shown, earlier = list(selectors.conversation(privacy_request)), False
-    else:
-        shown, earlier = selectors.latest(privacy_request)
+    shown, earlier = selectors.for_page(
+        privacy_request, everything=request.GET.get("messages") == "all"
+    )
     return {
         "privacy_request": privacy_request,
         "conversation": shown,
