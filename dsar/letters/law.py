@@ -105,21 +105,41 @@ _LAW_TITLES: dict[str, dict[Law, str]] = {
         Law.LGPD: "la Ley General de Protección de Datos Personales de Brasil (LGPD)",
         Law.PIPEDA: "la ley canadiense de protección de datos personales (PIPEDA)",
     },
+    # In the dative, with their article: German letters name a law only after "nach" ("nach der
+    # DSGVO", "nach dem Virginia Consumer Data Protection Act"), never as a sentence's subject.
+    "de": {
+        Law.EU_GDPR: "der DSGVO",
+        Law.UK_GDPR: "der britischen DSGVO (UK GDPR)",
+        Law.CCPA: "dem California Consumer Privacy Act (CCPA)",
+        Law.CAL_1798_83: "§ 1798.83 des California Civil Code",
+        Law.CAL_22581: "§ 22581 des California Business and Professions Code",
+        Law.CAN_SPAM: "dem CAN-SPAM Act",
+        Law.LGPD: "dem brasilianischen Datenschutzgesetz (Lei Geral de Proteção de Dados, LGPD)",
+        Law.PIPEDA: (
+            "dem kanadischen Datenschutzgesetz PIPEDA (Personal Information Protection and "
+            "Electronic Documents Act)"
+        ),
+    },
 }
+
+# A US state's own law, by its (English) title, as each language's letters name it.
+_STATE_LAW_TITLES = {"en": "the {name}", "es": "la ley «{name}»", "de": "dem {name}"}
+_AND = {"en": "and", "es": "y", "de": "und"}
 
 
 def law_title(law: Law, name: str, language: str) -> str:
     """A law as a sentence names it: "the GDPR", "the Virginia Consumer Data Protection Act",
-    "el RGPD del Reino Unido (UK GDPR)". ``name`` is the state law's title for a state law."""
+    "el RGPD del Reino Unido (UK GDPR)", "der DSGVO". ``name`` is the state law's title for a
+    state law."""
     if law is Law.US_STATE_PRIVACY:
-        return f"the {name}" if language == "en" else f"la ley «{name}»"
+        return _STATE_LAW_TITLES[language].format(name=name)
     return _LAW_TITLES[language].get(law, name)
 
 
 def _and(items: Sequence[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {'and' if language == 'en' else 'y'} {items[-1]}"
+    return f"{', '.join(items[:-1])} {_AND[language]} {items[-1]}"
 
 
 def _titles(candidates: Iterable[clock.Candidate], language: str) -> str:
@@ -289,6 +309,36 @@ _NOTES_ES = {
 }
 
 
+# The same notes, for a German letter.
+_NOTES_DE = {
+    "BG": "Beschwerden müssen auf Bulgarisch verfasst oder in diese Sprache übersetzt sein; eine "
+    "per E-Mail eingereichte Beschwerde muss eine qualifizierte elektronische Signatur tragen.",
+    "FR": "Die CNIL verlangt, dass Beschwerden auf Französisch verfasst sind.",
+    "DE": "Die meisten Unternehmen unterliegen der Aufsicht der Datenschutz-Aufsichtsbehörde eines "
+    "Landes (Landesdatenschutzbehörde); die Aufsichtsbehörde des Landes, in dem Sie wohnen, ist "
+    "ebenfalls für Ihre Beschwerde zuständig, und eine unzuständige Aufsichtsbehörde gibt die "
+    "Beschwerde an die zuständige ab (§ 19 Abs. 2 BDSG).",
+    "ES": "Beschwerden werden über das elektronische Portal der AEPD eingereicht: "
+    "https://sedeagpd.gob.es.",
+    "GB": "Das ICO erwartet, dass Sie die Angelegenheit zunächst gegenüber der Organisation "
+    "vorbringen und Ihre Beschwerde innerhalb von drei Monaten nach Ihrem letzten Kontakt mit ihr "
+    "einreichen.",
+    "US-CA": "Die Behörde (auch CalPrivacy genannt) handelt nicht im Auftrag einzelner "
+    "Verbraucherinnen und Verbraucher; Beschwerden fließen in ihre Ermittlungen ein.",
+    "US-CO": "Die District Attorneys (Bezirksstaatsanwaltschaften) teilen mit dem Attorney "
+    "General die Befugnis, das Gesetz durchzusetzen.",
+    "US-UT": "Der Attorney General wird auf Verweisung der Utah Division of Consumer Protection "
+    "tätig (Utah Code §13-61-402(2)).",
+    "US-DE": "Das Department of Justice bittet darum, Beschwerden nach diesem Gesetz per E-Mail an "
+    "privacy@delaware.gov zu richten.",
+    "BR": "Die ANPD nimmt eine Eingabe an, nachdem Sie sich ohne Erfolg bei der Organisation "
+    "beschwert haben; sie wird online mit einem gov.br-Konto eingereicht.",
+    "CA": "In Alberta, British Columbia und Quebec kann stattdessen ein Datenschutzgesetz der "
+    "Provinz gelten; die Website des Commissioner erläutert, wo Sie sich beschweren können.",
+}
+_NOTES = {"es": _NOTES_ES, "de": _NOTES_DE}
+
+
 @dataclass(frozen=True)
 class PrintedAuthority:
     """An authority as a letter prints it, in the letter's language."""
@@ -307,10 +357,11 @@ def _printed(authority: authorities.Authority, language: str) -> PrintedAuthorit
         name = f"{authority.name} ({extra})" if extra else authority.name
         note = authority.note
     else:
-        # The official name: Spanish where it is Spanish, else the authority's own.
+        # The official name: in the letter's language where it is that language, else the
+        # authority's own.
         own = authority.local_name or authority.name
         name = f"{own} ({authority.acronym})" if authority.acronym else own
-        note = _NOTES_ES.get(authority.code, "") if authority.note else ""
+        note = _NOTES[language].get(authority.code, "") if authority.note else ""
     return PrintedAuthority(
         name, authority.address, authority.website, authority.citation, note, authority.role
     )

@@ -148,6 +148,79 @@ DEFAULTS: dict[str, dict[str, str]] = {
         ),
         "policy_says": "Nuestra política de privacidad dice: “{clause}”",
     },
+    "de": {
+        "identity_details": (
+            "Bitte bestätigen Sie Ihre Identität, indem Sie uns von der E-Mail-Adresse antworten, "
+            "die Sie für Ihren Antrag verwendet haben, oder indem Sie uns die Kopie eines "
+            "Dokuments senden, aus dem Ihr Name und Ihre Postanschrift hervorgehen. Alle übrigen "
+            "Angaben darauf können Sie schwärzen."
+        ),
+        "enclosure": (
+            "Eine Kopie Ihrer personenbezogenen Daten erhalten Sie als ZIP-Datei (mit JSON- und "
+            "CSV-Dateien sowie diesem Schreiben), die Sie über einen sicheren Link herunterladen "
+            "können, den wir Ihnen gesondert senden. Der Link ist {days} Tage lang gültig."
+        ),
+        "automated_decisions": (
+            "Wir treffen keine ausschließlich auf einer automatisierten Verarbeitung, "
+            "einschließlich Profiling, beruhenden Entscheidungen über Sie, die Ihnen gegenüber "
+            "rechtliche Wirkung entfalten oder Sie in ähnlicher Weise erheblich beeinträchtigen."
+        ),
+        "rectification": (
+            "Wir haben Ihre personenbezogenen Daten wie von Ihnen gewünscht berichtigt."
+        ),
+        "erasure": (
+            "Wir haben die personenbezogenen Daten, die wir über Sie gespeichert hatten, gelöscht, "
+            "soweit nachstehend nichts anderes angegeben ist."
+        ),
+        "restriction": (
+            "Wir haben die Verarbeitung Ihrer personenbezogenen Daten wie von Ihnen gewünscht "
+            "eingeschränkt: Wir speichern sie nur noch."
+        ),
+        "fee_reason": (
+            "Ihr Antrag ist offenkundig unbegründet oder, insbesondere im Fall häufiger "
+            "Wiederholung, exzessiv."
+        ),
+        "opt_out": "Wir haben Ihre Kontaktdaten aus allen unseren Werbeverteilern entfernt.",
+        "opt_out_sale_ca": (
+            "Wir verkaufen Ihre personenbezogenen Daten nicht mehr und geben sie nicht mehr "
+            "weiter, und wir haben die Dritten, an die wir sie nach Ihrem Antrag verkauft oder "
+            "weitergegeben haben, aufgefordert, dies ebenfalls zu unterlassen."
+        ),
+        "opt_out_sale": "Wir verkaufen Ihre personenbezogenen Daten nicht mehr.",
+        "opt_out_targeted_ads": (
+            "Wir verwenden Ihre personenbezogenen Daten nicht mehr für Werbung, die auf Ihrer "
+            "Aktivität auf Websites und in Apps anderer Unternehmen beruht, und geben sie dafür "
+            "auch nicht mehr weiter."
+        ),
+        "opt_out_profiling": (
+            "Wir verwenden Ihre personenbezogenen Daten nicht mehr für Profiling, das zu "
+            "Entscheidungen mit rechtlicher oder ähnlich erheblicher Wirkung für Sie führt."
+        ),
+        "limit_sensitive": (
+            "Wir verwenden und übermitteln Ihre sensiblen personenbezogenen Daten nur noch, "
+            "soweit dies erforderlich ist, um die von Ihnen angeforderten Waren und "
+            "Dienstleistungen zu erbringen, sowie für die übrigen gesetzlich zulässigen Zwecke."
+        ),
+        "appeal_granted": (
+            "Wir werden Ihren Antrag {reference} nun wie von Ihnen gewünscht bearbeiten und "
+            "Ihnen schreiben, sobald dies geschehen ist."
+        ),
+        "verification": (
+            "Zum Schutz Ihrer personenbezogenen Daten prüfen wir zunächst, ob der Antrag von "
+            "Ihnen stammt: Wir gleichen Ihre Angaben (etwa Ihren Namen, Ihre E-Mail-Adresse und "
+            "Ihre Postanschrift) mit den Daten ab, die uns bereits über Sie vorliegen. Benötigen "
+            "wir weitere Angaben, schreiben wir Ihnen und teilen Ihnen genau mit, was wir "
+            "benötigen; wir verwenden diese Angaben ausschließlich zur Prüfung Ihres Antrags. "
+            "Sobald Ihr Antrag geprüft ist, durchsuchen wir unsere Systeme und antworten Ihnen "
+            "schriftlich."
+        ),
+        "deletion_method": (
+            "Wir haben Ihre personenbezogenen Daten dauerhaft und vollständig aus unseren "
+            "bestehenden Systemen gelöscht und unsere Dienstleister und Auftragnehmer angewiesen, "
+            "sie aus ihren Unterlagen zu löschen."
+        ),
+        "policy_says": "In unserer Datenschutzerklärung heißt es: „{clause}“",
+    },
 }
 
 
