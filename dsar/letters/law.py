@@ -120,11 +120,32 @@ _LAW_TITLES: dict[str, dict[Law, str]] = {
             "Electronic Documents Act)"
         ),
     },
+    # They follow "Selon" (never "de"/"à", which would contract with "le": "du RGPD").
+    "fr": {
+        Law.EU_GDPR: "le RGPD",
+        Law.UK_GDPR: "le RGPD britannique (UK GDPR)",
+        Law.CCPA: (
+            "la loi californienne sur la protection de la vie privée des consommateurs (CCPA)"
+        ),
+        Law.CAL_1798_83: "l'article 1798.83 du Code civil de Californie",
+        Law.CAL_22581: "l'article 22581 du Code des affaires et des professions de Californie",
+        Law.CAN_SPAM: "la loi CAN-SPAM",
+        Law.LGPD: "la loi générale brésilienne sur la protection des données personnelles (LGPD)",
+        Law.PIPEDA: (
+            "la loi canadienne sur la protection des renseignements personnels et les documents "
+            "électroniques (LPRPDE)"
+        ),
+    },
 }
 
 # A US state's own law, by its (English) title, as each language's letters name it.
-_STATE_LAW_TITLES = {"en": "the {name}", "es": "la ley «{name}»", "de": "dem {name}"}
-_AND = {"en": "and", "es": "y", "de": "und"}
+_STATE_LAW_TITLES = {
+    "en": "the {name}",
+    "es": "la ley «{name}»",
+    "de": "dem {name}",
+    "fr": "la loi «\u00a0{name}\u00a0»",
+}
+_AND = {"en": "and", "es": "y", "de": "und", "fr": "et"}
 
 
 def law_title(law: Law, name: str, language: str) -> str:
@@ -336,7 +357,40 @@ _NOTES_DE = {
     "CA": "In Alberta, British Columbia und Quebec kann stattdessen ein Datenschutzgesetz der "
     "Provinz gelten; die Website des Commissioner erläutert, wo Sie sich beschweren können.",
 }
-_NOTES = {"es": _NOTES_ES, "de": _NOTES_DE}
+# The notes of ``dsar.authorities``, for a French letter.
+_NOTES_FR = {
+    "BG": "Les réclamations doivent être rédigées en bulgare ou traduites dans cette langue\u00a0; "
+    "une réclamation envoyée par courrier électronique doit porter une signature électronique "
+    "qualifiée.",
+    "FR": "La CNIL demande que les plaintes soient rédigées en français.",
+    "DE": "La plupart des entreprises relèvent de l'autorité de protection des données d'un Land "
+    "(État fédéré)\u00a0; l'autorité du Land où vous résidez est également compétente pour "
+    "recevoir votre réclamation, et une autorité non compétente la transmet à l'autorité "
+    "compétente (BDSG §19(2)).",
+    "ES": "Les réclamations sont déposées sur le guichet électronique de l'AEPD, "
+    "https://sedeagpd.gob.es.",
+    "GB": "L'ICO attend que vous souleviez d'abord la question auprès de l'organisme et que vous "
+    "introduisiez votre réclamation dans les trois mois suivant votre dernier contact avec lui.",
+    "US-CA": "L'Agence (également appelée CalPrivacy) n'agit pas pour le compte de consommateurs "
+    "individuels\u00a0; les plaintes alimentent ses enquêtes.",
+    "US-CO": "Les procureurs de district (district attorneys) partagent avec le procureur général "
+    "le pouvoir de faire appliquer la loi.",
+    "US-UT": "Le procureur général agit sur saisine de la Division de la protection des "
+    "consommateurs de l'Utah (Utah Code §13-61-402(2)).",
+    "US-DE": "Le Département de la Justice demande que les plaintes fondées sur cette loi soient "
+    "envoyées par courrier électronique à privacy@delaware.gov.",
+    "BR": "L'ANPD n'instruit une requête qu'après une réclamation restée sans solution auprès de "
+    "l'organisme\u00a0; la requête se dépose en ligne au moyen d'un compte gov.br.",
+    "CA": "En Alberta, en Colombie-Britannique et au Québec, une loi provinciale sur la protection "
+    "des renseignements personnels peut s'appliquer à la place\u00a0; le site du Commissariat "
+    "indique où porter plainte.",
+}
+_NOTES = {"es": _NOTES_ES, "de": _NOTES_DE, "fr": _NOTES_FR}
+# An authority's official name in the letter's language, where it has one besides its own
+# (Canada's commissioner is bilingual; its data holds the English name).
+_NAMES = {
+    "fr": {"CA": "Commissariat à la protection de la vie privée du Canada (CPVP)"},
+}
 
 
 @dataclass(frozen=True)
@@ -357,10 +411,10 @@ def _printed(authority: authorities.Authority, language: str) -> PrintedAuthorit
         name = f"{authority.name} ({extra})" if extra else authority.name
         note = authority.note
     else:
-        # The official name: in the letter's language where it is that language, else the
-        # authority's own.
+        # The official name: in the letter's language where it has one, else the authority's own.
         own = authority.local_name or authority.name
         name = f"{own} ({authority.acronym})" if authority.acronym else own
+        name = _NAMES.get(language, {}).get(authority.code, name)
         note = _NOTES[language].get(authority.code, "") if authority.note else ""
     return PrintedAuthority(
         name, authority.address, authority.website, authority.citation, note, authority.role

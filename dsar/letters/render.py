@@ -46,7 +46,7 @@ BASE_URL = STATIC_SCHEME + "/"
 
 # Languages with a full set of letter templates (templates/letters/<code>/). Others fall back
 # to English, letter by letter: a letter is never half translated.
-LETTER_LANGUAGES = ("en", "es", "de")
+LETTER_LANGUAGES = ("en", "es", "de", "fr")
 DEFAULT_LANGUAGE = "en"
 
 # The stylesheet of every letter; its content is part of each letter's template version. In a

@@ -221,6 +221,83 @@ DEFAULTS: dict[str, dict[str, str]] = {
         ),
         "policy_says": "In unserer Datenschutzerklärung heißt es: „{clause}“",
     },
+    "fr": {
+        "identity_details": (
+            "Nous vous remercions de confirmer votre identité en nous répondant depuis l'adresse "
+            "électronique utilisée pour votre demande, ou en nous adressant la copie d'un "
+            "document faisant apparaître vos nom et adresse postale. Vous pouvez occulter toutes "
+            "les autres mentions de ce document."
+        ),
+        "enclosure": (
+            "Une copie de vos données personnelles figure dans un fichier ZIP (fichiers JSON et "
+            "CSV, accompagnés du présent courrier), que vous pouvez télécharger au moyen d'un "
+            "lien sécurisé que nous vous adressons séparément. Ce lien fonctionne pendant "
+            "{days}\u00a0jours."
+        ),
+        "automated_decisions": (
+            "Nous ne prenons à votre égard aucune décision fondée exclusivement sur un "
+            "traitement automatisé, y compris le profilage, produisant des effets juridiques "
+            "vous concernant ou vous affectant de manière significative de façon similaire."
+        ),
+        "rectification": "Nous avons rectifié vos données personnelles comme vous l'avez demandé.",
+        "erasure": (
+            "Nous avons effacé les données personnelles vous concernant que nous détenions, sous "
+            "réserve de ce qui est indiqué ci-dessous."
+        ),
+        "restriction": (
+            "Nous avons limité le traitement de vos données personnelles comme vous l'avez "
+            "demandé\u00a0: nous nous bornons désormais à les conserver."
+        ),
+        "fee_reason": (
+            "Votre demande est manifestement infondée ou excessive, notamment en raison de son "
+            "caractère répétitif."
+        ),
+        "opt_out": (
+            "Nous avons retiré vos coordonnées de l'ensemble de nos communications de prospection "
+            "commerciale."
+        ),
+        "opt_out_sale_ca": (
+            "Nous avons cessé de vendre et de partager vos informations personnelles, et nous "
+            "avons demandé aux tiers auxquels nous les avons vendues ou avec lesquels nous les "
+            "avons partagées après votre demande de cesser également de le faire."
+        ),
+        "opt_out_sale": "Nous avons cessé de vendre vos informations personnelles.",
+        "opt_out_targeted_ads": (
+            "Nous n'utilisons et ne communiquons plus vos informations personnelles à des fins de "
+            "publicité fondée sur votre activité sur les sites web et applications d'autres "
+            "entreprises."
+        ),
+        "opt_out_profiling": (
+            "Nous n'utilisons plus vos informations personnelles à des fins de profilage en vue "
+            "de décisions produisant des effets juridiques ou des effets significatifs similaires "
+            "vous concernant."
+        ),
+        "limit_sensitive": (
+            "Nous n'utilisons et ne communiquons désormais vos informations personnelles "
+            "sensibles que dans la mesure nécessaire pour vous fournir les biens et services que "
+            "vous nous demandez, ainsi qu'aux autres fins autorisées par la loi."
+        ),
+        "appeal_granted": (
+            "Nous allons désormais donner suite à votre demande {reference} comme vous l'avez "
+            "demandé, et nous vous écrirons une fois cette démarche accomplie."
+        ),
+        "verification": (
+            "Afin de protéger vos informations personnelles, nous vérifierons d'abord que la "
+            "demande émane bien de vous\u00a0: nous rapprocherons les informations que vous nous "
+            "communiquez (telles que vos nom, adresse électronique et adresse postale) de celles "
+            "que nous détenons déjà à votre sujet. S'il nous faut davantage d'éléments, nous vous "
+            "écrirons en vous indiquant précisément ce dont nous avons besoin\u00a0; nous ne les "
+            "utiliserons que pour vérifier votre demande. Une fois votre demande vérifiée, nous "
+            "effectuerons les recherches nécessaires dans nos systèmes et vous répondrons par "
+            "écrit."
+        ),
+        "deletion_method": (
+            "Nous avons supprimé de manière définitive et complète vos informations personnelles "
+            "de nos systèmes existants, et avons demandé à nos prestataires de services et "
+            "sous-traitants de les supprimer de leurs fichiers."
+        ),
+        "policy_says": "Notre politique de confidentialité indique\u00a0: «\u00a0{clause}\u00a0»",
+    },
 }
 
 
