@@ -105,21 +105,42 @@ _LAW_TITLES: dict[str, dict[Law, str]] = {
         Law.LGPD: "la Ley General de Protección de Datos Personales de Brasil (LGPD)",
         Law.PIPEDA: "la ley canadiense de protección de datos personales (PIPEDA)",
     },
+    # A Brazilian reader: the EU law by its Portuguese name, with the abbreviation they know
+    # (GDPR); US laws described in Portuguese, keeping the abbreviation or English title.
+    "pt-br": {
+        Law.EU_GDPR: "o Regulamento Geral sobre a Proteção de Dados (RGPD/GDPR)",
+        Law.UK_GDPR: "o RGPD do Reino Unido (UK GDPR)",
+        Law.CCPA: "a Lei de Privacidade do Consumidor da Califórnia (CCPA)",
+        Law.CAL_1798_83: "a seção 1798.83 do Código Civil da Califórnia (California Civil Code)",
+        Law.CAL_22581: (
+            "a seção 22581 do Código de Negócios e Profissões da Califórnia (California Business "
+            "and Professions Code)"
+        ),
+        Law.CAN_SPAM: "a Lei CAN-SPAM (CAN-SPAM Act) dos Estados Unidos",
+        Law.LGPD: "a Lei Geral de Proteção de Dados Pessoais (LGPD, Lei nº 13.709/2018)",
+        Law.PIPEDA: (
+            "a Lei de Proteção de Informações Pessoais e Documentos Eletrônicos do Canadá (PIPEDA)"
+        ),
+    },
 }
+
+# A US state's own law, named by its (English) title in a sentence of the letter's language.
+_STATE_LAW_TITLE = {"en": "the {name}", "es": "la ley «{name}»", "pt-br": "a lei “{name}”"}
+_AND = {"en": "and", "es": "y", "pt-br": "e"}
 
 
 def law_title(law: Law, name: str, language: str) -> str:
     """A law as a sentence names it: "the GDPR", "the Virginia Consumer Data Protection Act",
     "el RGPD del Reino Unido (UK GDPR)". ``name`` is the state law's title for a state law."""
     if law is Law.US_STATE_PRIVACY:
-        return f"the {name}" if language == "en" else f"la ley «{name}»"
+        return _STATE_LAW_TITLE[language].format(name=name)
     return _LAW_TITLES[language].get(law, name)
 
 
 def _and(items: Sequence[str], language: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return f"{', '.join(items[:-1])} {'and' if language == 'en' else 'y'} {items[-1]}"
+    return f"{', '.join(items[:-1])} {_AND[language]} {items[-1]}"
 
 
 def _titles(candidates: Iterable[clock.Candidate], language: str) -> str:
@@ -288,6 +309,33 @@ _NOTES_ES = {
     "provincial de privacidad; el sitio web del Comisionado explica dónde reclamar.",
 }
 
+# The same notes for a Brazilian Portuguese letter.
+_NOTES_PT_BR = {
+    "BG": "As reclamações devem ser redigidas em búlgaro ou traduzidas para esse idioma; uma "
+    "reclamação enviada por e-mail deve conter assinatura eletrônica qualificada.",
+    "FR": "A CNIL solicita que as reclamações sejam redigidas em francês.",
+    "DE": "A maioria das empresas é fiscalizada pela autoridade de proteção de dados de um Land "
+    "(estado federado); a autoridade do Land em que o(a) senhor(a) reside também é competente "
+    "para receber a reclamação, e uma autoridade que não seja competente a encaminha à que o for "
+    "(BDSG §19(2)).",
+    "ES": "As reclamações são apresentadas na sede eletrônica da AEPD, https://sedeagpd.gob.es.",
+    "GB": "O ICO espera que o assunto seja levado primeiro à organização e que a reclamação seja "
+    "apresentada em até três meses após o último contato com ela.",
+    "US-CA": "A Agência (também chamada CalPrivacy) não atua em nome de consumidores "
+    "individualmente; as reclamações subsidiam suas investigações.",
+    "US-CO": "Os promotores distritais (district attorneys) compartilham com o Procurador-Geral "
+    "a competência para fazer cumprir a lei.",
+    "US-UT": "O Procurador-Geral atua mediante encaminhamento da Divisão de Proteção ao Consumidor "
+    "de Utah (Utah Code §13-61-402(2)).",
+    "US-DE": "O Departamento de Justiça pede que as reclamações relativas a essa lei sejam "
+    "enviadas por e-mail para privacy@delaware.gov.",
+    "BR": "A ANPD admite a petição do titular depois que a reclamação apresentada à organização "
+    "não tiver obtido solução; ela é protocolada pela internet, com uma conta gov.br.",
+    "CA": "Em Alberta, na Colúmbia Britânica e no Quebec, uma lei provincial de privacidade pode "
+    "ser aplicável em seu lugar; o site do Comissário explica onde reclamar.",
+}
+_NOTES = {"es": _NOTES_ES, "pt-br": _NOTES_PT_BR}
+
 
 @dataclass(frozen=True)
 class PrintedAuthority:
@@ -307,10 +355,10 @@ def _printed(authority: authorities.Authority, language: str) -> PrintedAuthorit
         name = f"{authority.name} ({extra})" if extra else authority.name
         note = authority.note
     else:
-        # The official name: Spanish where it is Spanish, else the authority's own.
+        # The official name: the letter's language where it is the authority's, else its own.
         own = authority.local_name or authority.name
         name = f"{own} ({authority.acronym})" if authority.acronym else own
-        note = _NOTES_ES.get(authority.code, "") if authority.note else ""
+        note = _NOTES[language].get(authority.code, "") if authority.note else ""
     return PrintedAuthority(
         name, authority.address, authority.website, authority.citation, note, authority.role
     )
