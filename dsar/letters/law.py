@@ -136,6 +136,23 @@ _LAW_TITLES: dict[str, dict[Law, str]] = {
             "électroniques (LPRPDE)"
         ),
     },
+    # A Brazilian reader: the EU law by its Portuguese name, with the abbreviation they know
+    # (GDPR); US laws described in Portuguese, keeping the abbreviation or English title.
+    "pt-br": {
+        Law.EU_GDPR: "o Regulamento Geral sobre a Proteção de Dados (RGPD/GDPR)",
+        Law.UK_GDPR: "o RGPD do Reino Unido (UK GDPR)",
+        Law.CCPA: "a Lei de Privacidade do Consumidor da Califórnia (CCPA)",
+        Law.CAL_1798_83: "a seção 1798.83 do Código Civil da Califórnia (California Civil Code)",
+        Law.CAL_22581: (
+            "a seção 22581 do Código de Negócios e Profissões da Califórnia (California Business "
+            "and Professions Code)"
+        ),
+        Law.CAN_SPAM: "a Lei CAN-SPAM (CAN-SPAM Act) dos Estados Unidos",
+        Law.LGPD: "a Lei Geral de Proteção de Dados Pessoais (LGPD, Lei nº 13.709/2018)",
+        Law.PIPEDA: (
+            "a Lei de Proteção de Informações Pessoais e Documentos Eletrônicos do Canadá (PIPEDA)"
+        ),
+    },
 }
 
 # A US state's own law, by its (English) title, as each language's letters name it.
@@ -144,8 +161,9 @@ _STATE_LAW_TITLES = {
     "es": "la ley «{name}»",
     "de": "dem {name}",
     "fr": "la loi «\u00a0{name}\u00a0»",
+    "pt-br": "a lei “{name}”",
 }
-_AND = {"en": "and", "es": "y", "de": "und", "fr": "et"}
+_AND = {"en": "and", "es": "y", "de": "und", "fr": "et", "pt-br": "e"}
 
 
 def law_title(law: Law, name: str, language: str) -> str:
@@ -329,6 +347,32 @@ _NOTES_ES = {
     "provincial de privacidad; el sitio web del Comisionado explica dónde reclamar.",
 }
 
+# The same notes for a Brazilian Portuguese letter.
+_NOTES_PT_BR = {
+    "BG": "As reclamações devem ser redigidas em búlgaro ou traduzidas para esse idioma; uma "
+    "reclamação enviada por e-mail deve conter assinatura eletrônica qualificada.",
+    "FR": "A CNIL solicita que as reclamações sejam redigidas em francês.",
+    "DE": "A maioria das empresas é fiscalizada pela autoridade de proteção de dados de um Land "
+    "(estado federado); a autoridade do Land em que o(a) senhor(a) reside também é competente "
+    "para receber a reclamação, e uma autoridade que não seja competente a encaminha à que o for "
+    "(BDSG §19(2)).",
+    "ES": "As reclamações são apresentadas na sede eletrônica da AEPD, https://sedeagpd.gob.es.",
+    "GB": "O ICO espera que o assunto seja levado primeiro à organização e que a reclamação seja "
+    "apresentada em até três meses após o último contato com ela.",
+    "US-CA": "A Agência (também chamada CalPrivacy) não atua em nome de consumidores "
+    "individualmente; as reclamações subsidiam suas investigações.",
+    "US-CO": "Os promotores distritais (district attorneys) compartilham com o Procurador-Geral "
+    "a competência para fazer cumprir a lei.",
+    "US-UT": "O Procurador-Geral atua mediante encaminhamento da Divisão de Proteção ao Consumidor "
+    "de Utah (Utah Code §13-61-402(2)).",
+    "US-DE": "O Departamento de Justiça pede que as reclamações relativas a essa lei sejam "
+    "enviadas por e-mail para privacy@delaware.gov.",
+    "BR": "A ANPD admite a petição do titular depois que a reclamação apresentada à organização "
+    "não tiver obtido solução; ela é protocolada pela internet, com uma conta gov.br.",
+    "CA": "Em Alberta, na Colúmbia Britânica e no Quebec, uma lei provincial de privacidade pode "
+    "ser aplicável em seu lugar; o site do Comissário explica onde reclamar.",
+}
+
 
 # The same notes, for a German letter.
 _NOTES_DE = {
@@ -385,7 +429,7 @@ _NOTES_FR = {
     "des renseignements personnels peut s'appliquer à la place\u00a0; le site du Commissariat "
     "indique où porter plainte.",
 }
-_NOTES = {"es": _NOTES_ES, "de": _NOTES_DE, "fr": _NOTES_FR}
+_NOTES = {"es": _NOTES_ES, "de": _NOTES_DE, "fr": _NOTES_FR, "pt-br": _NOTES_PT_BR}
 # An authority's official name in the letter's language, where it has one besides its own
 # (Canada's commissioner is bilingual; its data holds the English name).
 _NAMES = {

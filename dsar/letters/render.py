@@ -46,7 +46,7 @@ BASE_URL = STATIC_SCHEME + "/"
 
 # Languages with a full set of letter templates (templates/letters/<code>/). Others fall back
 # to English, letter by letter: a letter is never half translated.
-LETTER_LANGUAGES = ("en", "es", "de", "fr")
+LETTER_LANGUAGES = ("en", "es", "de", "fr", "pt-br")
 DEFAULT_LANGUAGE = "en"
 
 # The stylesheet of every letter; its content is part of each letter's template version. In a
@@ -232,9 +232,22 @@ def html_to_pdf(
 
 
 def letter_language(code: str | None) -> str:
-    """The letter language for a requester's ``language`` (es-MX → es; unknown → en)."""
-    base = (code or "").split("-")[0].split("_")[0].lower()
-    return base if base in LETTER_LANGUAGES else DEFAULT_LANGUAGE
+    """The letter language for a requester's ``language``: the language itself where it has
+    letters (pt-BR → pt-br), else its base language (es-MX → es), else a regional variant of
+    that base (pt-PT → pt-br, as Django picks a page's language), else English.
+
+    Brazilian Portuguese is a language of its own here: its letters are written for Brazilian
+    readers, and its code is the one the public pages record (``get_language()``: "pt-br")."""
+    wanted = (code or "").replace("_", "-").lower()
+    base = wanted.split("-")[0]
+    if wanted in LETTER_LANGUAGES:
+        return wanted
+    if base in LETTER_LANGUAGES:
+        return base
+    for language in LETTER_LANGUAGES:
+        if base and language.startswith(base + "-"):
+            return language
+    return DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)

@@ -298,6 +298,79 @@ DEFAULTS: dict[str, dict[str, str]] = {
         ),
         "policy_says": "Notre politique de confidentialité indique\u00a0: «\u00a0{clause}\u00a0»",
     },
+    # Brazilian Portuguese: formal and impersonal, LGPD's words where they fit (titular,
+    # eliminação, correção), "informações pessoais" where a US law says "personal information".
+    "pt-br": {
+        "identity_details": (
+            "Solicitamos que confirme sua identidade respondendo a partir do endereço de e-mail "
+            "utilizado na solicitação ou enviando-nos uma cópia de um documento que contenha seu "
+            "nome e seu endereço postal. Todos os demais dados do documento podem ser ocultados."
+        ),
+        "enclosure": (
+            "Uma cópia dos seus dados pessoais encontra-se em um arquivo ZIP (arquivos JSON e "
+            "CSV, acompanhados desta carta), que pode ser baixado por meio de um link seguro "
+            "enviado separadamente. O link é válido por {days} dias."
+        ),
+        "automated_decisions": (
+            "Não tomamos decisões a seu respeito baseadas unicamente em tratamento automatizado, "
+            "incluindo a definição de perfis, que produzam efeitos jurídicos que lhe digam "
+            "respeito ou que o(a) afetem significativamente de forma similar."
+        ),
+        "rectification": "Corrigimos seus dados pessoais conforme solicitado.",
+        "erasure": (
+            "Eliminamos os dados pessoais que mantínhamos a seu respeito, ressalvado o disposto "
+            "abaixo."
+        ),
+        "restriction": (
+            "Limitamos o tratamento dos seus dados pessoais conforme solicitado: a partir de "
+            "agora, apenas os armazenamos."
+        ),
+        "fee_reason": (
+            "Sua solicitação é manifestamente infundada ou excessiva, em especial devido ao seu "
+            "caráter repetitivo."
+        ),
+        "opt_out": (
+            "Removemos seus dados de contato de todas as nossas comunicações de marketing."
+        ),
+        "opt_out_sale_ca": (
+            "Deixamos de vender e de compartilhar suas informações pessoais e solicitamos aos "
+            "terceiros a quem as vendemos ou com quem as compartilhamos após a sua solicitação "
+            "que também deixem de fazê-lo."
+        ),
+        "opt_out_sale": "Deixamos de vender suas informações pessoais.",
+        "opt_out_targeted_ads": (
+            "Não utilizamos nem divulgamos mais suas informações pessoais para publicidade "
+            "baseada na sua atividade em sites e aplicativos de outras empresas."
+        ),
+        "opt_out_profiling": (
+            "Não utilizamos mais suas informações pessoais para a criação de perfis que levem a "
+            "decisões com efeitos jurídicos ou efeitos igualmente significativos a seu respeito."
+        ),
+        "limit_sensitive": (
+            "A partir de agora, utilizamos e divulgamos suas informações pessoais sensíveis "
+            "apenas na medida necessária para fornecer os bens e serviços solicitados e para as "
+            "demais finalidades permitidas por lei."
+        ),
+        "appeal_granted": (
+            "Atenderemos à sua solicitação {reference} conforme pedido e lhe escreveremos quando "
+            "isso tiver sido feito."
+        ),
+        "verification": (
+            "Para proteger suas informações pessoais, confirmaremos primeiro que a solicitação "
+            "foi feita pelo(a) próprio(a) titular: compararemos as informações fornecidas (como "
+            "nome, endereço de e-mail e endereço postal) com as informações que já mantemos a "
+            "seu respeito. Caso precisemos de algo mais, entraremos em contato e indicaremos "
+            "exatamente o que é necessário; essas informações serão usadas apenas para verificar "
+            "a solicitação. Uma vez verificada a solicitação, faremos a busca em nossos sistemas "
+            "e enviaremos uma resposta por escrito."
+        ),
+        "deletion_method": (
+            "Eliminamos de forma permanente e completa suas informações pessoais de nossos "
+            "sistemas e instruímos nossos prestadores de serviços e contratados a eliminá-las de "
+            "seus registros."
+        ),
+        "policy_says": "Nossa política de privacidade dispõe: “{clause}”",
+    },
 }
 
 

@@ -17,7 +17,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "code, expected",
-    [("es", "es"), ("es-MX", "es"), ("ES_es", "es"), ("en-GB", "en"), ("fr", "en"), ("", "en")],
+    [
+        ("es", "es"),
+        ("es-MX", "es"),
+        ("ES_es", "es"),
+        ("en-GB", "en"),
+        ("it", "en"),
+        ("fr-CA", "fr"),
+        ("pt-BR", "pt-br"),
+        ("", "en"),
+    ],
 )
 def test_the_letter_language(code: str, expected: str) -> None:
     assert letter_language(code) == expected
@@ -60,7 +69,7 @@ def test_a_spanish_access_response_keeps_the_policy_wording(make_request: Any) -
 
 
 def test_a_language_without_templates_falls_back_to_english(make_request: Any) -> None:
-    request = make_request("img", "access", language="fr")
+    request = make_request("img", "access", language="it")
 
     letter = letter_issue(request=request, kind="acknowledgement", actor=None)
 

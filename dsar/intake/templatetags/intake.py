@@ -60,7 +60,14 @@ def long_date(value: Any) -> str:
         value = timezone.localtime(value)
     language = get_language() or "en"
     fmt = "j F Y" if language.startswith("en") else get_format("DATE_FORMAT")
-    return date_format(value, fmt)
+    text = date_format(value, fmt)
+    if language.startswith("pt"):
+        # Portuguese writes the month in lower case and the first day as an ordinal: "1º de
+        # abril de 2026" (Acordo Ortográfico de 1990); Django's catalogue prints "1 de Abril".
+        text = text.lower()
+        if value.day == 1 and text.startswith("1 "):
+            text = "1º" + text[1:]
+    return text
 
 
 @register.filter
