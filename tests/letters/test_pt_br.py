@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
         ("pt", "pt-br"),  # the only Portuguese there is, as Django picks a page's language
         ("pt-PT", "pt-br"),
         ("es-MX", "es"),
-        ("fr", "en"),
+        ("it", "en"),
     ],
 )
 def test_a_brazilian_code_reaches_the_brazilian_letters(code: str, expected: str) -> None:
