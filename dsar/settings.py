@@ -183,7 +183,15 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # https://docs.djangoproject.com/en/5.2/topics/i18n/
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# The public side and the letters in each (docs/translations.md); the switcher names each language
+# in itself, from its own catalogue (dsar/core/templatetags/languages.py).
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("pt-br", _("Portuguese (Brazil)")),
+]
 LOCALE_PATHS = [BASE_DIR / "dsar" / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

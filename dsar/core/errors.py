@@ -15,6 +15,7 @@ from typing import Any
 
 from django import db
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -45,12 +46,17 @@ def _render(
     request: HttpRequest, status: int, context: dict[str, Any] | None = None, *, csrf: bool = False
 ) -> HttpResponse:
     """``<status>.html`` in the request's language. Without ``csrf`` the template is rendered with
-    no request at all (no context processor runs: nothing that could fail again)."""
+    no request at all (no context processor runs: nothing that could fail again); a CSRF token
+    goes in as a plain variable, for the language switcher."""
     language = translation.get_language_from_request(request)
+    # The language switcher (intake/_language.html) posts to set_language, which wants a CSRF
+    # token; get_token reads and sets a cookie only, never the database. It sends no path back
+    # (the page shows none): set_language returns to the Referer, this page.
+    switcher = {"csrf_token": get_token(request)}
     with translation.override(language):
         template = loader.get_template(f"{status}.html")
         content = template.render(
-            {"status": status, **(context or {})}, request=request if csrf else None
+            {"status": status, **switcher, **(context or {})}, request=request if csrf else None
         )
     response = HttpResponse(content, status=status)
     response.headers["Content-Language"] = language
