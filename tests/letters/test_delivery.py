@@ -230,6 +230,33 @@ def test_spanish_requesters_get_spanish_emails(make_request: Any, alice: Any) ->
     assert "Estimado/a Dana Ortiz:" in mail.outbox[0].body
 
 
+@pytest.mark.parametrize(
+    ("language", "greeting", "closing"),
+    [
+        ("fr", "Bonjour Dana Ortiz,", "Cordialement,"),
+        ("de", "Guten Tag Dana Ortiz,", "Mit freundlichen Grüßen"),
+        ("pt-br", "Prezado(a) Dana Ortiz,", "Atenciosamente,"),
+    ],
+)
+def test_requesters_get_the_letter_email_in_their_language(
+    make_request: Any, alice: Any, language: str, greeting: str, closing: str
+) -> None:
+    request = make_request("img", "access", language=language)
+    letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+
+    jobs.deliver(letter_send(letter=letter, actor=alice).pk)
+
+    message = mail.outbox[0]
+    assert request.reference in message.subject
+    assert "Our letter" not in message.subject
+    assert message.body.startswith(greeting)
+    assert closing in message.body
+    assert "Dear" not in message.body
+    html = message.alternatives[0][0]
+    assert f'<html lang="{language}">' in html
+    assert greeting in html
+
+
 def test_without_an_email_address_sending_is_refused(make_request: Any, alice: Any) -> None:
     request = make_request("img", "access", requester_email="")
     letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
