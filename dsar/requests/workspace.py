@@ -295,7 +295,7 @@ def page_exemptions(request: PrivacyRequest) -> PageExemptions:
         offered=[
             e for e in rows if request.right_id is not None and e.right_id == request.right_id
         ],
-        relied_on=[e for e in rows if e.relied_on],  # type: ignore[attr-defined]
+        relied_on=[e for e in rows if e.relied_on],
     )
 
 
