@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +35,23 @@ def test_the_switcher_of_an_error_page_names_each_language_in_itself(client):
     ]:
         assert f'<option value="{code}" lang="{code}"' in html
         assert f">{name}</option>" in html
+
+
+def test_the_switcher_of_an_error_page_works_with_the_csrf_check_on():
+    """The error pages render without a request context: the token is passed to them by hand."""
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/no-such-page/", headers={"accept-language": "fr"}).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, page
+
+    response = client.post(
+        "/i18n/setlang/",
+        {"language": "pt-br", "csrfmiddlewaretoken": token.group(1)},
+        headers={"referer": "http://testserver/no-such-page/"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "http://testserver/no-such-page/"
+    assert client.cookies["django_language"].value == "pt-br"
+    again = client.get("/no-such-page/")
+    assert again["Content-Language"] == "pt-br"
