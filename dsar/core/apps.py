@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from dsar.core import checks  # noqa: F401 - registers the deployment checks
+        from dsar.lib import lookups
+
+        lookups.register()
