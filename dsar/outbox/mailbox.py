@@ -24,6 +24,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import nh3
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
@@ -82,6 +83,12 @@ class KeptEmail:
     text: str
     html: str
     attachments: list[Attachment]
+
+    @property
+    def safe_html(self) -> str:
+        """The HTML body as nh3 (Ammonia) leaves it: no script, no style, no remote image, its
+        links kept, so it is shown in the page itself under the staff pages' content policy."""
+        return nh3.clean(self.html, tags=set(nh3.ALLOWED_TAGS) - {"img"})
 
 
 def _read(path: Path) -> KeptEmail:

@@ -45,8 +45,12 @@ def test_a_request_filed_on_the_form_brings_its_confirmation_to_the_mailbox(
     page = admin_client.get(opened)
     assert page.status_code == 200
     body = page.content.decode()
-    # The text's link is a link, not words to copy out of a terminal.
-    [confirm] = [href for href in links(body) if "/confirm/" in href]
+    # The link is a link (in the text and in the HTML), not words to copy out of a terminal.
+    confirms = [href for href in links(body) if "/confirm/" in href]
+    assert len(confirms) == 2
+    confirm = confirms[0]
+    assert confirms[1] == confirm
+    assert "<script" not in body.split('class="mailbox-html"')[1].split("</div>")[0]
     assert confirm.startswith("https://dsar.example.org/o/img/")
 
     followed = client.get(confirm.removeprefix("https://dsar.example.org"), follow=True)
@@ -86,3 +90,20 @@ def test_no_mailbox_outside_the_demo(settings, tmp_path, admin_client, debug, on
 def test_a_name_that_is_not_a_kept_email_finds_nothing(demo, admin_client):
     assert admin_client.get(f"{MAILBOX}..%2F..%2Fsettings/").status_code == 404
     assert admin_client.get(f"{MAILBOX}{'1' * 19}-{'a' * 16}/").status_code == 404
+
+
+def test_the_html_body_is_shown_without_its_scripts_and_with_its_links():
+    kept = mailbox.KeptEmail(
+        name="x",
+        to="a@example.org",
+        subject="s",
+        sent_at=None,
+        text="",
+        html='<p onclick="steal()">Hi <script>steal()</script><a href="https://e.example/x">go</a>'
+        '<img src="https://tracker.example/p.gif"></p>',
+        attachments=[],
+    )
+
+    assert "script" not in kept.safe_html and "onclick" not in kept.safe_html
+    assert "tracker" not in kept.safe_html
+    assert 'href="https://e.example/x"' in kept.safe_html
