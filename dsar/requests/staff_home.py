@@ -47,7 +47,8 @@ def _list_url(query: str) -> str:
 
 
 def staff_home(user: Any, *, today: Today | None = None, limit: int = SHORT_LIST) -> StaffHome:
-    """The piles of the staff home: overdue, due soon, unverified, unacknowledged, my tasks.
+    """The piles of the staff home: overdue, due soon, unverified, unacknowledged, unassigned
+    (the newest first) and my tasks.
 
     ``today`` defaults to each organization's own today, in which its deadlines fall due."""
     todays = workspace.todays_for(user) if today is None else today
@@ -56,12 +57,14 @@ def staff_home(user: Any, *, today: Today | None = None, limit: int = SHORT_LIST
     due_soon = PrivacyRequestQuerySet.due_within_q(todays, days)
     unverified = PrivacyRequestQuerySet.unverified_q()
     unacknowledged = PrivacyRequestQuerySet.unacknowledged_q()
+    unassigned = PrivacyRequestQuerySet.unassigned_q()
     mine = PrivacyRequest.objects.for_user(user).open()
     counts = mine.aggregate(
         overdue=Count("pk", filter=overdue),
         due_soon=Count("pk", filter=due_soon),
         unverified=Count("pk", filter=unverified),
         unacknowledged=Count("pk", filter=unacknowledged),
+        unassigned=Count("pk", filter=unassigned),
     )
     listed = mine.select_related("organization", "assignee")
 
@@ -98,6 +101,14 @@ def staff_home(user: Any, *, today: Today | None = None, limit: int = SHORT_LIST
                 counts["unacknowledged"],
                 _list_url("todo=unacknowledged"),
                 first(unacknowledged, "acknowledge_by"),
+            ),
+            # Newest first: what arrived since anyone last looked, for someone to take on.
+            Pile(
+                "unassigned",
+                _("Unassigned"),
+                counts["unassigned"],
+                _list_url("assignee=none"),
+                first(unassigned, "-received_at"),
             ),
             Pile(
                 "my_tasks",

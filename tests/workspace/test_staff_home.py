@@ -99,6 +99,7 @@ def test_the_home_counts_what_the_privacy_officer_has_to_do(login, olivia, today
         "due_soon": 1,
         "unverified": 1,
         "unacknowledged": 1,
+        "unassigned": 4,
         "my_tasks": 1,
     }
     for key in ("overdue", "soon", "unverified", "unacknowledged"):
@@ -133,6 +134,7 @@ def test_another_organizations_requests_are_never_counted(login, olivia, charlie
         "due_soon": 0,
         "unverified": 1,
         "unacknowledged": 1,
+        "unassigned": 1,
         "my_tasks": 1,
     }
     for key in ("overdue", "soon", "unverified", "unacknowledged"):
