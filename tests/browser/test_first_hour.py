@@ -77,10 +77,12 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> list[int]:
-    """Stop `make demo` and everything it started (its process group) as Ctrl-C does; returns
-    what was still alive 30 s later, which is then killed (and the test fails on it)."""
+    """Stop `make demo` and everything it started (its process group) with SIGTERM, as a
+    supervisor or `timeout` would; returns what was still alive 30 s later, which is then killed
+    (and the test fails on it). Not SIGINT: a process started in the background by a
+    non-interactive shell (CI's, this test's parent) inherits SIGINT ignored."""
     pgid = process.pid
-    _signal_group(pgid, signal.SIGINT)
+    _signal_group(pgid, signal.SIGTERM)
     deadline = time.monotonic() + 30
     while _group_members(pgid) and time.monotonic() < deadline:
         time.sleep(0.5)
