@@ -16,8 +16,11 @@ $(VENV)/.installed-%: pyproject.toml
 	touch $@
 
 ## demo: install, migrate, load the seeds, print a staff login, run the web server and task cluster.
+## Another address: make demo HOST=0.0.0.0 PORT=8101
 demo: export DEBUG ?= true
 demo: export DSAR_SITE_URL ?= http://$(HOST):$(PORT)
+# Emails are kept for the browser (/staff/mailbox/), not sent: dsar/outbox/mailbox.py.
+demo: export DSAR_DEMO_MAILBOX ?= true
 demo: $(VENV)/.installed-app
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py demo_setup

@@ -276,6 +276,16 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dsar@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The demo's mailbox (`make demo` turns it on): every email sent is kept as a file in
+# DSAR_DEMO_MAILBOX_DIR, and staff read them at /staff/mailbox/ with their links clickable. A file,
+# not memory: the task cluster sends the mail and the web process shows it. DEBUG only, since it
+# keeps addresses and working links that a real installation must not keep.
+DSAR_DEMO_MAILBOX = env.bool("DSAR_DEMO_MAILBOX", default=False)
+DSAR_DEMO_MAILBOX_DIR = env.path("DSAR_DEMO_MAILBOX_DIR", default=BASE_DIR / "var" / "mailbox")
+if DSAR_DEMO_MAILBOX:
+    if not DEBUG:
+        raise ImproperlyConfigured("DSAR_DEMO_MAILBOX keeps every email sent: DEBUG=true only.")
+    EMAIL_BACKEND = "dsar.outbox.mailbox.MailboxBackend"
 # The outbox (dsar/outbox): tries before an email is marked failed, seconds before the first
 # retry (doubled after each further failure), and seconds a worker's claim holds before another
 # worker takes it for dead and sends (longer than EMAIL_TIMEOUT, or a slow send is sent twice).

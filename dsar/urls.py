@@ -41,6 +41,8 @@ urlpatterns = [
     # The second factor of staff sign-in (docs/security.md, "Staff sign-in").
     path("staff/security/", include("dsar.accounts.urls_security")),
     path("staff/correspondence/", include("dsar.correspondence.urls")),
+    # The demo's mailbox: 404 unless DSAR_DEMO_MAILBOX (dsar.outbox.mailbox).
+    path("staff/mailbox/", include("dsar.outbox.urls")),
     path("staff/", admin.site.urls),
 ]
 

@@ -50,6 +50,7 @@ __all__ = [
     "Rendered",
     "data_item_add",
     "letter_issue",
+    "letter_issue_and_send",
     "letter_prepare",
     "letter_send",
     "letters_issue_bulk",
@@ -277,6 +278,41 @@ def letter_send(
     return _queue_delivery(
         letter=letter, method=DeliveryMethod(method), to=to, actor=actor, now=now
     )
+
+
+@transaction.atomic
+def letter_issue_and_send(
+    *,
+    request: PrivacyRequest,
+    kind: LetterKind | str,
+    actor: Actor,
+    method: DeliveryMethod | str = DeliveryMethod.ATTACHMENT,
+    parts: Mapping[str, Any] | None = None,
+    corrects: Letter | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[Letter, LetterDelivery]:
+    """Issue a letter and send it to the requester in one step: ``letter_issue`` then
+    ``letter_send``, each recording its own events, in one transaction.
+
+    Most letters go out as soon as they are issued; two steps made staff come back to the
+    letters page to send what they had just issued, and an issued letter left unsent is a
+    deadline missed. Refused before anything is issued when the requester gave no email
+    address, so a failure never leaves half of it done (the letter issued, not sent)."""
+    if not request.requester_email:
+        raise LetterNotApplicable(
+            _("The requester gave no email address: send the letter by post.")
+        )
+    now = now or timezone.now()
+    letter = letter_issue(
+        request=request, kind=kind, actor=actor, parts=parts, corrects=corrects, now=now
+    )
+    try:
+        delivery = letter_send(letter=letter, actor=actor, method=method, now=now)
+    except BaseException:
+        # The transaction rolls the letter's row back; its PDF goes with it, as in letter_issue.
+        private_storage().delete(letter.file.name)
+        raise
+    return letter, delivery
 
 
 def _queue_delivery(

@@ -188,7 +188,9 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
     if request.method == "POST":
         _check_can_act(staff_user(request), privacy_request)
         form = LetterPartsForm(applicable, request.POST)
-        if form.is_valid() and request.POST.get("action") == "issue":
+        action = request.POST.get("action")
+        send_form = SendForm(request.POST)
+        if form.is_valid() and action == "issue":
             try:
                 letter = services.letter_issue(
                     request=privacy_request,
@@ -202,6 +204,25 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
             else:
                 messages.success(
                     request, _("Letter %(ref)s issued and archived.") % {"ref": letter.reference}
+                )
+                return redirect("letters:request_letters", request_pk=privacy_request.pk)
+        elif form.is_valid() and action == "issue_send" and send_form.is_valid():
+            try:
+                letter, _delivery = services.letter_issue_and_send(
+                    request=privacy_request,
+                    kind=letter_kind,
+                    actor=staff_user(request),
+                    method=send_form.cleaned_data["method"],
+                    parts=form.cleaned_data,
+                    corrects=corrects,
+                )
+            except LetterNotApplicable as error:
+                problem = str(error)
+            else:
+                messages.success(
+                    request,
+                    _("Letter %(ref)s issued, archived and queued for sending.")
+                    % {"ref": letter.reference},
                 )
                 return redirect("letters:request_letters", request_pk=privacy_request.pk)
         parts = form.cleaned_data if form.is_valid() else dict(form.data.items())
@@ -231,6 +252,7 @@ def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
             "template": rendered.template,
             "corrects": corrects,
             "problem": problem,
+            "send_form": SendForm(),
             # Before issuing, staff see what the letter would leave open or could not say.
             "open_items": open_items(letter_kind, privacy_request, rendered.parts),
             "missing_contact": missing_contact(privacy_request),

@@ -139,6 +139,28 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ToDoFilter(admin.SimpleListFilter):
+    """Open requests waiting on staff for a step other than the answer: the staff home's
+    "unverified" and "unacknowledged" link here, with the same conditions, so counts agree."""
+
+    title = _("to do")
+    parameter_name = "todo"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("unverified", _("Identity not yet verified")),
+            ("unacknowledged", _("Receipt not yet acknowledged")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        match self.value():
+            case "unverified":
+                return _requests(queryset).open().filter(PrivacyRequestQuerySet.unverified_q())
+            case "unacknowledged":
+                return _requests(queryset).open().filter(PrivacyRequestQuerySet.unacknowledged_q())
+        return queryset
+
+
 class GpcFilter(admin.SimpleListFilter):
     """Requests sent with the Global Privacy Control signal (``Sec-GPC: 1``): opt-outs of sale
     and sharing the browser made (Cal. Code Regs. tit. 11 §7025)."""
@@ -242,6 +264,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
         "status",
         DeadlineFilter,
         AssigneeFilter,
+        ToDoFilter,
         GpcFilter,
         OptOutFilter,
         AppealFilter,

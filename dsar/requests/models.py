@@ -257,6 +257,17 @@ class PrivacyRequestQuerySet(models.QuerySet["PrivacyRequest"]):
     def unassigned_q() -> Q:
         return Q(assignee__isnull=True)
 
+    @staticmethod
+    def unverified_q() -> Q:
+        """Whose identity is still to be verified (confirming an email address is not it)."""
+        return Q(identity_status=IdentityStatus.PENDING)
+
+    @staticmethod
+    def unacknowledged_q() -> Q:
+        """Whose receipt a law wants confirmed by a date (``acknowledge_by``) and is not yet:
+        what the acknowledgement reminders chase."""
+        return Q(acknowledge_by__isnull=False, acknowledged_at__isnull=True)
+
     def due_before(self, day: Today) -> PrivacyRequestQuerySet:
         """Open requests whose legal deadline falls before ``day``."""
         return self.open().filter(self.overdue_q(day))

@@ -158,6 +158,8 @@ def test_demo_setup_loads_the_seeds_makes_a_privacy_officer_and_seeds_requests(d
     demo = User.objects.get(username="demo")
     assert demo.is_superuser and demo.is_staff
     assert demo.check_password("demo-password-for-tests")
+    # Reminders and digests to staff reach the demo mailbox, and nobody outside it.
+    assert demo.email == "officer@demo.dsar.invalid"
     assert sorted(demo.memberships.values_list("organization__slug", "role")) == [
         (slug, Role.PRIVACY_OFFICER)
         for slug in sorted(["img", "imgwg", "ims-consulting", "imservicecenter", "imt"])

@@ -20,6 +20,9 @@ from dsar.organizations.models import Membership, Organization, Role
 from dsar.requests.demo import HISTORY_DAYS, SEED_ORGANIZATIONS
 
 DEMO_USERNAME = "demo"
+# The demo staff member's address: reminders and digests to staff go somewhere the demo mailbox
+# shows (``.invalid`` is reserved, RFC 2606: nothing is ever delivered there by mistake).
+DEMO_EMAIL = "officer@demo.dsar.invalid"
 SEEDS_DIR = settings.BASE_DIR / "dsar" / "policies" / "seeds"
 
 
@@ -53,6 +56,7 @@ class Command(BaseCommand):
         user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
         user.is_staff = True
         user.is_superuser = True
+        user.email = DEMO_EMAIL
         user.set_password(password)
         user.save()
         role = Role.PRIVACY_OFFICER
@@ -78,5 +82,10 @@ class Command(BaseCommand):
                 f"\nDemo staff login (open {site}/staff/):\n"
                 f"  username: {DEMO_USERNAME}\n  password: {password}\n"
                 f"The public request form of an organization: {site}/o/img/request/\n"
+                + (
+                    f"The emails the demo sent, to read in the browser: {site}/staff/mailbox/\n"
+                    if settings.DSAR_DEMO_MAILBOX
+                    else ""
+                )
             )
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -21,14 +23,22 @@ class Command(BaseCommand):
         # SIGTERM (from a supervisor, or `timeout`) must unwind through `finally` like Ctrl-C
         # does, or the cluster would outlive the server as an orphan.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        cluster = subprocess.Popen([sys.executable, sys.argv[0], "qcluster"])  # noqa: S603
+        # The cluster in a process group of its own: a signal to ours (Ctrl-C in the terminal, a
+        # supervisor's SIGTERM to the group) reaches only this process, which stops the cluster
+        # with one SIGINT. Signalled all at once, django-q2's sentinel and its workers can race,
+        # and a worker outlived the demo as an orphan; and whatever is left after the wait is
+        # killed with the whole group, not only the cluster's first process.
+        cluster = subprocess.Popen(  # noqa: S603
+            [sys.executable, sys.argv[0], "qcluster"], process_group=0
+        )
         try:
             call_command("runserver", addrport, use_reloader=False)
         except KeyboardInterrupt:
             pass
         finally:
             cluster.send_signal(signal.SIGINT)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 cluster.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                cluster.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(cluster.pid, signal.SIGKILL)
+            cluster.wait()
