@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Its widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_q",
     "dsar.core",
     # Readiness, Prometheus metrics, request ids and JSON logs, the migration check (deploy.md).
@@ -136,6 +138,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "dsar.urls"
 WSGI_APPLICATION = "dsar.wsgi.application"
+
+# Widgets render through TEMPLATES, so templates/ may override one of the admin's: the split date
+# and time (templates/admin/widgets/split_datetime.html) gives each of its boxes a label.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

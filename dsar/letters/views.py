@@ -159,7 +159,8 @@ def request_letters(request: HttpRequest, request_pk: int) -> HttpResponse:
             "items": privacy_request.data_items.all(),
             "packages": privacy_request.data_packages.select_related("cover_letter"),
             "item_form": DataItemForm(),
-            "send_form": SendForm(),
+            # One form per letter row: no ids (they would repeat), each select in its label.
+            "send_form": SendForm(auto_id=False),
             "categories": categories,
         },
     )

@@ -210,6 +210,17 @@ class OrganizationForm(forms.ModelForm):
         return data
 
 
+class HolidayCalendarFilter(admin.AllValuesFieldListFilter):
+    """The admin's filter by value, whose link for a blank calendar would have no text at all:
+    a link nobody can read or hear (WCAG 2.4.4). Blank means each rule's default calendar."""
+
+    def choices(self, changelist: Any) -> Any:
+        for choice in super().choices(changelist):
+            if choice["display"] == "":
+                choice = {**choice, "display": _("each rule's own default")}
+            yield choice
+
+
 @admin.register(Organization)
 class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -220,7 +231,7 @@ class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
         "holiday_calendar",
         "version_in_force",
     )
-    list_filter = ("time_zone", "holiday_calendar")
+    list_filter = ("time_zone", ("holiday_calendar", HolidayCalendarFilter))
     organization_path = "pk"
     form = OrganizationForm
     # Whose law reaches the organization, its public form and its currency are a privacy

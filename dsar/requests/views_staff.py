@@ -485,7 +485,10 @@ def act(
                 _t("%(action)s: done for %(ref)s.")
                 % {"action": staff_action.label, "ref": privacy_request.reference},
             )
-            return redirect(_change_url(privacy_request))
+            # Back to the actions, not the top of the page: the browser focuses the panel the
+            # fragment names (it has tabindex="-1"), so the next action is a few tab stops
+            # away; the confirmation is in the messages' live region (admin/base_site.html).
+            return redirect(_change_url(privacy_request) + "#actions")
     # Refused or invalid: the page again, this form unfolded with its message and its input.
     privacy_request = _get_request_for_user(request.user, pk)
     return _render_request_page(

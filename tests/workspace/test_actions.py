@@ -136,7 +136,7 @@ def test_each_action_changes_the_request_and_writes_an_event(
     response = post_action(client, privacy_request, action, **fields)
 
     assert response.status_code == 302, response.context and response.context["refused"]
-    assert response["Location"] == change_url(privacy_request)
+    assert response["Location"] == change_url(privacy_request) + "#actions"
     privacy_request.refresh_from_db()
     assert privacy_request.status == status
     new = privacy_request.events.exclude(pk__in=before)
