@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from psycopg import sql
 
 from dsar.core.db_roles import (
     SEQUENCE_RIGHTS,
@@ -129,7 +130,11 @@ class Command(BaseCommand):
                 self.say(f"role {runtime}: no longer a member of {owner}")
             for role, password in passwords.items():
                 # The driver's own cursor: Django's would keep the statement in its query log.
-                cursor.cursor.execute(f"ALTER ROLE {quote(role)} PASSWORD %s", [password])
+                # Composed here: ALTER ROLE takes no bound parameter (server-side binding).
+                statement = sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(password)
+                )
+                cursor.cursor.execute(statement)
                 self.say(f"role {role}: password set")
             cursor.execute(
                 "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [name]
