@@ -160,7 +160,7 @@ def default_parts(
         event = _extension_event(request)
         defaults["reason"] = (event.data.get("reason", "") if event else "") or ""
     elif kind is LetterKind.ACCESS:
-        days = getattr(settings, "DSAR_DATA_PACKAGE_LINK_DAYS", 30)
+        days = settings.DSAR_DATA_PACKAGE_LINK_DAYS
         defaults["enclosure"] = wording(language, "enclosure", days=days)
         lists = _policy_lists(request.policy_version)
         for name in LISTED:

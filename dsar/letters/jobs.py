@@ -48,7 +48,7 @@ class WorkerLost(Exception):
 
 
 def _chunk_size() -> int:
-    return max(1, int(getattr(settings, "DSAR_LETTER_BULK_CHUNK", 20)))
+    return max(1, int(settings.DSAR_LETTER_BULK_CHUNK))
 
 
 def enqueue_issue(
@@ -106,7 +106,7 @@ def enqueue_delivery(delivery_id: int) -> None:
 def backoff(attempts: int) -> datetime.timedelta:
     """Wait after the ``attempts``-th failure: base, then 2 and 4 times base… (seconds setting
     DSAR_LETTER_SEND_BACKOFF_SECONDS)."""
-    base = int(getattr(settings, "DSAR_LETTER_SEND_BACKOFF_SECONDS", 60))
+    base = int(settings.DSAR_LETTER_SEND_BACKOFF_SECONDS)
     return datetime.timedelta(seconds=base * 2 ** max(attempts - 1, 0))
 
 

@@ -242,7 +242,7 @@ def letters_issue_bulk(
 
 
 def _max_attempts() -> int:
-    return int(getattr(settings, "DSAR_LETTER_SEND_MAX_ATTEMPTS", 5))
+    return int(settings.DSAR_LETTER_SEND_MAX_ATTEMPTS)
 
 
 @transaction.atomic
@@ -438,7 +438,7 @@ def package_build(
         language=language,
         reference=request.reference,
         organization=request.organization.name,
-        days=int(getattr(settings, "DSAR_DATA_PACKAGE_LINK_DAYS", 30)),
+        days=int(settings.DSAR_DATA_PACKAGE_LINK_DAYS),
     )
     with translation.override(language):
         right = str(request.get_right_kind_display())
