@@ -16,9 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dsar.core.actors import Actor
 from dsar.letters import events, packages, render
@@ -32,6 +33,7 @@ from dsar.letters.context import (
     letter_parts,
     logo_inline,
 )
+from dsar.letters.evidence import evidence_pack_pdf
 from dsar.letters.kinds import LetterKind
 from dsar.letters.models import (
     DataItem,
@@ -43,18 +45,22 @@ from dsar.letters.models import (
     LetterDelivery,
 )
 from dsar.letters.storage import private_storage, sha256_hex
+from dsar.organizations.models import DisclosureRegisterConfirmation, disclosures_for_year
 from dsar.requests.models import EventKind, PrivacyRequest
 
 __all__ = [
     "LetterNotApplicable",
     "Rendered",
     "data_item_add",
+    "evidence_pack_export",
     "letter_issue",
     "letter_prepare",
     "letter_send",
     "letters_issue_bulk",
     "package_build",
+    "package_download",
     "package_release",
+    "register_confirm",
 ]
 
 
@@ -537,3 +543,65 @@ def package_release(
             package=package,
         )
     return url
+
+
+@transaction.atomic
+def register_confirm(
+    *, request: PrivacyRequest, year: int, actor: Actor, note: str = ""
+) -> DisclosureRegisterConfirmation:
+    """A privacy officer's statement that the 1798.83 register of ``year`` is complete, recorded
+    on the trail of the request it was made from. Raises IntegrityError if that year is already
+    confirmed (one statement per organization and year)."""
+    organization = request.organization
+    rows = disclosures_for_year(organization, year).count()
+    confirmation = DisclosureRegisterConfirmation.objects.create(
+        organization=organization, year=year, confirmed_by=actor, note=note
+    )
+    events.record(
+        request,
+        EventKind.NOTE,
+        summary=ngettext(
+            "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entry)",
+            "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entries)",
+            rows,
+        )
+        % {"year": year, "rows": rows},
+        actor=actor,
+        register_confirmation=confirmation.pk,
+        year=year,
+        rows=rows,
+    )
+    return confirmation
+
+
+@transaction.atomic
+def evidence_pack_export(
+    *, request: PrivacyRequest, actor: Actor, now: datetime.datetime | None = None
+) -> bytes:
+    """The evidence pack PDF of ``request``; each export is on its audit trail with the PDF's
+    SHA-256, so a pack shown later can be matched to the export it came from."""
+    content = evidence_pack_pdf(request, now=now or timezone.now())
+    events.record(
+        request,
+        EventKind.EXPORTED,
+        summary=_("Evidence pack exported"),
+        actor=actor,
+        sha256=sha256_hex(content),
+    )
+    return content
+
+
+@transaction.atomic
+def package_download(*, package: DataPackage) -> bytes:
+    """The ZIP of a released package, for the requester; each download is counted and recorded
+    (the requester got their data: the trail shows when)."""
+    content = package.read()
+    DataPackage.objects.filter(pk=package.pk).update(download_count=F("download_count") + 1)
+    events.record(
+        package.request,
+        EventKind.PACKAGE_DOWNLOADED,
+        summary=_("Data package %(n)s downloaded by the requester") % {"n": package.number},
+        actor_label="requester",
+        package=package.pk,
+    )
+    return content

@@ -14,8 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError
 from django.http import (
     Http404,
     HttpRequest,
@@ -27,12 +26,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dsar.core.actors import staff_user
-from dsar.letters import events, law, services, tokens
+from dsar.letters import law, services, tokens
 from dsar.letters.context import (
     LetterNotApplicable,
     check_applicable,
@@ -44,19 +42,16 @@ from dsar.letters.context import (
     register_confirmation,
     register_year,
 )
-from dsar.letters.evidence import evidence_pack_pdf
 from dsar.letters.forms import DataItemForm, LetterPartsForm, SendForm
 from dsar.letters.kinds import LetterKind
 from dsar.letters.models import DataPackage, Letter
-from dsar.letters.storage import sha256_hex
 from dsar.organizations.models import (
-    DisclosureRegisterConfirmation,
     Role,
     disclosures_for_year,
     holds_role_in,
 )
 from dsar.policies.models import DataCategory
-from dsar.requests.models import EventKind, PrivacyRequest
+from dsar.requests.models import PrivacyRequest
 
 ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
 # Letters whose complaint paragraph names an authority (directly, or through _outcome).
@@ -266,28 +261,12 @@ def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
     if not holds_role_in(request.user, organization.pk, [Role.PRIVACY_OFFICER]):
         raise PermissionDenied(_("Only a privacy officer can confirm the register."))
     year = register_year(privacy_request)
-    rows = disclosures_for_year(organization, year).count()
     # PostgreSQL cannot store a NUL character; nobody types one on purpose.
     note = (request.POST.get("note") or "").replace("\x00", "").strip()[:2000]
     try:
-        with transaction.atomic():
-            confirmation = DisclosureRegisterConfirmation.objects.create(
-                organization=organization, year=year, confirmed_by=staff_user(request), note=note
-            )
-            events.record(
-                privacy_request,
-                EventKind.NOTE,
-                summary=ngettext(
-                    "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entry)",
-                    "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entries)",
-                    rows,
-                )
-                % {"year": year, "rows": rows},
-                actor=staff_user(request),
-                register_confirmation=confirmation.pk,
-                year=year,
-                rows=rows,
-            )
+        services.register_confirm(
+            request=privacy_request, year=year, actor=staff_user(request), note=note
+        )
     except IntegrityError:
         messages.info(
             request, _("The register of %(year)s was already confirmed.") % {"year": year}
@@ -340,15 +319,9 @@ def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
     """The evidence pack PDF; each export is recorded on the request's audit trail."""
     privacy_request = _get_request_for_user(request.user, request_pk)
     now = timezone.now()
-    content = evidence_pack_pdf(privacy_request, now=now)
-    with transaction.atomic():
-        events.record(
-            privacy_request,
-            EventKind.EXPORTED,
-            summary=_("Evidence pack exported"),
-            actor=staff_user(request),
-            sha256=sha256_hex(content),
-        )
+    content = services.evidence_pack_export(
+        request=privacy_request, actor=staff_user(request), now=now
+    )
     return _file_response(
         content,
         filename=f"{privacy_request.reference}-evidence-{now:%Y%m%d-%H%M%S}.pdf",
@@ -455,16 +428,7 @@ def requester_package(request: HttpRequest, token: str) -> HttpResponse:
     package = tokens.package_from_token(token, now=timezone.now())
     if package is None:
         raise Http404("This link is not valid or has expired.")
-    content = package.read()
-    with transaction.atomic():
-        DataPackage.objects.filter(pk=package.pk).update(download_count=F("download_count") + 1)
-        events.record(
-            package.request,
-            EventKind.PACKAGE_DOWNLOADED,
-            summary=_("Data package %(n)s downloaded by the requester") % {"n": package.number},
-            actor_label="requester",
-            package=package.pk,
-        )
+    content = services.package_download(package=package)
     return _public(
         _file_response(content, filename=package.filename, content_type="application/zip")
     )
