@@ -56,7 +56,7 @@ class StaffModelBackend(ModelBackend):
                     "content_type__app_label", "codename"
                 ).order_by()
             }
-        return user_obj._perm_cache  # type: ignore[no-any-return]
+        return user_obj._perm_cache
 
 
 def known_app_device(user: Any) -> tuple[bool, bool]:

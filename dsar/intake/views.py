@@ -69,6 +69,7 @@ from dsar.intake.tokens import (
     read_download_token,
 )
 from dsar.organizations.models import Organization
+from dsar.organizations.tenancy import get_for_staff
 from dsar.policies.models import PolicyVersion
 from dsar.requests.services import TransitionError
 
@@ -736,10 +737,7 @@ def download_file(request: HttpRequest, slug: str, key: str) -> HttpResponseBase
 @require_safe
 def authorization(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """An agent's signed authorization, for staff of the organization only."""
-    organization = _organization(slug)
-    user: Any = request.user
-    if not (user.is_superuser or organization.memberships.filter(user=user).exists()):
-        raise Http404
+    organization = get_for_staff(Organization.objects.all(), request.user, slug=slug)
     submission = get_object_or_404(
         IntakeSubmission.objects.exclude(authorization_path=""),
         pk=pk,

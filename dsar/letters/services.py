@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone, translation
@@ -547,7 +548,7 @@ def package_release(
 
 @transaction.atomic
 def register_confirm(
-    *, request: PrivacyRequest, year: int, actor: Actor, note: str = ""
+    *, request: PrivacyRequest, year: int, actor: User, note: str = ""
 ) -> DisclosureRegisterConfirmation:
     """A privacy officer's statement that the 1798.83 register of ``year`` is complete, recorded
     on the trail of the request it was made from. Raises IntegrityError if that year is already

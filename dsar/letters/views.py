@@ -50,10 +50,10 @@ from dsar.organizations.models import (
     disclosures_for_year,
     holds_role_in,
 )
+from dsar.organizations.tenancy import ACTING_ROLES, get_for_staff
 from dsar.policies.models import DataCategory
 from dsar.requests.models import PrivacyRequest
 
-ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
 # Letters whose complaint paragraph names an authority (directly, or through _outcome).
 COMPLAINT_KINDS = (
     LetterKind.ACCESS,
@@ -66,21 +66,19 @@ COMPLAINT_KINDS = (
 )
 
 
-def _get_request_for_user(user: object, pk: int) -> PrivacyRequest:
-    queryset = PrivacyRequest.objects.for_user(user).select_related(
-        "organization", "policy_version", "right"
-    )
-    return get_object_or_404(queryset.distinct(), pk=pk)
+def _get_request(request: HttpRequest, pk: int) -> PrivacyRequest:
+    queryset = PrivacyRequest.objects.select_related("organization", "policy_version", "right")
+    return get_for_staff(queryset, request.user, pk=pk)
 
 
-def _get_letter_for_user(user: object, pk: int) -> Letter:
-    queryset = Letter.objects.for_user(user).select_related("request__organization")
-    return get_object_or_404(queryset.distinct(), pk=pk)
+def _get_letter(request: HttpRequest, pk: int) -> Letter:
+    queryset = Letter.objects.select_related("request__organization")
+    return get_for_staff(queryset, request.user, pk=pk)
 
 
-def _get_package_for_user(user: object, pk: int) -> DataPackage:
-    queryset = DataPackage.objects.for_user(user).select_related("request__organization")
-    return get_object_or_404(queryset.distinct(), pk=pk)
+def _get_package(request: HttpRequest, pk: int) -> DataPackage:
+    queryset = DataPackage.objects.select_related("request__organization")
+    return get_for_staff(queryset, request.user, pk=pk)
 
 
 def _posted_pk(value: str | None) -> int | None:
@@ -135,7 +133,7 @@ def _staff_page(
 @require_safe
 def request_letters(request: HttpRequest, request_pk: int) -> HttpResponse:
     """The letters of one request: issued letters, deliveries, packages and what to do next."""
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     letters = (
         Letter.objects.filter(request=privacy_request)
         .select_related("issued_by", "corrects")
@@ -165,7 +163,7 @@ def request_letters(request: HttpRequest, request_pk: int) -> HttpResponse:
 def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
     """GET: the letter as it would be issued, with its free-text parts to edit.
     POST action=preview: show the edits; POST action=issue: issue the letter (PDF, archived)."""
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     try:
         letter_kind = LetterKind(kind)
     except ValueError:
@@ -256,7 +254,7 @@ def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
     The confirmation row records who and when; the request's timeline records that it was done
     from this request (staff actions are audited). Privacy officers only: a handler can issue
     letters, but the completeness of the register is the privacy officer's statement."""
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     organization = privacy_request.organization
     if not holds_role_in(request.user, organization.pk, [Role.PRIVACY_OFFICER]):
         raise PermissionDenied(_("Only a privacy officer can confirm the register."))
@@ -283,7 +281,9 @@ def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
 @staff_member_required
 @require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _get_letter_for_user(request.user, pk)
+    letter = get_for_staff(
+        Letter.objects.select_related("request__organization"), request.user, pk=pk
+    )
     if letter.purged_at is not None:
         return _gone(
             _("This letter's PDF was deleted when the request's personal data was purged.")
@@ -294,7 +294,9 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _get_letter_for_user(request.user, pk)
+    letter = get_for_staff(
+        Letter.objects.select_related("request__organization"), request.user, pk=pk
+    )
     _check_can_act(staff_user(request), letter.request)
     form = SendForm(request.POST)
     if not form.is_valid():
@@ -317,7 +319,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
     """The evidence pack PDF; each export is recorded on the request's audit trail."""
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     now = timezone.now()
     content = services.evidence_pack_export(
         request=privacy_request, actor=staff_user(request), now=now
@@ -332,7 +334,7 @@ def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def data_item_add(request: HttpRequest, request_pk: int) -> HttpResponse:
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     _check_can_act(staff_user(request), privacy_request)
     form = DataItemForm(request.POST, request.FILES)
     if form.is_valid():
@@ -356,7 +358,7 @@ def data_item_add(request: HttpRequest, request_pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     _check_can_act(staff_user(request), privacy_request)
     cover_pk = _posted_pk(request.POST.get("cover_letter"))
     if cover_pk is None:
@@ -378,7 +380,9 @@ def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def package_release(request: HttpRequest, pk: int) -> HttpResponse:
-    package = _get_package_for_user(request.user, pk)
+    package = get_for_staff(
+        DataPackage.objects.select_related("request__organization"), request.user, pk=pk
+    )
     _check_can_act(staff_user(request), package.request)
     try:
         services.package_release(package=package, actor=staff_user(request))
@@ -392,7 +396,9 @@ def package_release(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_safe
 def package_download(request: HttpRequest, pk: int) -> HttpResponse:
-    package = _get_package_for_user(request.user, pk)
+    package = get_for_staff(
+        DataPackage.objects.select_related("request__organization"), request.user, pk=pk
+    )
     if package.file_deleted:
         return _gone(
             _("This data package's ZIP was deleted: its link expired or the data was purged.")

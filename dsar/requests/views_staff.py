@@ -27,7 +27,7 @@ from django.http import (
     HttpResponseNotAllowed,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from django.views.decorators.http import require_POST
 
 from dsar import residences
 from dsar.core.actors import staff_user
+from dsar.organizations.tenancy import get_for_staff
 from dsar.requests import csv_io, forms, services, workspace
 from dsar.requests.models import (
     Flag,
@@ -56,19 +57,13 @@ OPTS = PrivacyRequest._meta
 
 
 def _get_request_for_user(user: Any, pk: Any) -> PrivacyRequest:
-    """The request ``pk`` if ``user`` may see it (a member of its organization); else 404."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    return get_object_or_404(
-        workspace.with_unsent_letters(
-            PrivacyRequest.objects.for_user(user).select_related(
-                "organization", "policy_version", "right", "channel", "assignee", "appeal_of"
-            )
-        ),
-        pk=pk,
+    """The request ``pk`` with what its page shows, if ``user`` may see it; else 404."""
+    queryset = workspace.with_unsent_letters(
+        PrivacyRequest.objects.select_related(
+            "organization", "policy_version", "right", "channel", "assignee", "appeal_of"
+        )
     )
+    return get_for_staff(queryset, user, pk=pk)
 
 
 def _change_url(privacy_request: PrivacyRequest) -> str:
