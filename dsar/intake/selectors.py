@@ -586,7 +586,7 @@ def today_for(organization: Organization) -> datetime.date:
 
 
 def policy_for_form(organization: Organization) -> PolicyVersion | None:
-    return organization.policy_in_force()
+    return PolicyVersion.objects.in_force_for(organization)
 
 
 def form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | None]:

@@ -41,7 +41,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dsar.core.links import link_maker, site_url
-from dsar.intake import files, gpc, grants, selectors, theme, throttle
+from dsar.intake import files, gpc, grants, selectors, throttle
 from dsar.intake.forms import (
     ActingFor,
     AppealForm,
@@ -68,6 +68,7 @@ from dsar.intake.tokens import (
     make_download_token,
     read_download_token,
 )
+from dsar.lib import theme
 from dsar.organizations.models import Organization
 from dsar.organizations.tenancy import get_for_staff
 from dsar.policies.models import PolicyVersion

@@ -21,12 +21,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dsar.intake.theme import theme_for
 from dsar.letters import law, money
 from dsar.letters.kinds import AskingFor, LetterKind, Part, Period
 from dsar.letters.models import Letter, letter_reference
 from dsar.letters.render import letter_language
 from dsar.letters.wording import wording
+from dsar.lib.theme import theme_for
 from dsar.organizations.models import DisclosureRegisterConfirmation, disclosures_for_year
 from dsar.policies.models import (
     ChannelKind,

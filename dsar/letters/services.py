@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dsar.core.actors import Actor
-from dsar.letters import events, packages, render
+from dsar.letters import events, packages, queue, render
 from dsar.letters.context import (
     LetterNotApplicable,
     check_applicable,
@@ -235,13 +235,11 @@ def letters_issue_bulk(
 
     A letter is issued once per (request, kind, batch): a task that runs twice, or a batch
     queued again with the same ``batch`` to finish what failed, never doubles a letter."""
-    from dsar.letters import jobs
-
     batch = batch or uuid.uuid4()
     kind = LetterKind(kind)
     ids = [request.pk for request in requests]
     actor_id = actor.pk if actor is not None else None
-    transaction.on_commit(lambda: jobs.enqueue_issue(ids, kind.value, actor_id, batch))
+    transaction.on_commit(lambda: queue.enqueue_issue(ids, kind.value, actor_id, batch))
     return batch
 
 
@@ -295,8 +293,6 @@ def _queue_delivery(
     now: datetime.datetime,
     package: DataPackage | None = None,
 ) -> LetterDelivery:
-    from dsar.letters import jobs
-
     delivery = LetterDelivery.objects.create(
         letter=letter,
         package=package,
@@ -324,7 +320,7 @@ def _queue_delivery(
         method=method.value,
         package=package.pk if package else None,
     )
-    transaction.on_commit(lambda: jobs.enqueue_delivery(delivery.pk))
+    transaction.on_commit(lambda: queue.enqueue_delivery(delivery.pk))
     return delivery
 
 

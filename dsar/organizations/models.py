@@ -6,9 +6,8 @@ the controller *is* today. What its privacy policy *promises* is versioned in ``
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -24,9 +23,6 @@ from dsar.organizations.validators import (
     validate_time_zone,
     validate_websites,
 )
-
-if TYPE_CHECKING:
-    from dsar.policies.models import PolicyVersion
 
 
 class Organization(models.Model):
@@ -183,14 +179,6 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def policy_in_force(self) -> PolicyVersion | None:
-        """The policy version that binds requests received now, or None before the first load."""
-        return self.policy_versions.in_force().first()
-
-    def policy_in_force_on(self, when: datetime.datetime) -> PolicyVersion | None:
-        """The policy version that bound requests received at ``when`` (an aware datetime)."""
-        return self.policy_versions.in_force_on(when).first()
 
 
 class OrganizationAddress(models.Model):

@@ -192,7 +192,7 @@ def _version_at(
         and (hint.in_force_until is None or received_at < hint.in_force_until)
     ):
         return hint
-    version = organization.policy_in_force_on(received_at)
+    version = PolicyVersion.objects.in_force_for(organization, when=received_at)
     if version is None:
         raise TransitionError(
             _("%(org)s had no policy in force on %(when)s.")

@@ -12,10 +12,11 @@ import csv
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,9 +51,6 @@ from dsar.requests.models import (
 )
 from dsar.requests.services import TransitionError
 
-if TYPE_CHECKING:
-    from dsar.requests.admin import PrivacyRequestAdmin
-
 OPTS = PrivacyRequest._meta
 
 
@@ -71,7 +69,7 @@ def _change_url(privacy_request: PrivacyRequest) -> str:
 
 
 def _admin_context(
-    request: HttpRequest, model_admin: PrivacyRequestAdmin, title: str
+    request: HttpRequest, model_admin: ModelAdmin[PrivacyRequest], title: str
 ) -> dict[str, Any]:
     return {
         **model_admin.admin_site.each_context(request),
@@ -398,7 +396,7 @@ def _flags(privacy_request: PrivacyRequest) -> list[tuple[str, str]]:
 def _render_request_page(
     request: HttpRequest,
     privacy_request: PrivacyRequest,
-    model_admin: PrivacyRequestAdmin,
+    model_admin: ModelAdmin[PrivacyRequest],
     *,
     refused: ShownAction | None = None,
 ) -> TemplateResponse:
@@ -443,7 +441,7 @@ def _render_request_page(
 
 
 def request_page(
-    request: HttpRequest, object_id: str, *, model_admin: PrivacyRequestAdmin
+    request: HttpRequest, object_id: str, *, model_admin: ModelAdmin[PrivacyRequest]
 ) -> HttpResponse:
     """The request page (the admin's change view): details, deadline, flags, the policy's words,
     the action buttons (for those who may act) and the timeline."""
@@ -458,7 +456,7 @@ def request_page(
 
 @require_POST
 def act(
-    request: HttpRequest, pk: int, action: str, *, model_admin: PrivacyRequestAdmin
+    request: HttpRequest, pk: int, action: str, *, model_admin: ModelAdmin[PrivacyRequest]
 ) -> HttpResponse:
     """Run one action on a request: 404 outside the tenancy, 403 for a read-only role."""
     privacy_request = _get_request_for_user(request.user, pk)
@@ -491,7 +489,7 @@ def act(
 # -- Intake ----------------------------------------------------------------------------------------
 
 
-def intake(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> HttpResponse:
+def intake(request: HttpRequest, *, model_admin: ModelAdmin[PrivacyRequest]) -> HttpResponse:
     """Log a request that came by email, mail, phone or fax (the admin's "add" page)."""
     if not workspace.can_log(request.user):
         raise PermissionDenied
@@ -574,7 +572,7 @@ def _chart(months: list[workspace.MonthOnTime]) -> list[ChartBar]:
     return bars
 
 
-def dashboard(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> HttpResponse:
+def dashboard(request: HttpRequest, *, model_admin: ModelAdmin[PrivacyRequest]) -> HttpResponse:
     """The queues that matter and the on-time record, for the user's organizations."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied

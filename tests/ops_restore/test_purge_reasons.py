@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from dsar.reminders.services import PURGED_REASON, purge_personal_data
+from dsar.reminders.services import PURGED_REASON, request_purge
 from dsar.requests import chain
 from dsar.requests.models import EventKind, PrivacyRequest, RequestEvent
 from dsar.requests.services import request_deny, request_extend
@@ -55,7 +55,7 @@ def purged(make_request: Any, alice: Any) -> PrivacyRequest:
     request = request_extend(request=request, actor=alice, reason=EXTENSION)
     request = request_deny(request=request, actor=alice, reason=REFUSAL)
     assert rows_with("Elm Street") >= 3  # the request, and the events quoting both reasons
-    return purge_personal_data(request)
+    return request_purge(request=request)
 
 
 def test_a_purge_blanks_the_reasons_everywhere(purged: PrivacyRequest) -> None:
@@ -81,7 +81,7 @@ def test_the_trail_still_verifies(purged: PrivacyRequest) -> None:
 def test_purging_again_changes_nothing(purged: PrivacyRequest) -> None:
     count = purged.events.count()
 
-    purge_personal_data(purged)
+    request_purge(request=purged)
 
     assert purged.events.count() == count
 

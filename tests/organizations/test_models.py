@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from dsar.organizations.models import MarketingDisclosure, Organization, disclosures_for_year
+from dsar.policies.models import PolicyVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_it_accepts_good_settings(org):
 
 
 def test_it_has_no_policy_in_force_before_one_is_loaded(org):
-    assert org.policy_in_force() is None
+    assert PolicyVersion.objects.in_force_for(org) is None
 
 
 def test_staff_can_keep_the_register_in_the_admin(admin_client, org):
