@@ -57,7 +57,7 @@ def my_tasks(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
         request.GET.get("page")
     )
     pending = list(page.object_list)
-    today = {o.pk: workspace.today_for(o) for o in {t.request.organization for t in pending}}
+    today = {o.pk: o.today() for o in {t.request.organization for t in pending}}
     rows = [
         (t, t.due_date is not None and t.due_date < today[t.request.organization_id])
         for t in pending

@@ -188,7 +188,7 @@ def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
         context = {"channels": _all_channels(selectors.offers(organization, version))}
         return _private(_page(request, organization, "intake/form_off.html", context))
     # A post is checked against the kinds alone; the page's details are read only to show it.
-    kinds = selectors.form_kinds(organization, version, on=selectors.today_for(organization))
+    kinds = selectors.form_kinds(organization, version, on=organization.today())
     if request.method != "POST":
         form = RequestForm(right_kinds=kinds, organization=organization)
         return _form_page(request, organization, version, form)
@@ -275,7 +275,7 @@ def _form_page(
         "kept_token": kept.sign() if kept else "",
         "rate_limited": rate_limited,
         "channels": channels,
-        "state_laws": selectors.state_law_names(selectors.today_for(organization)),
+        "state_laws": selectors.state_law_names(organization.today()),
     }
     status = 429 if rate_limited else 200
     return _private(_page(request, organization, "intake/form.html", context, status=status))

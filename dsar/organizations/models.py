@@ -6,12 +6,15 @@ the controller *is* today. What its privacy policy *promises* is versioned in ``
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dsar.organizations.validators import (
@@ -23,6 +26,12 @@ from dsar.organizations.validators import (
     validate_time_zone,
     validate_websites,
 )
+
+
+def today_in(time_zone: str, now: datetime.datetime | None = None) -> datetime.date:
+    """The date at ``now`` (by default the current time) in ``time_zone``; for a caller that
+    holds only an organization's time zone (``Organization.today`` for one that holds it)."""
+    return (now or timezone.now()).astimezone(ZoneInfo(time_zone)).date()
 
 
 class Organization(models.Model):
@@ -179,6 +188,11 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """Today (at ``now``, by default the current time) in the organization's time zone: the
+        day its deadlines, receipts and reminders are counted in."""
+        return today_in(self.time_zone, now)
 
 
 class OrganizationAddress(models.Model):

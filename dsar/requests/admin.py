@@ -359,7 +359,7 @@ class PrivacyRequestAdmin(PrivateSearchMixin, admin.ModelAdmin):
 
     @admin.display(description=_("deadline"), ordering="due_date")
     def deadline(self, obj: PrivacyRequest) -> str:
-        status = workspace.deadline_status(obj, workspace.today_for(obj.organization))
+        status = workspace.deadline_status(obj, obj.organization.today())
         return format_html(
             '<span class="deadline deadline-{}" title="{}">{}</span>',
             status.tone,

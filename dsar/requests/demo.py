@@ -316,7 +316,7 @@ class _Seeder:
 
     def today(self, request: PrivacyRequest) -> datetime.date:
         """The day of the story's current step, where the organization counts its days."""
-        return timezone.localtime(self.clock, ZoneInfo(request.organization.time_zone)).date()
+        return request.organization.today(self.clock)
 
     def maybe_assign(self, request: PrivacyRequest) -> PrivacyRequest:
         if self.actor is None or self.rng.random() < 0.4:

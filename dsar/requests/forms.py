@@ -215,7 +215,7 @@ def _day_of_this_request(
     """A day on or after the request arrived and not after today where the organization is;
     ``future`` and ``before`` are the messages (whole sentences, for the translators)."""
     request = form.privacy_request
-    if value > workspace.today_for(request.organization):
+    if value > request.organization.today():
         raise ValidationError(future)
     if value < request.received_on:
         raise ValidationError(before)

@@ -401,7 +401,7 @@ def _render_request_page(
     refused: ShownAction | None = None,
 ) -> TemplateResponse:
     organization = privacy_request.organization
-    today = workspace.today_for(organization)
+    today = organization.today()
     can_act = workspace.can_act_on(request.user, privacy_request)
     exemptions = workspace.page_exemptions(privacy_request)
     actions = _shown_actions(privacy_request, today, refused, exemptions) if can_act else []
@@ -465,7 +465,7 @@ def act(
         raise Http404
     if not workspace.can_act_on(request.user, privacy_request):
         raise PermissionDenied
-    today = workspace.today_for(privacy_request.organization)
+    today = privacy_request.organization.today()
     form = _action_form(staff_action, privacy_request, today, data=request.POST)
     if form.is_valid():
         try:
@@ -510,7 +510,7 @@ def intake(request: HttpRequest, *, model_admin: ModelAdmin[PrivacyRequest]) -> 
                 % {
                     "ref": privacy_request.reference,
                     "deadline": workspace.deadline_status(
-                        privacy_request, workspace.today_for(privacy_request.organization)
+                        privacy_request, privacy_request.organization.today()
                     ).text,
                 },
             )
@@ -577,13 +577,8 @@ def dashboard(request: HttpRequest, *, model_admin: ModelAdmin[PrivacyRequest]) 
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     board = workspace.dashboard(request.user)
-    urgent = [
-        (r, workspace.deadline_status(r, workspace.today_for(r.organization))) for r in board.urgent
-    ]
-    appeals = [
-        (r, workspace.deadline_status(r, workspace.today_for(r.organization)))
-        for r in board.appeals
-    ]
+    urgent = [(r, workspace.deadline_status(r, r.organization.today())) for r in board.urgent]
+    appeals = [(r, workspace.deadline_status(r, r.organization.today())) for r in board.appeals]
     context = {
         **_admin_context(request, model_admin, _t("Requests dashboard")),
         "queues": board.queues,

@@ -25,7 +25,7 @@ from dsar.deadlines import Rule
 from dsar.jurisdictions import Law, uoom_required
 from dsar.letters.models import Letter
 from dsar.lib.json_rows import instances, json_rows
-from dsar.organizations.models import Organization, holds_role_anywhere, holds_role_in
+from dsar.organizations.models import Organization, holds_role_anywhere, holds_role_in, today_in
 from dsar.organizations.tenancy import ACTING_ROLES, organizations_of
 from dsar.policies.models import Exemption
 from dsar.requests import clock, verification
@@ -73,17 +73,12 @@ def can_log(user: Any) -> bool:
     )
 
 
-def today_for(organization: Organization) -> datetime.date:
-    """Today in the organization's time zone, in which its deadlines are counted."""
-    return timezone.localdate(timezone=ZoneInfo(organization.time_zone))
-
-
 def todays_for(user: Any) -> dict[int, datetime.date]:
     """Today in each of the user's organizations, by organization id: what "overdue" and "due
     this week" mean for each (one small query; the dashboard and the list filters use it)."""
     now = timezone.now()
     return {
-        pk: timezone.localdate(now, timezone=ZoneInfo(zone))
+        pk: today_in(zone, now)
         for pk, zone in organizations_of(user).values_list("pk", "time_zone")
     }
 
