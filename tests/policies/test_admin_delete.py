@@ -16,7 +16,6 @@ from tests.workspace import conftest as workspace
 
 img = workspace.img
 login = workspace.login
-olivia = workspace.olivia
 seeds = workspace.seeds
 
 pytestmark = pytest.mark.django_db
