@@ -58,10 +58,11 @@ def make_member(
     from dsar.organizations.models import Membership
 
     ensure_role_groups()
-    user = User.objects.create_user(
+    # The same person when a module-scoped fixture made them already (tests/letters).
+    user = User.objects.filter(username=username).first() or User.objects.create_user(
         username, f"{username}@example.org", password=password, is_staff=True
     )
-    Membership.objects.create(user=user, organization=organization, role=role)
+    Membership.objects.get_or_create(user=user, organization=organization, role=role)
     sync_role_groups(user)
     return user
 
