@@ -1,8 +1,8 @@
 """Fixtures shared by the whole suite: named staff personas and a real browser.
 
-Personas (style rule 15), the same people in every folder: ``alice`` handles IMG's requests,
-``olivia`` is IMG's privacy officer, ``audrey`` audits IMG (read only), ``charlie`` handles iMT's
-requests and must never see IMG's, ``root`` is an administrator (superuser). Each is staff, a
+Personas (style rule 15), the same people in every folder: ``alice`` (and ``bob``) handle IMG's
+requests, ``olivia`` is IMG's privacy officer, ``audrey`` audits IMG (read only), ``charlie``
+handles iMT's requests and must never see IMG's, ``root`` is an administrator (superuser). Each is staff, a
 member of one organization and in the group of that role, as the Membership admin leaves them,
 with the password ``PASSWORD`` (hashed with MD5 in tests: cheap). ``img`` and ``imt`` are the
 organizations of the folder asking (each folder loads its seeds its own way).
@@ -81,6 +81,14 @@ def olivia(img: Organization) -> User:
     from dsar.organizations.models import Role
 
     return make_member("olivia", img, Role.PRIVACY_OFFICER, password=PASSWORD)
+
+
+@pytest.fixture
+def bob(img: Organization) -> User:
+    """A second request handler of IMG (one who did not act, or who owns another system)."""
+    from dsar.organizations.models import Role
+
+    return make_member("bob", img, Role.HANDLER, password=PASSWORD)
 
 
 @pytest.fixture

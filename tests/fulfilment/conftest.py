@@ -71,12 +71,6 @@ def staff(username: str, organization: Organization, role: Role) -> Any:
 
 
 @pytest.fixture
-def bob(img: Organization) -> Any:
-    """Another handler of IMG, who owns the shop database."""
-    return staff("bob", img, Role.HANDLER)
-
-
-@pytest.fixture
 def make_system(img: Organization) -> Callable[..., System]:
     def make(name: str, **fields: Any) -> System:
         values: dict[str, Any] = {
