@@ -2,10 +2,10 @@
 
 Personas (style rule 15), the same people in every folder: ``alice`` (and ``bob``) handle IMG's
 requests, ``olivia`` is IMG's privacy officer, ``audrey`` audits IMG (read only), ``charlie``
-handles iMT's requests and must never see IMG's, ``root`` is an administrator (superuser). Each is staff, a
-member of one organization and in the group of that role, as the Membership admin leaves them,
-with the password ``PASSWORD`` (hashed with MD5 in tests: cheap). ``img`` and ``imt`` are the
-organizations of the folder asking (each folder loads its seeds its own way).
+handles iMT's requests and must never see IMG's, ``root`` is an administrator (superuser). Each
+is staff, a member of one organization and in the group of that role, as the Membership admin
+leaves them, with the password ``PASSWORD`` (hashed with MD5 in tests: cheap). ``img`` and
+``imt`` are the organizations of the folder asking (each folder loads its seeds its own way).
 """
 
 from __future__ import annotations

@@ -50,10 +50,10 @@ def rows_with(text: str) -> int:
 
 
 @pytest.fixture
-def purged(make_request: Any, alice: Any) -> PrivacyRequest:
+def purged(make_request: Any, olivia: Any) -> PrivacyRequest:
     request = make_request("img")
-    request = request_extend(request=request, actor=alice, reason=EXTENSION)
-    request = request_deny(request=request, actor=alice, reason=REFUSAL)
+    request = request_extend(request=request, actor=olivia, reason=EXTENSION)
+    request = request_deny(request=request, actor=olivia, reason=REFUSAL)
     assert rows_with("Elm Street") >= 3  # the request, and the events quoting both reasons
     return request_purge(request=request)
 
@@ -114,7 +114,7 @@ def test_the_database_refuses_any_other_change(purged: PrivacyRequest, sql: str)
 
 @pytest.mark.skipif(not POSTGRES, reason="the trigger is PostgreSQL's")
 def test_the_database_refuses_blanking_an_event_that_quotes_no_reason(
-    make_request: Any, alice: Any
+    make_request: Any, olivia: Any
 ) -> None:
     request = make_request("img")
     event = request.events.order_by("id").first()
