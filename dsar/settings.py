@@ -416,6 +416,67 @@ if DSAR_STATUS_LINK_DAYS < 1:
 # law of their state gives an appeal (a "reasonable period": e.g. Or. Rev. Stat. 646A.576(6)(a)).
 DSAR_APPEAL_WINDOW_DAYS = env.int("DSAR_APPEAL_WINDOW_DAYS", default=90)
 
+# -- Reminders and housekeeping (dsar.reminders; dsar/reminders/checks.py checks them) ------------
+# Calendar days before a CCPA acknowledgement date (§7021(a), 10 business days) at which staff are
+# reminded.
+DSAR_ACK_REMINDER_OFFSETS = env.list("DSAR_ACK_REMINDER_OFFSETS", cast=int, default=[3, 1])
+# Local hour (0-23) of the organization's day from which that day's reminders, and after which its
+# daily digest, go out: not at midnight.
+DSAR_REMINDER_HOUR = env.int("DSAR_REMINDER_HOUR", default=8)
+DSAR_DIGEST_HOUR = env.int("DSAR_DIGEST_HOUR", default=8)
+# Seconds a claimed, unsent reminder email stays claimed before another sweep may take it over
+# (its worker was killed or hangs): longer than the slowest send.
+DSAR_REMINDER_LEASE_SECONDS = env.int("DSAR_REMINDER_LEASE_SECONDS", default=600)
+# Tries per reminder email before it is given up; the wait after the first failure, which doubles.
+DSAR_REMINDER_MAX_ATTEMPTS = env.int("DSAR_REMINDER_MAX_ATTEMPTS", default=5)
+DSAR_REMINDER_RETRY_SECONDS = env.int("DSAR_REMINDER_RETRY_SECONDS", default=300)
+# Hours after receipt at which a requester who has not confirmed their address is reminded, once.
+DSAR_VERIFY_NUDGE_AFTER_HOURS = env.int("DSAR_VERIFY_NUDGE_AFTER_HOURS", default=24)
+# Requests one staff email lists at most, the most urgent first; the rest are counted.
+DSAR_REMINDER_EMAIL_LIMIT = env.int("DSAR_REMINDER_EMAIL_LIMIT", default=100)
+
+# -- The public form (dsar.intake) -----------------------------------------------------------------
+# Seconds a confirmation link of the public form works, and a download link of the status page.
+DSAR_INTAKE_VERIFY_MAX_AGE = env.int("DSAR_INTAKE_VERIFY_MAX_AGE", default=3 * 24 * 60 * 60)
+DSAR_INTAKE_DOWNLOAD_MAX_AGE = env.int("DSAR_INTAKE_DOWNLOAD_MAX_AGE", default=60 * 60)
+# Bytes of the largest file a requester may attach (the form, the status page, an emailed reply).
+DSAR_INTAKE_MAX_UPLOAD_BYTES = env.int("DSAR_INTAKE_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# The Content-Security-Policy header of every response that sets none (dsar.intake.middleware):
+# the public pages load nothing from elsewhere and run no inline script or style. Empty: no
+# header. REPORT_ONLY sends it as Content-Security-Policy-Report-Only, to try a change out.
+DSAR_CONTENT_SECURITY_POLICY = env.str(
+    "DSAR_CONTENT_SECURITY_POLICY",
+    default="; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    ),
+)
+DSAR_CONTENT_SECURITY_POLICY_REPORT_ONLY = env.bool(
+    "DSAR_CONTENT_SECURITY_POLICY_REPORT_ONLY", default=False
+)
+
+# -- Letters and data packages (dsar.letters) ------------------------------------------------------
+# Days a letter's link in an email works, and a released data package's download link.
+DSAR_LETTER_LINK_DAYS = env.int("DSAR_LETTER_LINK_DAYS", default=90)
+DSAR_DATA_PACKAGE_LINK_DAYS = env.int("DSAR_DATA_PACKAGE_LINK_DAYS", default=30)
+# Bytes of the largest file staff may add to a data package.
+DSAR_DATA_ITEM_MAX_BYTES = env.int("DSAR_DATA_ITEM_MAX_BYTES", default=50 * 1024 * 1024)
+# Letters one task of a bulk generation renders before it queues the next one.
+DSAR_LETTER_BULK_CHUNK = env.int("DSAR_LETTER_BULK_CHUNK", default=20)
+# Tries per emailed letter before it is marked failed; the wait after the first failure, doubling.
+DSAR_LETTER_SEND_MAX_ATTEMPTS = env.int("DSAR_LETTER_SEND_MAX_ATTEMPTS", default=5)
+DSAR_LETTER_SEND_BACKOFF_SECONDS = env.int("DSAR_LETTER_SEND_BACKOFF_SECONDS", default=60)
+
 # The public form's rate limits (dsar/intake/throttle.py): per scope, hits allowed per window in
 # seconds, e.g. "submit_ip=20/3600"; a scope not named keeps its default (10 posts an hour per
 # network, 5 a day per address; "send the link again" 10 an hour per network, 3 per address).

@@ -1,4 +1,12 @@
-"""Fixtures shared by the whole suite: named staff personas and a real browser."""
+"""Fixtures shared by the whole suite: named staff personas and a real browser.
+
+Personas (style rule 15), the same people in every folder: ``alice`` (and ``bob``) handle IMG's
+requests, ``olivia`` is IMG's privacy officer, ``audrey`` audits IMG (read only), ``charlie``
+handles iMT's requests and must never see IMG's, ``root`` is an administrator (superuser). Each
+is staff, a member of one organization and in the group of that role, as the Membership admin
+leaves them, with the password ``PASSWORD`` (hashed with MD5 in tests: cheap). ``img`` and
+``imt`` are the organizations of the folder asking (each folder loads its seeds its own way).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,102 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
     from playwright.sync_api import Browser, Page
+
+    from dsar.organizations.models import Organization
+
+#: The password of every persona.
+PASSWORD = "a-long-test-password"
+
+
+def ensure_role_groups() -> None:
+    """The role groups of migration 0003. A transactional test's flush empties auth_group, and
+    migrations do not run again, so browser tests call this (it is idempotent)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name__in=["Privacy officer", "Request handler"]).count() == 2:
+        return
+    migration = importlib.import_module("dsar.organizations.migrations.0003_role_groups")
+    migration.sync_role_groups(apps)
+    views = importlib.import_module("dsar.organizations.migrations.0004_role_groups_view_archives")
+    views.grant_view(apps)
+    officer = importlib.import_module(
+        "dsar.organizations.migrations.0007_privacy_officer_organization_permissions"
+    )
+    officer.grant(apps)
+
+
+def make_member(
+    username: str, organization: Organization, role: str, *, password: str | None = None
+) -> User:
+    """A staff member of ``organization`` in ``role``, in the role's group. Without a password
+    unless given (tests that do not sign in with a password use ``force_login``)."""
+    from django.contrib.auth.models import User
+
+    from dsar.organizations.admin import sync_role_groups
+    from dsar.organizations.models import Membership
+
+    ensure_role_groups()
+    # The same person when a module-scoped fixture made them already (tests/letters).
+    user = User.objects.filter(username=username).first() or User.objects.create_user(
+        username, f"{username}@example.org", password=password, is_staff=True
+    )
+    Membership.objects.get_or_create(user=user, organization=organization, role=role)
+    sync_role_groups(user)
+    return user
+
+
+@pytest.fixture
+def alice(img: Organization) -> User:
+    """A request handler of IMG."""
+    from dsar.organizations.models import Role
+
+    return make_member("alice", img, Role.HANDLER, password=PASSWORD)
+
+
+@pytest.fixture
+def olivia(img: Organization) -> User:
+    """IMG's privacy officer."""
+    from dsar.organizations.models import Role
+
+    return make_member("olivia", img, Role.PRIVACY_OFFICER, password=PASSWORD)
+
+
+@pytest.fixture
+def bob(img: Organization) -> User:
+    """A second request handler of IMG (one who did not act, or who owns another system)."""
+    from dsar.organizations.models import Role
+
+    return make_member("bob", img, Role.HANDLER, password=PASSWORD)
+
+
+@pytest.fixture
+def audrey(img: Organization) -> User:
+    """An auditor of IMG: sees everything of IMG, changes nothing."""
+    from dsar.organizations.models import Role
+
+    return make_member("audrey", img, Role.AUDITOR, password=PASSWORD)
+
+
+@pytest.fixture
+def charlie(imt: Organization) -> User:
+    """A request handler of iMT: another tenant, who must never see IMG's requests."""
+    from dsar.organizations.models import Role
+
+    return make_member("charlie", imt, Role.HANDLER, password=PASSWORD)
+
+
+@pytest.fixture
+def root(db: None) -> User:
+    """An administrator (superuser)."""
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("root", "root@example.org", PASSWORD)
+
 
 # Debian's Chromium; Playwright's own browser download cannot reach its servers from here.
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

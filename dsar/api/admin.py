@@ -25,8 +25,9 @@ from django.utils.translation import ngettext
 from dsar.api import keys
 from dsar.api.models import ApiKey
 from dsar.core.actors import staff_user
-from dsar.organizations.admin_tenancy import PRIVACY_OFFICER_ONLY, writing_organizations_for
+from dsar.organizations.admin_tenancy import PRIVACY_OFFICER_ONLY
 from dsar.organizations.models import holds_role_anywhere, holds_role_in
+from dsar.organizations.tenancy import acting_organizations_of
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -89,7 +90,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ApiKey]:
         keys_ = super().get_queryset(request)
         return keys_.filter(
-            organization__in=writing_organizations_for(request.user, PRIVACY_OFFICER_ONLY)
+            organization__in=acting_organizations_of(request.user, PRIVACY_OFFICER_ONLY)
         )
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
@@ -110,7 +111,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "organization":
-            kwargs["queryset"] = writing_organizations_for(request.user, PRIVACY_OFFICER_ONLY)
+            kwargs["queryset"] = acting_organizations_of(request.user, PRIVACY_OFFICER_ONLY)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("state"))

@@ -46,7 +46,7 @@ from dsar.letters.models import DataPackage, Letter
 from dsar.letters.views import _file_response
 from dsar.organizations.models import Organization
 from dsar.policies.models import Channel, ChannelKind, PolicyVersion, Right
-from dsar.requests import events, reports, services, views_staff, workspace
+from dsar.requests import events, reports, services, views_staff
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, Status
 
 access_log = logging.getLogger("dsar.api.access")
@@ -223,7 +223,7 @@ def _action_view(name: str, serializer: type[s.ActionSerializer], summary: str) 
         given = serializer(data=request.data, context={"privacy_request": privacy_request})
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
-        today = workspace.today_for(privacy_request.organization)
+        today = privacy_request.organization.today()
         staff_action = name
         if name == "note":
             done = services.request_note(request=privacy_request, actor=None, text=data["text"])
@@ -283,7 +283,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView):
             requests = requests.filter(right_kind=f["right"])
         if f.get("overdue") is not None:
             organization = Organization.objects.only("time_zone").get(pk=self.organization_id)
-            overdue = requests.overdue(workspace.today_for(organization))
+            overdue = requests.overdue(organization.today())
             requests = overdue if f["overdue"] else requests.exclude(pk__in=overdue.values("pk"))
         if f.get("due_before"):
             requests = requests.due_before(f["due_before"])

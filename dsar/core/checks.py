@@ -13,7 +13,7 @@ from django.core.checks import CheckMessage, Tags, Warning, register
 def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Emails carry links (the requester's verification link and status page, staff
     reminders): without an absolute https origin they would be relative and lead nowhere."""
-    url = str(getattr(settings, "DSAR_SITE_URL", "") or "")
+    url = str(settings.DSAR_SITE_URL or "")
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.netloc:
         return []
@@ -30,8 +30,8 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 def check_client_ip_header(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """A client-address header is read only from a trusted proxy (``dsar.intake.throttle``):
     named without DSAR_TRUSTED_PROXIES it is ignored, and every requester counts as the proxy."""
-    header = getattr(settings, "DSAR_INTAKE_CLIENT_IP_HEADER", "")
-    if not header or getattr(settings, "DSAR_TRUSTED_PROXIES", None):
+    header = settings.DSAR_INTAKE_CLIENT_IP_HEADER
+    if not header or settings.DSAR_TRUSTED_PROXIES:
         return []
     return [
         Warning(

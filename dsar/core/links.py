@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 def site_origin() -> str:
     """``DSAR_SITE_URL`` without a trailing slash; "" when it is not set."""
-    return str(getattr(settings, "DSAR_SITE_URL", "") or "").rstrip("/")
+    return str(settings.DSAR_SITE_URL or "").rstrip("/")
 
 
 def site_url(path: str, request: HttpRequest | None = None) -> str:

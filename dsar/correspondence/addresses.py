@@ -18,7 +18,7 @@ from dsar.requests.models import PrivacyRequest
 
 
 def installation_mailbox() -> str:
-    return str(getattr(settings, "DSAR_REPLY_ADDRESS", "") or "").strip().lower()
+    return str(settings.DSAR_REPLY_ADDRESS or "").strip().lower()
 
 
 def settings_for(organization: Organization) -> CorrespondenceSettings:

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dsar.organizations.tenancy import member_organization_ids
+
 
 class Direction(models.TextChoices):
     IN = "in", _("from the requester")
@@ -113,8 +115,6 @@ class MessageQuerySet(models.QuerySet["Message"]):
         to the installation's mailbox with a token we never gave) is for superusers only."""
         if user.is_superuser:
             return self
-        from dsar.requests.models import member_organization_ids
-
         return self.filter(organization_id__in=member_organization_ids(user))
 
 

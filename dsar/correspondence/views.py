@@ -24,6 +24,7 @@ from dsar.correspondence.models import Attachment, Message
 from dsar.intake import files
 from dsar.intake.forms import ResendForm
 from dsar.intake.views import _granted_link, _organization, _page, _private, _renew_page
+from dsar.organizations.tenancy import acting_organizations_of, get_for_staff
 from dsar.requests import workspace
 from dsar.requests.models import PrivacyRequest
 
@@ -31,13 +32,8 @@ from dsar.requests.models import PrivacyRequest
 ANCHOR = "#messages"
 
 
-def _get_request_for_user(user: Any, pk: int) -> PrivacyRequest:
-    queryset = PrivacyRequest.objects.for_user(user).select_related("organization")
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _get_message_for_user(user: Any, pk: int) -> Message:
-    return get_object_or_404(Message.objects.for_user(user), pk=pk)
+def _get_request(user: Any, pk: int) -> PrivacyRequest:
+    return get_for_staff(PrivacyRequest.objects.select_related("organization"), user, pk=pk)
 
 
 def _request_page(privacy_request: PrivacyRequest) -> str:
@@ -48,7 +44,7 @@ def _request_page(privacy_request: PrivacyRequest) -> str:
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
     """Write to the requester from the request page."""
-    privacy_request = _get_request_for_user(request.user, pk)
+    privacy_request = _get_request(request.user, pk)
     if not workspace.can_act_on(request.user, privacy_request):
         raise PermissionDenied
     try:
@@ -109,7 +105,7 @@ def held(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 @require_POST
 def held_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    message = _get_message_for_user(request.user, pk)
+    message = get_for_staff(Message.objects.all(), request.user, pk=pk)
     reference = request.POST.get("reference", "").strip()[:32]
     target = (
         PrivacyRequest.objects.for_user(request.user)
@@ -134,8 +130,8 @@ def held_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def held_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    message = _get_message_for_user(request.user, pk)
-    organization_ids = workspace.acting_organizations_for(request.user).values_list("pk", flat=True)
+    message = get_for_staff(Message.objects.all(), request.user, pk=pk)
+    organization_ids = acting_organizations_of(request.user).values_list("pk", flat=True)
     if not request.user.is_superuser and message.organization_id not in set(organization_ids):
         raise PermissionDenied
     try:

@@ -32,7 +32,7 @@ from dsar.organizations.admin_tenancy import (
     TenantAdminMixin,
     TenantOrganizationFilter,
 )
-from dsar.requests.workspace import organizations_for
+from dsar.organizations.tenancy import organizations_of
 
 
 class RegisterAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
@@ -59,7 +59,7 @@ class RegisterAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         extra = {
             **(extra_context or {}),
-            "register_organizations": organizations_for(request.user).order_by("name"),
+            "register_organizations": organizations_of(request.user).order_by("name"),
             "register_what": "systems" if self.model is System else "recipients",
         }
         return super().changelist_view(request, extra)

@@ -26,7 +26,7 @@ from dsar.fulfilment import register
 from dsar.fulfilment.models import ChangeAction, Recipient, System, Task, TaskState
 from dsar.fulfilment.tasks import task_complete, task_start
 from dsar.organizations.models import Organization
-from dsar.policies.models import RightKind
+from dsar.policies.models import PolicyVersion, RightKind
 
 #: The rights a system task can answer: the others (opt-outs, complaints, 1798.83) are answered
 #: from the register or the policy, not by working in each system.
@@ -174,7 +174,7 @@ def seed_register(owner: Any) -> int:
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None or organization.systems.exists():
             continue
-        version = organization.policy_in_force()
+        version = PolicyVersion.objects.in_force_for(organization)
         promised = set(version.rights.values_list("kind", flat=True)) if version else set()
         rights = [r.value for r in SYSTEM_RIGHTS if r.value in promised]
         systems = []

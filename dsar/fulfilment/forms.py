@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dsar.fulfilment.models import System
@@ -14,7 +15,6 @@ from dsar.policies.models import RightKind
 
 #: The largest file a task owner may attach as what a system holds (the data package is
 #: downloaded by the requester; bigger exports go in through a connector or in parts).
-MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class SystemForm(forms.ModelForm):
@@ -72,8 +72,10 @@ class CompleteForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
-        if upload is not None and upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        # The file goes into the data package: the package's limit (DSAR_DATA_ITEM_MAX_BYTES).
+        limit = int(settings.DSAR_DATA_ITEM_MAX_BYTES)
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(_("The file is larger than %(n)s bytes.") % {"n": limit})
         return upload
 
     def clean_records(self) -> list[dict[str, Any]] | None:

@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dsar.organizations.tenancy import member_organization_ids
 from dsar.policies.models import RightKind
 from dsar.requests.models import AppendOnlyError
 
@@ -406,10 +407,14 @@ class TaskQuerySet(models.QuerySet["Task"]):
     def overdue(self, today: Any) -> TaskQuerySet:
         return self.pending().filter(due_date__lt=today)
 
+    def for_user(self, user: Any) -> TaskQuerySet:
+        """Tasks of the requests of the organizations ``user`` is a member of (tenancy)."""
+        if user.is_superuser:
+            return self
+        return self.filter(request__organization_id__in=member_organization_ids(user))
+
     def owned_by(self, user: Any) -> TaskQuerySet:
         """The user's tasks in the organizations they are still a member of."""
-        from dsar.requests.models import member_organization_ids
-
         return self.filter(owner=user, request__organization_id__in=member_organization_ids(user))
 
 

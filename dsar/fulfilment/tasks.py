@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -95,7 +94,7 @@ def tasks_create(*, request: PrivacyRequest) -> list[Task]:
         .values_list("business_days", flat=True)
         .first()
     )
-    today = timezone.localdate(timezone=ZoneInfo(request.organization.time_zone))
+    today = request.organization.today()
     due = task_due_date(request, DEFAULT_MARGIN if margin is None else margin, today)
     now = timezone.now()
     made = Task.objects.bulk_create(

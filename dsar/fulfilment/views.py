@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -25,23 +24,16 @@ from dsar.core.actors import staff_user
 from dsar.fulfilment import notices, register, runs, tasks
 from dsar.fulfilment.forms import CompleteForm, ImportForm, ReopenForm
 from dsar.fulfilment.models import ConnectorRun, RecipientNotice, RunKind, Task
-from dsar.organizations.admin_tenancy import PRIVACY_OFFICER_ONLY, writing_organizations_for
+from dsar.organizations.admin_tenancy import PRIVACY_OFFICER_ONLY
 from dsar.organizations.models import Organization, holds_role_in
+from dsar.organizations.tenancy import acting_organizations_of, get_for_staff
 from dsar.requests import workspace
 from dsar.requests.models import PrivacyRequest
 
 
-def _visible_tasks(user: Any) -> QuerySet[Task]:
-    return Task.objects.filter(
-        request__in=PrivacyRequest.objects.for_user(user).values("pk")
-    ).select_related("request__organization", "system", "owner")
-
-
 def _get_task_for_user(user: Any, pk: Any) -> Task:
-    try:
-        return _visible_tasks(user).get(pk=int(pk))
-    except (Task.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    queryset = Task.objects.select_related("request__organization", "system", "owner")
+    return get_for_staff(queryset, user, pk=pk)
 
 
 def _context(request: HttpRequest, model_admin: Any, title: str) -> dict[str, Any]:
@@ -65,7 +57,7 @@ def my_tasks(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
         request.GET.get("page")
     )
     pending = list(page.object_list)
-    today = {o.pk: workspace.today_for(o) for o in {t.request.organization for t in pending}}
+    today = {o.pk: o.today() for o in {t.request.organization for t in pending}}
     rows = [
         (t, t.due_date is not None and t.due_date < today[t.request.organization_id])
         for t in pending
@@ -188,7 +180,7 @@ def register_export(
 
 def register_import(request: HttpRequest, *, model_admin: Any) -> HttpResponse:
     """Import systems or recipients from CSV: all rows or none, with each row's errors."""
-    organizations = writing_organizations_for(request.user, PRIVACY_OFFICER_ONLY)
+    organizations = acting_organizations_of(request.user, PRIVACY_OFFICER_ONLY)
     if not organizations.exists():
         raise PermissionDenied
     errors: list[str] = []
@@ -249,10 +241,7 @@ def connector_callback(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _get_request_for_user(user: Any, pk: Any) -> PrivacyRequest:
-    try:
-        return PrivacyRequest.objects.for_user(user).select_related("organization").get(pk=int(pk))
-    except (PrivacyRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_for_staff(PrivacyRequest.objects.select_related("organization"), user, pk=pk)
 
 
 @require_POST

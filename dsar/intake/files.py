@@ -37,7 +37,7 @@ CHUNK = 64 * 1024
 
 def max_upload_bytes() -> int:
     """The largest upload accepted (``DSAR_INTAKE_MAX_UPLOAD_BYTES``, default 5 MB)."""
-    return int(getattr(settings, "DSAR_INTAKE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+    return int(settings.DSAR_INTAKE_MAX_UPLOAD_BYTES)
 
 
 def sniff(head: bytes) -> str | None:

@@ -4,7 +4,7 @@ The public pages load nothing from elsewhere and run no inline script or style (
 organization's colour comes from /o/<slug>/theme.css), so the policy can forbid both: an
 injected ``<script>`` in a requester's text would not run even if escaping ever failed.
 
-Settings: ``DSAR_CONTENT_SECURITY_POLICY`` (the header value, ``DEFAULT_POLICY`` by default;
+Settings: ``DSAR_CONTENT_SECURITY_POLICY`` (the header value, see ``dsar/settings.py``;
 an empty string turns the header off) and ``DSAR_CONTENT_SECURITY_POLICY_REPORT_ONLY`` (False;
 True sends it as Content-Security-Policy-Report-Only, to try a change out).
 """
@@ -16,24 +16,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-DEFAULT_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-
 
 def policy() -> str:
-    return getattr(settings, "DSAR_CONTENT_SECURITY_POLICY", DEFAULT_POLICY)
+    return settings.DSAR_CONTENT_SECURITY_POLICY
 
 
 def apply_policy(response: HttpResponse) -> HttpResponse:
@@ -42,7 +27,7 @@ def apply_policy(response: HttpResponse) -> HttpResponse:
     value = policy()
     if not value:
         return response
-    report_only = getattr(settings, "DSAR_CONTENT_SECURITY_POLICY_REPORT_ONLY", False)
+    report_only = settings.DSAR_CONTENT_SECURITY_POLICY_REPORT_ONLY
     header = "Content-Security-Policy-Report-Only" if report_only else "Content-Security-Policy"
     if "Content-Security-Policy" not in response.headers and header not in response.headers:
         response.headers[header] = value

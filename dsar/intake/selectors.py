@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
@@ -581,12 +580,8 @@ class Offer:
         return found
 
 
-def today_for(organization: Organization) -> datetime.date:
-    return timezone.localdate(timezone=ZoneInfo(organization.time_zone))
-
-
 def policy_for_form(organization: Organization) -> PolicyVersion | None:
-    return organization.policy_in_force()
+    return PolicyVersion.objects.in_force_for(organization)
 
 
 def form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | None]:
@@ -665,7 +660,7 @@ def offers(
 ) -> list[Offer]:
     """Every right the version promises, with its channels and the deadlines to expect, then
     the opt-outs the law gives where the policy declares the practice (``statutory_opt_outs``)."""
-    today = today or today_for(organization)
+    today = today or organization.today()
     rights = (
         version.rights.all()
         .prefetch_related(Prefetch("channels", queryset=Channel.objects.order_by("position", "id")))
@@ -877,7 +872,7 @@ def appeal_route(
             right_kind=RightKind.APPEAL,
             jurisdiction=request.jurisdiction,
             designated=False,
-            received_on=today_for(organization),
+            received_on=organization.today(),
         )
         decide_by = answer(decision, None)
     return AppealRoute(

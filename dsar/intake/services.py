@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.urls import reverse
@@ -97,10 +96,6 @@ class NewRequest:
     access_scope: str = ""
     # Sent with the Global Privacy Control signal (``gpc.signal_sent``).
     gpc: bool = False
-
-
-def _org_today(organization: Organization, now: datetime) -> Any:
-    return timezone.localtime(now, ZoneInfo(organization.time_zone)).date()
 
 
 # -- Uploads ---------------------------------------------------------------------------------------
@@ -467,7 +462,7 @@ def intake_confirm(
     request = submission.request
     if not request.is_open:
         raise TransitionError(_("This request no longer waits for a confirmation."))
-    request_confirm_email(request=request, confirmed_on=_org_today(request.organization, now))
+    request_confirm_email(request=request, confirmed_on=request.organization.today(now))
     submission.verified_at = now
     submission.save(update_fields=["verified_at"])
     url = status_link(submission, link_for, now=now)

@@ -35,11 +35,11 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "DSAR_INTAKE_RATE_LIMITS_ENABLED", True))
+    return bool(settings.DSAR_INTAKE_RATE_LIMITS_ENABLED)
 
 
 def limit_for(scope: str) -> tuple[int, int]:
-    limits = {**DEFAULT_LIMITS, **getattr(settings, "DSAR_INTAKE_RATE_LIMITS", {})}
+    limits = {**DEFAULT_LIMITS, **settings.DSAR_INTAKE_RATE_LIMITS}
     return limits[scope]
 
 
@@ -80,7 +80,7 @@ def client_ip(request: HttpRequest) -> str:
     to the one address it saw (X-Real-IP): it is then read instead, from a trusted proxy only.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted = getattr(settings, "DSAR_TRUSTED_PROXIES", None) or None
+    trusted = settings.DSAR_TRUSTED_PROXIES or None
     if isinstance(trusted, str):  # as written in the environment, when set by hand
         trusted = int(trusted) if trusted.strip().isdigit() else trusted.split(",")
     if trusted is None:
@@ -90,7 +90,7 @@ def client_ip(request: HttpRequest) -> str:
     remote_ip = _address(remote)
     if networks and not (remote_ip and any(remote_ip in net for net in networks)):
         return remote  # a direct connection: whatever its headers say is the client's own word
-    header = getattr(settings, "DSAR_INTAKE_CLIENT_IP_HEADER", "") or "HTTP_X_FORWARDED_FOR"
+    header = settings.DSAR_INTAKE_CLIENT_IP_HEADER or "HTTP_X_FORWARDED_FOR"
     hops = [item for item in request.META.get(header, "").split(",") if item.strip()]
     if header != "HTTP_X_FORWARDED_FOR":
         hops, count = hops[-1:], 1  # one address, set by the proxy next to dsar

@@ -60,7 +60,7 @@ class ConfirmationTokenGenerator:
 
     @staticmethod
     def max_age() -> int:
-        return int(getattr(settings, "DSAR_INTAKE_VERIFY_MAX_AGE", 3 * 24 * 60 * 60))
+        return int(settings.DSAR_INTAKE_VERIFY_MAX_AGE)
 
     def _make_token_with_timestamp(self, submission: IntakeSubmission, timestamp: int) -> str:
         ts_b36 = int_to_base36(timestamp)
@@ -112,7 +112,7 @@ _DOWNLOAD_SALT = "dsar.intake.download"
 
 
 def download_max_age() -> int:
-    return int(getattr(settings, "DSAR_INTAKE_DOWNLOAD_MAX_AGE", 60 * 60))
+    return int(settings.DSAR_INTAKE_DOWNLOAD_MAX_AGE)
 
 
 #: What a download token may name: a file released by ``release_file``, or an issued letter of

@@ -41,7 +41,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dsar.core.links import link_maker, site_url
-from dsar.intake import files, gpc, grants, selectors, theme, throttle
+from dsar.intake import files, gpc, grants, selectors, throttle
 from dsar.intake.forms import (
     ActingFor,
     AppealForm,
@@ -68,7 +68,9 @@ from dsar.intake.tokens import (
     make_download_token,
     read_download_token,
 )
+from dsar.lib import theme
 from dsar.organizations.models import Organization
+from dsar.organizations.tenancy import get_for_staff
 from dsar.policies.models import PolicyVersion
 from dsar.requests.services import TransitionError
 
@@ -186,7 +188,7 @@ def _request_form(request: HttpRequest, slug: str) -> HttpResponse:
         context = {"channels": _all_channels(selectors.offers(organization, version))}
         return _private(_page(request, organization, "intake/form_off.html", context))
     # A post is checked against the kinds alone; the page's details are read only to show it.
-    kinds = selectors.form_kinds(organization, version, on=selectors.today_for(organization))
+    kinds = selectors.form_kinds(organization, version, on=organization.today())
     if request.method != "POST":
         form = RequestForm(right_kinds=kinds, organization=organization)
         return _form_page(request, organization, version, form)
@@ -273,7 +275,7 @@ def _form_page(
         "kept_token": kept.sign() if kept else "",
         "rate_limited": rate_limited,
         "channels": channels,
-        "state_laws": selectors.state_law_names(selectors.today_for(organization)),
+        "state_laws": selectors.state_law_names(organization.today()),
     }
     status = 429 if rate_limited else 200
     return _private(_page(request, organization, "intake/form.html", context, status=status))
@@ -736,10 +738,7 @@ def download_file(request: HttpRequest, slug: str, key: str) -> HttpResponseBase
 @require_safe
 def authorization(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """An agent's signed authorization, for staff of the organization only."""
-    organization = _organization(slug)
-    user: Any = request.user
-    if not (user.is_superuser or organization.memberships.filter(user=user).exists()):
-        raise Http404
+    organization = get_for_staff(Organization.objects.all(), request.user, slug=slug)
     submission = get_object_or_404(
         IntakeSubmission.objects.exclude(authorization_path=""),
         pk=pk,

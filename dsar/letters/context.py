@@ -21,12 +21,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dsar.intake.theme import theme_for
 from dsar.letters import law, money
 from dsar.letters.kinds import AskingFor, LetterKind, Part, Period
 from dsar.letters.models import Letter, letter_reference
 from dsar.letters.render import letter_language
 from dsar.letters.wording import wording
+from dsar.lib.theme import theme_for
 from dsar.organizations.models import DisclosureRegisterConfirmation, disclosures_for_year
 from dsar.policies.models import (
     ChannelKind,
@@ -160,7 +160,7 @@ def default_parts(
         event = _extension_event(request)
         defaults["reason"] = (event.data.get("reason", "") if event else "") or ""
     elif kind is LetterKind.ACCESS:
-        days = getattr(settings, "DSAR_DATA_PACKAGE_LINK_DAYS", 30)
+        days = settings.DSAR_DATA_PACKAGE_LINK_DAYS
         defaults["enclosure"] = wording(language, "enclosure", days=days)
         lists = _policy_lists(request.policy_version)
         for name in LISTED:

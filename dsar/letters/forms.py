@@ -60,7 +60,7 @@ class DataItemForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
-        limit = int(getattr(settings, "DSAR_DATA_ITEM_MAX_BYTES", 50 * 1024 * 1024))
+        limit = int(settings.DSAR_DATA_ITEM_MAX_BYTES)
         if upload is not None and upload.size > limit:
             raise forms.ValidationError(_("The file is larger than %(n)s bytes.") % {"n": limit})
         return upload

@@ -24,11 +24,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
-from django_q.tasks import async_task, schedule
+from django_q.tasks import schedule
 
 from dsar.letters import events, render, tokens
+from dsar.letters.context import LetterNotApplicable
 from dsar.letters.kinds import LetterKind
 from dsar.letters.models import DeliveryMethod, DeliveryStatus, LetterDelivery
+from dsar.letters.services import letter_issue
 from dsar.lib.emails import make_message
 from dsar.lib.i18n import staff_language
 from dsar.requests.models import EventKind, PrivacyRequest
@@ -47,27 +49,6 @@ class WorkerLost(Exception):
 # -- Bulk issue ------------------------------------------------------------------------------------
 
 
-def _chunk_size() -> int:
-    return max(1, int(getattr(settings, "DSAR_LETTER_BULK_CHUNK", 20)))
-
-
-def enqueue_issue(
-    request_ids: list[int], kind: str, actor_id: int | None, batch: uuid.UUID
-) -> None:
-    """One task per chunk of requests: fewer queue round trips than one task per letter."""
-    size = _chunk_size()
-    for start in range(0, len(request_ids), size):
-        async_task(
-            "dsar.letters.jobs.issue_letters",
-            request_ids[start : start + size],
-            kind,
-            actor_id,
-            str(batch),
-            group=f"letters-{batch}",
-            task_name=f"letters-{kind}-{str(batch)[:8]}-{start}",
-        )
-
-
 def issue_letters(
     request_ids: list[int], kind: str, actor_id: int | None, batch: str
 ) -> dict[str, Any]:
@@ -75,9 +56,6 @@ def issue_letters(
 
     A letter that cannot be issued (the request moved on, a part is missing) does not stop the
     others: it is logged and listed in the task's result, and the batch can be queued again."""
-    from dsar.letters.context import LetterNotApplicable
-    from dsar.letters.services import letter_issue
-
     actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
     issued, failed = [], {}
     for request in PrivacyRequest.objects.filter(pk__in=request_ids).order_by("pk"):
@@ -94,19 +72,10 @@ def issue_letters(
 # -- Deliveries ------------------------------------------------------------------------------------
 
 
-def enqueue_delivery(delivery_id: int) -> None:
-    async_task(
-        "dsar.letters.jobs.deliver",
-        delivery_id,
-        group="letter-deliveries",
-        task_name=f"letter-delivery-{delivery_id}",
-    )
-
-
 def backoff(attempts: int) -> datetime.timedelta:
     """Wait after the ``attempts``-th failure: base, then 2 and 4 times base… (seconds setting
     DSAR_LETTER_SEND_BACKOFF_SECONDS)."""
-    base = int(getattr(settings, "DSAR_LETTER_SEND_BACKOFF_SECONDS", 60))
+    base = int(settings.DSAR_LETTER_SEND_BACKOFF_SECONDS)
     return datetime.timedelta(seconds=base * 2 ** max(attempts - 1, 0))
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dsar.letters.kinds import LetterKind
 from dsar.letters.storage import TamperedFileError, private_storage  # noqa: F401 - read() raises it
 from dsar.lib.columns import attname
+from dsar.organizations.tenancy import member_organization_ids
 
 SHA256_REGEX = r"^[0-9a-f]{64}$"
 
@@ -100,7 +101,7 @@ class LetterQuerySet(WriteOnceQuerySet):
         """Letters of the organizations ``user`` is a member of (tenancy)."""
         if user.is_superuser:
             return self
-        return self.filter(request__organization__memberships__user=user)
+        return self.filter(request__organization_id__in=member_organization_ids(user))
 
     def released_to_requester(self, request: Any) -> LetterQuerySet:
         """The letters of ``request`` the requester may see (the status page lists these).
@@ -448,7 +449,7 @@ class DataPackageQuerySet(WriteOnceQuerySet):
     def for_user(self, user: Any) -> DataPackageQuerySet:
         if user.is_superuser:
             return self
-        return self.filter(request__organization__memberships__user=user)
+        return self.filter(request__organization_id__in=member_organization_ids(user))
 
     def expired(self, now: datetime.datetime) -> DataPackageQuerySet:
         """Released packages whose link has run out and whose ZIP is still stored."""

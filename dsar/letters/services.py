@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dsar.core.actors import Actor
-from dsar.letters import events, packages, render
+from dsar.letters import events, packages, queue, render
 from dsar.letters.context import (
     LetterNotApplicable,
     check_applicable,
@@ -32,6 +34,7 @@ from dsar.letters.context import (
     letter_parts,
     logo_inline,
 )
+from dsar.letters.evidence import evidence_pack_pdf
 from dsar.letters.kinds import LetterKind
 from dsar.letters.models import (
     DataItem,
@@ -43,19 +46,23 @@ from dsar.letters.models import (
     LetterDelivery,
 )
 from dsar.letters.storage import private_storage, sha256_hex
+from dsar.organizations.models import DisclosureRegisterConfirmation, disclosures_for_year
 from dsar.requests.models import EventKind, PrivacyRequest
 
 __all__ = [
     "LetterNotApplicable",
     "Rendered",
     "data_item_add",
+    "evidence_pack_export",
     "letter_issue",
     "letter_issue_and_send",
     "letter_prepare",
     "letter_send",
     "letters_issue_bulk",
     "package_build",
+    "package_download",
     "package_release",
+    "register_confirm",
 ]
 
 
@@ -229,13 +236,11 @@ def letters_issue_bulk(
 
     A letter is issued once per (request, kind, batch): a task that runs twice, or a batch
     queued again with the same ``batch`` to finish what failed, never doubles a letter."""
-    from dsar.letters import jobs
-
     batch = batch or uuid.uuid4()
     kind = LetterKind(kind)
     ids = [request.pk for request in requests]
     actor_id = actor.pk if actor is not None else None
-    transaction.on_commit(lambda: jobs.enqueue_issue(ids, kind.value, actor_id, batch))
+    transaction.on_commit(lambda: queue.enqueue_issue(ids, kind.value, actor_id, batch))
     return batch
 
 
@@ -243,7 +248,7 @@ def letters_issue_bulk(
 
 
 def _max_attempts() -> int:
-    return int(getattr(settings, "DSAR_LETTER_SEND_MAX_ATTEMPTS", 5))
+    return int(settings.DSAR_LETTER_SEND_MAX_ATTEMPTS)
 
 
 @transaction.atomic
@@ -324,8 +329,6 @@ def _queue_delivery(
     now: datetime.datetime,
     package: DataPackage | None = None,
 ) -> LetterDelivery:
-    from dsar.letters import jobs
-
     delivery = LetterDelivery.objects.create(
         letter=letter,
         package=package,
@@ -353,7 +356,7 @@ def _queue_delivery(
         method=method.value,
         package=package.pk if package else None,
     )
-    transaction.on_commit(lambda: jobs.enqueue_delivery(delivery.pk))
+    transaction.on_commit(lambda: queue.enqueue_delivery(delivery.pk))
     return delivery
 
 
@@ -474,7 +477,7 @@ def package_build(
         language=language,
         reference=request.reference,
         organization=request.organization.name,
-        days=int(getattr(settings, "DSAR_DATA_PACKAGE_LINK_DAYS", 30)),
+        days=int(settings.DSAR_DATA_PACKAGE_LINK_DAYS),
     )
     with translation.override(language):
         right = str(request.get_right_kind_display())
@@ -573,3 +576,65 @@ def package_release(
             package=package,
         )
     return url
+
+
+@transaction.atomic
+def register_confirm(
+    *, request: PrivacyRequest, year: int, actor: User, note: str = ""
+) -> DisclosureRegisterConfirmation:
+    """A privacy officer's statement that the 1798.83 register of ``year`` is complete, recorded
+    on the trail of the request it was made from. Raises IntegrityError if that year is already
+    confirmed (one statement per organization and year)."""
+    organization = request.organization
+    rows = disclosures_for_year(organization, year).count()
+    confirmation = DisclosureRegisterConfirmation.objects.create(
+        organization=organization, year=year, confirmed_by=actor, note=note
+    )
+    events.record(
+        request,
+        EventKind.NOTE,
+        summary=ngettext(
+            "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entry)",
+            "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entries)",
+            rows,
+        )
+        % {"year": year, "rows": rows},
+        actor=actor,
+        register_confirmation=confirmation.pk,
+        year=year,
+        rows=rows,
+    )
+    return confirmation
+
+
+@transaction.atomic
+def evidence_pack_export(
+    *, request: PrivacyRequest, actor: Actor, now: datetime.datetime | None = None
+) -> bytes:
+    """The evidence pack PDF of ``request``; each export is on its audit trail with the PDF's
+    SHA-256, so a pack shown later can be matched to the export it came from."""
+    content = evidence_pack_pdf(request, now=now or timezone.now())
+    events.record(
+        request,
+        EventKind.EXPORTED,
+        summary=_("Evidence pack exported"),
+        actor=actor,
+        sha256=sha256_hex(content),
+    )
+    return content
+
+
+@transaction.atomic
+def package_download(*, package: DataPackage) -> bytes:
+    """The ZIP of a released package, for the requester; each download is counted and recorded
+    (the requester got their data: the trail shows when)."""
+    content = package.read()
+    DataPackage.objects.filter(pk=package.pk).update(download_count=F("download_count") + 1)
+    events.record(
+        package.request,
+        EventKind.PACKAGE_DOWNLOADED,
+        summary=_("Data package %(n)s downloaded by the requester") % {"n": package.number},
+        actor_label="requester",
+        package=package.pk,
+    )
+    return content

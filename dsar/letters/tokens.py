@@ -22,11 +22,11 @@ PACKAGE_SALT = "dsar.letters.data-package"
 
 
 def letter_link_days() -> int:
-    return int(getattr(settings, "DSAR_LETTER_LINK_DAYS", 90))
+    return int(settings.DSAR_LETTER_LINK_DAYS)
 
 
 def package_link_days() -> int:
-    return int(getattr(settings, "DSAR_DATA_PACKAGE_LINK_DAYS", 30))
+    return int(settings.DSAR_DATA_PACKAGE_LINK_DAYS)
 
 
 def absolute(path: str) -> str:

@@ -14,8 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError
 from django.http import (
     Http404,
     HttpRequest,
@@ -27,12 +26,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dsar.core.actors import staff_user
-from dsar.letters import events, law, services, tokens
+from dsar.letters import law, services, tokens
 from dsar.letters.context import (
     LetterNotApplicable,
     check_applicable,
@@ -44,21 +42,18 @@ from dsar.letters.context import (
     register_confirmation,
     register_year,
 )
-from dsar.letters.evidence import evidence_pack_pdf
 from dsar.letters.forms import DataItemForm, LetterPartsForm, SendForm
 from dsar.letters.kinds import LetterKind
 from dsar.letters.models import DataPackage, Letter
-from dsar.letters.storage import sha256_hex
 from dsar.organizations.models import (
-    DisclosureRegisterConfirmation,
     Role,
     disclosures_for_year,
     holds_role_in,
 )
+from dsar.organizations.tenancy import ACTING_ROLES, get_for_staff
 from dsar.policies.models import DataCategory
-from dsar.requests.models import EventKind, PrivacyRequest
+from dsar.requests.models import PrivacyRequest
 
-ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
 # Letters whose complaint paragraph names an authority (directly, or through _outcome).
 COMPLAINT_KINDS = (
     LetterKind.ACCESS,
@@ -71,21 +66,19 @@ COMPLAINT_KINDS = (
 )
 
 
-def _get_request_for_user(user: object, pk: int) -> PrivacyRequest:
-    queryset = PrivacyRequest.objects.for_user(user).select_related(
-        "organization", "policy_version", "right"
-    )
-    return get_object_or_404(queryset.distinct(), pk=pk)
+def _get_request(request: HttpRequest, pk: int) -> PrivacyRequest:
+    queryset = PrivacyRequest.objects.select_related("organization", "policy_version", "right")
+    return get_for_staff(queryset, request.user, pk=pk)
 
 
-def _get_letter_for_user(user: object, pk: int) -> Letter:
-    queryset = Letter.objects.for_user(user).select_related("request__organization")
-    return get_object_or_404(queryset.distinct(), pk=pk)
+def _get_letter(request: HttpRequest, pk: int) -> Letter:
+    queryset = Letter.objects.select_related("request__organization")
+    return get_for_staff(queryset, request.user, pk=pk)
 
 
-def _get_package_for_user(user: object, pk: int) -> DataPackage:
-    queryset = DataPackage.objects.for_user(user).select_related("request__organization")
-    return get_object_or_404(queryset.distinct(), pk=pk)
+def _get_package(request: HttpRequest, pk: int) -> DataPackage:
+    queryset = DataPackage.objects.select_related("request__organization")
+    return get_for_staff(queryset, request.user, pk=pk)
 
 
 def _posted_pk(value: str | None) -> int | None:
@@ -140,7 +133,7 @@ def _staff_page(
 @require_safe
 def request_letters(request: HttpRequest, request_pk: int) -> HttpResponse:
     """The letters of one request: issued letters, deliveries, packages and what to do next."""
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     letters = (
         Letter.objects.filter(request=privacy_request)
         .select_related("issued_by", "corrects")
@@ -171,7 +164,7 @@ def request_letters(request: HttpRequest, request_pk: int) -> HttpResponse:
 def preview(request: HttpRequest, request_pk: int, kind: str) -> HttpResponse:
     """GET: the letter as it would be issued, with its free-text parts to edit.
     POST action=preview: show the edits; POST action=issue: issue the letter (PDF, archived)."""
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     try:
         letter_kind = LetterKind(kind)
     except ValueError:
@@ -284,33 +277,17 @@ def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
     The confirmation row records who and when; the request's timeline records that it was done
     from this request (staff actions are audited). Privacy officers only: a handler can issue
     letters, but the completeness of the register is the privacy officer's statement."""
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     organization = privacy_request.organization
     if not holds_role_in(request.user, organization.pk, [Role.PRIVACY_OFFICER]):
         raise PermissionDenied(_("Only a privacy officer can confirm the register."))
     year = register_year(privacy_request)
-    rows = disclosures_for_year(organization, year).count()
     # PostgreSQL cannot store a NUL character; nobody types one on purpose.
     note = (request.POST.get("note") or "").replace("\x00", "").strip()[:2000]
     try:
-        with transaction.atomic():
-            confirmation = DisclosureRegisterConfirmation.objects.create(
-                organization=organization, year=year, confirmed_by=staff_user(request), note=note
-            )
-            events.record(
-                privacy_request,
-                EventKind.NOTE,
-                summary=ngettext(
-                    "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entry)",
-                    "The 1798.83 register of %(year)s was confirmed complete (%(rows)s entries)",
-                    rows,
-                )
-                % {"year": year, "rows": rows},
-                actor=staff_user(request),
-                register_confirmation=confirmation.pk,
-                year=year,
-                rows=rows,
-            )
+        services.register_confirm(
+            request=privacy_request, year=year, actor=staff_user(request), note=note
+        )
     except IntegrityError:
         messages.info(
             request, _("The register of %(year)s was already confirmed.") % {"year": year}
@@ -327,7 +304,9 @@ def register_confirm(request: HttpRequest, request_pk: int) -> HttpResponse:
 @staff_member_required
 @require_safe
 def download(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _get_letter_for_user(request.user, pk)
+    letter = get_for_staff(
+        Letter.objects.select_related("request__organization"), request.user, pk=pk
+    )
     if letter.purged_at is not None:
         return _gone(
             _("This letter's PDF was deleted when the request's personal data was purged.")
@@ -338,7 +317,9 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = _get_letter_for_user(request.user, pk)
+    letter = get_for_staff(
+        Letter.objects.select_related("request__organization"), request.user, pk=pk
+    )
     _check_can_act(staff_user(request), letter.request)
     form = SendForm(request.POST)
     if not form.is_valid():
@@ -361,17 +342,11 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
     """The evidence pack PDF; each export is recorded on the request's audit trail."""
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     now = timezone.now()
-    content = evidence_pack_pdf(privacy_request, now=now)
-    with transaction.atomic():
-        events.record(
-            privacy_request,
-            EventKind.EXPORTED,
-            summary=_("Evidence pack exported"),
-            actor=staff_user(request),
-            sha256=sha256_hex(content),
-        )
+    content = services.evidence_pack_export(
+        request=privacy_request, actor=staff_user(request), now=now
+    )
     return _file_response(
         content,
         filename=f"{privacy_request.reference}-evidence-{now:%Y%m%d-%H%M%S}.pdf",
@@ -382,7 +357,7 @@ def evidence_pack(request: HttpRequest, request_pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def data_item_add(request: HttpRequest, request_pk: int) -> HttpResponse:
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     _check_can_act(staff_user(request), privacy_request)
     form = DataItemForm(request.POST, request.FILES)
     if form.is_valid():
@@ -406,7 +381,7 @@ def data_item_add(request: HttpRequest, request_pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
-    privacy_request = _get_request_for_user(request.user, request_pk)
+    privacy_request = _get_request(request, request_pk)
     _check_can_act(staff_user(request), privacy_request)
     cover_pk = _posted_pk(request.POST.get("cover_letter"))
     if cover_pk is None:
@@ -428,7 +403,9 @@ def package_build(request: HttpRequest, request_pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def package_release(request: HttpRequest, pk: int) -> HttpResponse:
-    package = _get_package_for_user(request.user, pk)
+    package = get_for_staff(
+        DataPackage.objects.select_related("request__organization"), request.user, pk=pk
+    )
     _check_can_act(staff_user(request), package.request)
     try:
         services.package_release(package=package, actor=staff_user(request))
@@ -442,7 +419,9 @@ def package_release(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_safe
 def package_download(request: HttpRequest, pk: int) -> HttpResponse:
-    package = _get_package_for_user(request.user, pk)
+    package = get_for_staff(
+        DataPackage.objects.select_related("request__organization"), request.user, pk=pk
+    )
     if package.file_deleted:
         return _gone(
             _("This data package's ZIP was deleted: its link expired or the data was purged.")
@@ -478,16 +457,7 @@ def requester_package(request: HttpRequest, token: str) -> HttpResponse:
     package = tokens.package_from_token(token, now=timezone.now())
     if package is None:
         raise Http404("This link is not valid or has expired.")
-    content = package.read()
-    with transaction.atomic():
-        DataPackage.objects.filter(pk=package.pk).update(download_count=F("download_count") + 1)
-        events.record(
-            package.request,
-            EventKind.PACKAGE_DOWNLOADED,
-            summary=_("Data package %(n)s downloaded by the requester") % {"n": package.number},
-            actor_label="requester",
-            package=package.pk,
-        )
+    content = services.package_download(package=package)
     return _public(
         _file_response(content, filename=package.filename, content_type="application/zip")
     )

@@ -41,6 +41,7 @@ from dsar.organizations.models import (
     holds_role_in,
 )
 from dsar.organizations.validators import validate_jurisdictions
+from dsar.policies.models import PolicyVersion
 
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
@@ -317,7 +318,7 @@ class OrganizationAdmin(PrivateSearchMixin, TenantAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("version in force"))
     def version_in_force(self, obj: Organization) -> str:
-        version = obj.policy_in_force()
+        version = PolicyVersion.objects.in_force_for(obj)
         return str(version.number) if version else "—"
 
 

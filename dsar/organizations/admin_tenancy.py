@@ -14,7 +14,6 @@ submissions, reminders): members of the request's organization view it, nobody e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
@@ -23,18 +22,11 @@ from django.http import Http404, HttpRequest
 
 from dsar.lib.admin_search import PrivateSearchMixin
 from dsar.organizations.models import Organization, Role, holds_role_anywhere, holds_role_in
-from dsar.requests.workspace import ACTING_ROLES, organizations_for
+from dsar.organizations.tenancy import ACTING_ROLES, acting_organizations_of, organizations_of
 
 # Writing a policy, or an organization's staff list, is a privacy officer's job: a handler
 # acts on requests, not on what the organization promises or who works on them.
 PRIVACY_OFFICER_ONLY: tuple[str, ...] = (Role.PRIVACY_OFFICER.value,)
-
-
-def writing_organizations_for(user: Any, roles: Iterable[str]) -> QuerySet[Organization]:
-    """The organizations in which ``user`` holds one of ``roles`` (all for a superuser)."""
-    if user.is_superuser:
-        return Organization.objects.all()
-    return Organization.objects.filter(memberships__user=user, memberships__role__in=list(roles))
 
 
 class TenantOrganizationFilter(admin.RelatedFieldListFilter):
@@ -42,7 +34,7 @@ class TenantOrganizationFilter(admin.RelatedFieldListFilter):
     name, and no scan of the filtered table to find its choices."""
 
     def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[Any]:
-        return [(o.pk, str(o)) for o in organizations_for(request.user).order_by("name")]
+        return [(o.pk, str(o)) for o in organizations_of(request.user).order_by("name")]
 
 
 class TenantAdminMixin:
@@ -72,7 +64,7 @@ class TenantAdminMixin:
         return getattr(current, f"{last}_id", None)
 
     def writing_organizations(self, request: HttpRequest) -> QuerySet[Organization]:
-        return writing_organizations_for(request.user, self.writing_roles)
+        return acting_organizations_of(request.user, self.writing_roles)
 
     def may_write(self, request: HttpRequest, obj: Model | None) -> bool:
         """Whether the user holds a writing role where ``obj`` belongs (anywhere, for None)."""
@@ -82,7 +74,7 @@ class TenantAdminMixin:
 
     def tenant_rows(self, request: HttpRequest) -> Q:
         """The rows the user may see (a superuser sees all): their organizations' rows."""
-        return Q(**{f"{self.organization_path}__in": organizations_for(request.user).values("pk")})
+        return Q(**{f"{self.organization_path}__in": organizations_of(request.user).values("pk")})
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)  # type: ignore[misc]

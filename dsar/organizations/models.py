@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dsar.organizations.validators import (
@@ -25,8 +27,11 @@ from dsar.organizations.validators import (
     validate_websites,
 )
 
-if TYPE_CHECKING:
-    from dsar.policies.models import PolicyVersion
+
+def today_in(time_zone: str, now: datetime.datetime | None = None) -> datetime.date:
+    """The date at ``now`` (by default the current time) in ``time_zone``; for a caller that
+    holds only an organization's time zone (``Organization.today`` for one that holds it)."""
+    return (now or timezone.now()).astimezone(ZoneInfo(time_zone)).date()
 
 
 class Organization(models.Model):
@@ -184,13 +189,10 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def policy_in_force(self) -> PolicyVersion | None:
-        """The policy version that binds requests received now, or None before the first load."""
-        return self.policy_versions.in_force().first()
-
-    def policy_in_force_on(self, when: datetime.datetime) -> PolicyVersion | None:
-        """The policy version that bound requests received at ``when`` (an aware datetime)."""
-        return self.policy_versions.in_force_on(when).first()
+    def today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """Today (at ``now``, by default the current time) in the organization's time zone: the
+        day its deadlines, receipts and reminders are counted in."""
+        return today_in(self.time_zone, now)
 
 
 class OrganizationAddress(models.Model):

@@ -424,7 +424,7 @@ class PolicyVersionAdmin(
             self.message_user(request, _t("Only a draft can be put in force."), messages.ERROR)
             return HttpResponseRedirect(change_url)
         if request.method == "POST":
-            previous = version.organization.policy_in_force()
+            previous = PolicyVersion.objects.in_force_for(version.organization)
             try:
                 policy_version_publish(version=version, actor=staff_user(request))
             except ValidationError as error:
@@ -441,7 +441,7 @@ class PolicyVersionAdmin(
         context = {
             **self._context(request, version, _t("Put %s in force") % version),
             "action": "put_in_force",
-            "in_force": version.organization.policy_in_force(),
+            "in_force": PolicyVersion.objects.in_force_for(version.organization),
             "findings": findings,
             "errors": sum(f.severity == Severity.ERROR for f in findings),
         }

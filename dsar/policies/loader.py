@@ -228,7 +228,7 @@ def policy_document_load(
     organization's time zone (see ``policy_version_publish``)."""
     organization, created, org_updated = _organization_sync(document["organization"])
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    current = organization.policy_in_force()
+    current = PolicyVersion.objects.in_force_for(organization)
     digest = schema.content_hash(document)
     if current is not None and current.content_hash == digest:
         return LoadResult(file, organization, Outcome.UNCHANGED, current, None, org_updated)

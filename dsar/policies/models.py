@@ -159,6 +159,14 @@ class PolicyVersionQuerySet(models.QuerySet["PolicyVersion"]):
         """The versions in force now (at most one per organization)."""
         return self.filter(status=PolicyVersionStatus.IN_FORCE)
 
+    def in_force_for(
+        self, organization: Organization, *, when: datetime.datetime | None = None
+    ) -> PolicyVersion | None:
+        """The version of ``organization`` that binds requests received now, or at ``when`` (an
+        aware datetime); None before its first policy is loaded."""
+        versions = self.filter(organization=organization)
+        return (versions.in_force() if when is None else versions.in_force_on(when)).first()
+
     def in_force_on(self, when: datetime.datetime) -> PolicyVersionQuerySet:
         """The versions in force at ``when``: the ones a request received then is bound to.
 

@@ -1,7 +1,7 @@
-"""The reminder settings, each with its default: read once per call, so tests can override them.
+"""The reminder settings as one typed value: read once per call, so tests can override them.
 
-None of these is in ``dsar/settings.py`` yet; a deployment that wants other values adds them there
-(from the environment, like every other setting). ``checks.py`` reports a bad value at startup.
+Each is declared, with its default and from the environment, in ``dsar/settings.py`` only;
+``checks.py`` reports a bad value at startup.
 """
 
 from __future__ import annotations
@@ -43,30 +43,30 @@ class ReminderSettings:
     site_url: str
 
 
-def _int(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+def _int(name: str) -> int:
+    return int(getattr(settings, name))
 
 
-def _ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
-    value: Sequence[int] | int = getattr(settings, name, default)
+def _ints(name: str) -> tuple[int, ...]:
+    value: Sequence[int] | int = getattr(settings, name)
     if isinstance(value, int):
         value = [value]
     return tuple(sorted({int(v) for v in value}))
 
 
 def reminder_settings() -> ReminderSettings:
-    """The current values (``getattr(settings, "DSAR_…", default)``)."""
+    """The current values of the ``DSAR_…`` settings."""
     return ReminderSettings(
-        offsets=_ints("DSAR_REMINDER_OFFSETS", (7, 3, 1)),
-        ack_offsets=_ints("DSAR_ACK_REMINDER_OFFSETS", (3, 1)),
-        reminder_hour=_int("DSAR_REMINDER_HOUR", 8),
-        digest_hour=_int("DSAR_DIGEST_HOUR", 8),
-        lease=timedelta(seconds=_int("DSAR_REMINDER_LEASE_SECONDS", 600)),
-        max_attempts=_int("DSAR_REMINDER_MAX_ATTEMPTS", 5),
-        retry_after=timedelta(seconds=_int("DSAR_REMINDER_RETRY_SECONDS", 300)),
-        verify_nudge_after=timedelta(hours=_int("DSAR_VERIFY_NUDGE_AFTER_HOURS", 24)),
-        close_unverified_after=timedelta(days=_int("DSAR_UNVERIFIED_CLOSE_AFTER_DAYS", 30)),
-        purge_after=timedelta(days=_int("DSAR_PURGE_AFTER_DAYS", 365)),
-        email_limit=_int("DSAR_REMINDER_EMAIL_LIMIT", 100),
-        site_url=str(getattr(settings, "DSAR_SITE_URL", "")).rstrip("/"),
+        offsets=_ints("DSAR_REMINDER_OFFSETS"),
+        ack_offsets=_ints("DSAR_ACK_REMINDER_OFFSETS"),
+        reminder_hour=_int("DSAR_REMINDER_HOUR"),
+        digest_hour=_int("DSAR_DIGEST_HOUR"),
+        lease=timedelta(seconds=_int("DSAR_REMINDER_LEASE_SECONDS")),
+        max_attempts=_int("DSAR_REMINDER_MAX_ATTEMPTS"),
+        retry_after=timedelta(seconds=_int("DSAR_REMINDER_RETRY_SECONDS")),
+        verify_nudge_after=timedelta(hours=_int("DSAR_VERIFY_NUDGE_AFTER_HOURS")),
+        close_unverified_after=timedelta(days=_int("DSAR_UNVERIFIED_CLOSE_AFTER_DAYS")),
+        purge_after=timedelta(days=_int("DSAR_PURGE_AFTER_DAYS")),
+        email_limit=_int("DSAR_REMINDER_EMAIL_LIMIT"),
+        site_url=str(settings.DSAR_SITE_URL).rstrip("/"),
     )

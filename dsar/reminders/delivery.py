@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dsar.lib.emails import make_message
-from dsar.organizations.models import Membership, Role
+from dsar.organizations.models import Membership, Role, today_in
 from dsar.policies.models import RightKind
 from dsar.reminders import claims, hooks
 from dsar.reminders.conf import ReminderSettings, reminder_settings
@@ -93,10 +93,6 @@ Built = EmailMultiAlternatives | Exception
 
 
 # -- Building the emails ---------------------------------------------------------------------------
-
-
-def _local_today(now: datetime.datetime, time_zone: str) -> datetime.date:
-    return now.astimezone(ZoneInfo(time_zone)).date()
 
 
 def _url_template() -> str:
@@ -187,7 +183,7 @@ class Words:
 
     def today(self, time_zone: str) -> datetime.date:
         if time_zone not in self._today:
-            self._today[time_zone] = _local_today(self.now, time_zone)
+            self._today[time_zone] = today_in(time_zone, self.now)
         return self._today[time_zone]
 
     def url(self, request_id: int) -> str:

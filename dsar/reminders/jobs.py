@@ -139,7 +139,7 @@ def housekeeping() -> dict[str, Any]:
     purged = errors = 0
     for pk in list(purgeable(conf).order_by("pk").values_list("pk", flat=True)):
         try:
-            services.purge_personal_data(PrivacyRequest(pk=pk))
+            services.request_purge(request=PrivacyRequest(pk=pk))
         except Exception:
             errors += 1
             logger.exception("purge of request %s failed", pk)

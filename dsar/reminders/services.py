@@ -75,7 +75,7 @@ def has_personal_data(request: PrivacyRequest) -> bool:
 
 
 @transaction.atomic
-def purge_personal_data(request: PrivacyRequest) -> PrivacyRequest:
+def request_purge(*, request: PrivacyRequest) -> PrivacyRequest:
     """Blank the requester's personal data of a closed request and record that it was done.
 
     Idempotent: a request with nothing left to purge is returned unchanged, with no event.

@@ -51,6 +51,7 @@ from dsar.organizations.models import Membership, Organization, Role
 from dsar.policies.models import (
     ChannelKind,
     IdentityVerification,
+    PolicyVersion,
     Right,
     RightKind,
 )
@@ -315,7 +316,7 @@ class _Seeder:
 
     def today(self, request: PrivacyRequest) -> datetime.date:
         """The day of the story's current step, where the organization counts its days."""
-        return timezone.localtime(self.clock, ZoneInfo(request.organization.time_zone)).date()
+        return request.organization.today(self.clock)
 
     def maybe_assign(self, request: PrivacyRequest) -> PrivacyRequest:
         if self.actor is None or self.rng.random() < 0.4:
@@ -474,7 +475,7 @@ def seed_demo_requests(*, actor: Any = None, per_organization: int = 30) -> Seed
     # Not for secrets: a fixed seed so that every demo looks the same.
     seeder = _Seeder(random.Random(RANDOM_SEED), now, window, actor, [])  # noqa: S311
     for organization in organizations:
-        version = organization.policy_in_force()
+        version = PolicyVersion.objects.in_force_for(organization)
         assert version is not None  # noqa: S101 - checked by _window
         rights = list(version.rights.prefetch_related("channels").order_by("kind"))
         can_await = any(r.identity_verification == IdentityVerification.REQUIRED for r in rights)

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from dsar import residences
 from dsar.organizations.models import Organization
+from dsar.organizations.tenancy import ACTING_ROLES, acting_organizations_of
 from dsar.policies.models import ChannelKind, Exemption, RightKind
 from dsar.requests import services, workspace
 from dsar.requests.models import AgentAuthority, PrivacyRequest, Status, VerificationMethod
@@ -123,8 +124,8 @@ class IntakeForm(forms.Form):
         residence.choices = [("", _("Not known")), *residences.grouped_choices()]
         field = self.fields["organization"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - for the type checker
-        organizations = list(workspace.acting_organizations_for(user).order_by("name"))
-        field.queryset = workspace.acting_organizations_for(user).order_by("name")
+        organizations = list(acting_organizations_of(user).order_by("name"))
+        field.queryset = acting_organizations_of(user).order_by("name")
         if len(organizations) == 1:
             field.initial = organizations[0].pk
         for each in self.fields.values():
@@ -214,7 +215,7 @@ def _day_of_this_request(
     """A day on or after the request arrived and not after today where the organization is;
     ``future`` and ``before`` are the messages (whole sentences, for the translators)."""
     request = form.privacy_request
-    if value > workspace.today_for(request.organization):
+    if value > request.organization.today():
         raise ValidationError(future)
     if value < request.received_on:
         raise ValidationError(before)
@@ -397,7 +398,7 @@ class AssignForm(ActionForm):
             .objects.filter(
                 is_active=True,
                 memberships__organization_id=self.privacy_request.organization_id,
-                memberships__role__in=workspace.ACTING_ROLES,
+                memberships__role__in=ACTING_ROLES,
             )
             .order_by("username")
         )

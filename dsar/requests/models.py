@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dsar.lib.columns import column
-from dsar.organizations.models import member_roles
+from dsar.organizations.tenancy import member_organization_ids
 from dsar.policies.models import ChannelKind, RightKind
 
 
@@ -170,11 +170,6 @@ class Flag(models.TextChoices):
     BEYOND_FREQUENCY = "beyond_frequency", _("beyond the policy's frequency limit")
     DUPLICATE = "duplicate", _("possible duplicate of an open request")
     NO_LEGAL_DEADLINE = "no_legal_deadline", _("no statutory deadline known: internal target")
-
-
-def member_organization_ids(user: Any) -> list[int]:
-    """The ids of the organizations ``user`` is a member of (read once per user object)."""
-    return list(member_roles(user))
 
 
 # One date, or each organization's today by organization id.

@@ -98,11 +98,6 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _today(request: PrivacyRequest) -> datetime.date:
-    """Today in the organization's time zone, where its days of receipt are counted."""
-    return timezone.localdate(timezone=ZoneInfo(request.organization.time_zone))
-
-
 def _locked(request: PrivacyRequest) -> PrivacyRequest:
     return (
         PrivacyRequest.objects.select_for_update(of=("self",))
@@ -192,7 +187,7 @@ def _version_at(
         and (hint.in_force_until is None or received_at < hint.in_force_until)
     ):
         return hint
-    version = organization.policy_in_force_on(received_at)
+    version = PolicyVersion.objects.in_force_for(organization, when=received_at)
     if version is None:
         raise TransitionError(
             _("%(org)s had no policy in force on %(when)s.")
@@ -742,7 +737,7 @@ def request_ask_requester(
         actor=actor,
         waiting_for=waiting_for,
         note=note,
-        asked_on=today or _today(request),
+        asked_on=today or request.organization.today(),
         fee_amount=fee_amount,
     )
     request.save()
@@ -770,7 +765,7 @@ def request_requester_answered(
         raise TransitionError(
             _("The request waits for the requester to follow the link emailed to them.")
         )
-    answered_on = answered_on or _today(request)
+    answered_on = answered_on or request.organization.today()
     waiting_for, since = WaitingFor(request.waiting_for), request.waiting_since
     assert since is not None  # noqa: S101 - guaranteed by requests_waiting_only_when_waiting
     if answered_on < since:
@@ -839,7 +834,7 @@ def request_extend(
         )
     if request.extended:
         raise TransitionError(_("The deadline was already extended to the rule's maximum."))
-    today = today or _today(request)
+    today = today or request.organization.today()
     if today > request.due_date:
         raise TransitionError(
             _("The deadline of %(due)s has passed: an extension must be notified before it.")

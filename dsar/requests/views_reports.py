@@ -14,26 +14,19 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from dsar.organizations.models import Organization
-from dsar.requests import reports, workspace
+from dsar.organizations.tenancy import get_for_staff, organizations_of
+from dsar.requests import reports
 
 
 def _organizations_for_user(user: Any) -> QuerySet[Organization]:
-    return workspace.organizations_for(user).order_by("name")
-
-
-def _get_organization_for_user(user: Any, slug: str) -> Organization:
-    """The organization ``slug``, or 404 when it does not exist or is another tenant's."""
-    organization = _organizations_for_user(user).filter(slug=slug).first()
-    if organization is None:
-        raise Http404(_("No such organization."))
-    return organization
+    return organizations_of(user).order_by("name")
 
 
 @dataclass(frozen=True)
@@ -135,7 +128,9 @@ def request_reports(request: HttpRequest) -> HttpResponse:
     organizations = list(_organizations_for_user(request.user))
     slug = request.GET.get("organization")
     if slug:
-        organization: Organization | None = _get_organization_for_user(request.user, slug)
+        organization: Organization | None = get_for_staff(
+            Organization.objects.all(), request.user, slug=slug
+        )
     else:
         organization = organizations[0] if organizations else None
     context: dict[str, Any] = {

@@ -12,10 +12,11 @@ import csv
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +28,7 @@ from django.http import (
     HttpResponseNotAllowed,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +40,7 @@ from django.views.decorators.http import require_POST
 
 from dsar import residences
 from dsar.core.actors import staff_user
+from dsar.organizations.tenancy import get_for_staff
 from dsar.requests import csv_io, forms, services, workspace
 from dsar.requests.models import (
     Flag,
@@ -49,26 +51,17 @@ from dsar.requests.models import (
 )
 from dsar.requests.services import TransitionError
 
-if TYPE_CHECKING:
-    from dsar.requests.admin import PrivacyRequestAdmin
-
 OPTS = PrivacyRequest._meta
 
 
 def _get_request_for_user(user: Any, pk: Any) -> PrivacyRequest:
-    """The request ``pk`` if ``user`` may see it (a member of its organization); else 404."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    return get_object_or_404(
-        workspace.with_unsent_letters(
-            PrivacyRequest.objects.for_user(user).select_related(
-                "organization", "policy_version", "right", "channel", "assignee", "appeal_of"
-            )
-        ),
-        pk=pk,
+    """The request ``pk`` with what its page shows, if ``user`` may see it; else 404."""
+    queryset = workspace.with_unsent_letters(
+        PrivacyRequest.objects.select_related(
+            "organization", "policy_version", "right", "channel", "assignee", "appeal_of"
+        )
     )
+    return get_for_staff(queryset, user, pk=pk)
 
 
 def _change_url(privacy_request: PrivacyRequest) -> str:
@@ -76,7 +69,7 @@ def _change_url(privacy_request: PrivacyRequest) -> str:
 
 
 def _admin_context(
-    request: HttpRequest, model_admin: PrivacyRequestAdmin, title: str
+    request: HttpRequest, model_admin: ModelAdmin[PrivacyRequest], title: str
 ) -> dict[str, Any]:
     return {
         **model_admin.admin_site.each_context(request),
@@ -403,12 +396,12 @@ def _flags(privacy_request: PrivacyRequest) -> list[tuple[str, str]]:
 def _render_request_page(
     request: HttpRequest,
     privacy_request: PrivacyRequest,
-    model_admin: PrivacyRequestAdmin,
+    model_admin: ModelAdmin[PrivacyRequest],
     *,
     refused: ShownAction | None = None,
 ) -> TemplateResponse:
     organization = privacy_request.organization
-    today = workspace.today_for(organization)
+    today = organization.today()
     can_act = workspace.can_act_on(request.user, privacy_request)
     exemptions = workspace.page_exemptions(privacy_request)
     actions = _shown_actions(privacy_request, today, refused, exemptions) if can_act else []
@@ -448,7 +441,7 @@ def _render_request_page(
 
 
 def request_page(
-    request: HttpRequest, object_id: str, *, model_admin: PrivacyRequestAdmin
+    request: HttpRequest, object_id: str, *, model_admin: ModelAdmin[PrivacyRequest]
 ) -> HttpResponse:
     """The request page (the admin's change view): details, deadline, flags, the policy's words,
     the action buttons (for those who may act) and the timeline."""
@@ -463,7 +456,7 @@ def request_page(
 
 @require_POST
 def act(
-    request: HttpRequest, pk: int, action: str, *, model_admin: PrivacyRequestAdmin
+    request: HttpRequest, pk: int, action: str, *, model_admin: ModelAdmin[PrivacyRequest]
 ) -> HttpResponse:
     """Run one action on a request: 404 outside the tenancy, 403 for a read-only role."""
     privacy_request = _get_request_for_user(request.user, pk)
@@ -472,7 +465,7 @@ def act(
         raise Http404
     if not workspace.can_act_on(request.user, privacy_request):
         raise PermissionDenied
-    today = workspace.today_for(privacy_request.organization)
+    today = privacy_request.organization.today()
     form = _action_form(staff_action, privacy_request, today, data=request.POST)
     if form.is_valid():
         try:
@@ -499,7 +492,7 @@ def act(
 # -- Intake ----------------------------------------------------------------------------------------
 
 
-def intake(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> HttpResponse:
+def intake(request: HttpRequest, *, model_admin: ModelAdmin[PrivacyRequest]) -> HttpResponse:
     """Log a request that came by email, mail, phone or fax (the admin's "add" page)."""
     if not workspace.can_log(request.user):
         raise PermissionDenied
@@ -520,7 +513,7 @@ def intake(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> HttpRes
                 % {
                     "ref": privacy_request.reference,
                     "deadline": workspace.deadline_status(
-                        privacy_request, workspace.today_for(privacy_request.organization)
+                        privacy_request, privacy_request.organization.today()
                     ).text,
                 },
             )
@@ -582,18 +575,13 @@ def _chart(months: list[workspace.MonthOnTime]) -> list[ChartBar]:
     return bars
 
 
-def dashboard(request: HttpRequest, *, model_admin: PrivacyRequestAdmin) -> HttpResponse:
+def dashboard(request: HttpRequest, *, model_admin: ModelAdmin[PrivacyRequest]) -> HttpResponse:
     """The queues that matter and the on-time record, for the user's organizations."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     board = workspace.dashboard(request.user)
-    urgent = [
-        (r, workspace.deadline_status(r, workspace.today_for(r.organization))) for r in board.urgent
-    ]
-    appeals = [
-        (r, workspace.deadline_status(r, workspace.today_for(r.organization)))
-        for r in board.appeals
-    ]
+    urgent = [(r, workspace.deadline_status(r, r.organization.today())) for r in board.urgent]
+    appeals = [(r, workspace.deadline_status(r, r.organization.today())) for r in board.appeals]
     context = {
         **_admin_context(request, model_admin, _t("Requests dashboard")),
         "queues": board.queues,

@@ -25,7 +25,8 @@ from dsar.deadlines import Rule
 from dsar.jurisdictions import Law, uoom_required
 from dsar.letters.models import Letter
 from dsar.lib.json_rows import instances, json_rows
-from dsar.organizations.models import Organization, Role, holds_role_anywhere, holds_role_in
+from dsar.organizations.models import Organization, holds_role_anywhere, holds_role_in, today_in
+from dsar.organizations.tenancy import ACTING_ROLES, organizations_of
 from dsar.policies.models import Exemption
 from dsar.requests import clock, verification
 from dsar.requests.models import (
@@ -40,7 +41,6 @@ from dsar.requests.models import (
 )
 
 # Roles that may change a request; an auditor only reads.
-ACTING_ROLES = (Role.PRIVACY_OFFICER, Role.HANDLER)
 # "Due soon" on the dashboard and "due this week" in the list: the same window.
 DUE_SOON_DAYS = 7
 # Largest CSV export from the list: the audit entry names every request exported, and a bigger
@@ -49,20 +49,6 @@ EXPORT_LIMIT = 50_000
 
 
 # -- Tenancy and roles -----------------------------------------------------------------------------
-
-
-def organizations_for(user: Any) -> QuerySet[Organization]:
-    """The organizations ``user`` is a member of (all of them for a superuser)."""
-    if user.is_superuser:
-        return Organization.objects.all()
-    return Organization.objects.filter(memberships__user=user)
-
-
-def acting_organizations_for(user: Any) -> QuerySet[Organization]:
-    """The organizations in which ``user`` may change requests and log new ones."""
-    if user.is_superuser:
-        return Organization.objects.all()
-    return Organization.objects.filter(memberships__user=user, memberships__role__in=ACTING_ROLES)
 
 
 def can_act_on(user: Any, request: PrivacyRequest) -> bool:
@@ -87,18 +73,13 @@ def can_log(user: Any) -> bool:
     )
 
 
-def today_for(organization: Organization) -> datetime.date:
-    """Today in the organization's time zone, in which its deadlines are counted."""
-    return timezone.localdate(timezone=ZoneInfo(organization.time_zone))
-
-
 def todays_for(user: Any) -> dict[int, datetime.date]:
     """Today in each of the user's organizations, by organization id: what "overdue" and "due
     this week" mean for each (one small query; the dashboard and the list filters use it)."""
     now = timezone.now()
     return {
-        pk: timezone.localdate(now, timezone=ZoneInfo(zone))
-        for pk, zone in organizations_for(user).values_list("pk", "time_zone")
+        pk: today_in(zone, now)
+        for pk, zone in organizations_of(user).values_list("pk", "time_zone")
     }
 
 
@@ -641,7 +622,7 @@ def on_time_by_month(user: Any, *, today: datetime.date, months: int = 6) -> lis
     # The day of closure counts in the organization's time zone, as the due date does: a request
     # answered at 17:00 in Los Angeles on its due day is on time, though it is already the next
     # day in UTC. One closing-day column per time zone among the user's organizations.
-    zones = sorted(set(organizations_for(user).values_list("time_zone", flat=True)))
+    zones = sorted(set(organizations_of(user).values_list("time_zone", flat=True)))
     closed_on = {
         f"closed_on_{i}": TruncDate("closed_at", tzinfo=ZoneInfo(zone))
         for i, zone in enumerate(zones)

@@ -5,13 +5,12 @@ is an administrator (superuser)."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dsar.organizations.models import Organization, Role
-from tests.workspace.conftest import PASSWORD, make_member
+from dsar.organizations.models import Organization
+from tests.workspace.conftest import PASSWORD
 
 LOGIN = "/staff/login/"
 
@@ -19,21 +18,6 @@ LOGIN = "/staff/login/"
 @pytest.fixture
 def img(db: None) -> Organization:
     return Organization.objects.create(slug="img", name="IMG", reference_prefix="IMG")
-
-
-@pytest.fixture
-def olivia(img: Organization) -> User:
-    return make_member("olivia", img, Role.PRIVACY_OFFICER, password=PASSWORD)
-
-
-@pytest.fixture
-def alice(img: Organization) -> User:
-    return make_member("alice", img, Role.HANDLER, password=PASSWORD)
-
-
-@pytest.fixture
-def root(db: None) -> User:
-    return User.objects.create_superuser("root", "root@example.org", PASSWORD)
 
 
 def password_login(client: Client, username: str, password: str = PASSWORD, **extra: str):

@@ -12,8 +12,8 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dsar.intake.theme import theme_for
 from dsar.letters.views import preview_url
+from dsar.lib.theme import theme_for
 from dsar.organizations.models import Role
 from dsar.requests import services
 from tests.browser.conftest import sign_in

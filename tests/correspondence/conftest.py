@@ -25,14 +25,10 @@ from dsar.requests.models import PrivacyRequest
 from tests.conftest import deliver_outbox
 from tests.workspace.conftest import (  # noqa: F401 - fixtures
     NOW,
-    alice,
-    audrey,
-    charlie,
     img,
     imt,
     log_request,
     login,
-    root,
     seeds,
 )
 

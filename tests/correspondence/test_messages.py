@@ -322,7 +322,7 @@ def test_the_request_page_reads_200_messages_in_as_many_queries_as_one(
 def test_purging_a_closed_request_blanks_its_messages_and_deletes_their_files(
     ann_request, alice, django_capture_on_commit_callbacks
 ):
-    from dsar.reminders.services import purge_personal_data
+    from dsar.reminders.services import request_purge
     from dsar.requests.models import Status
     from dsar.requests.services import request_close
 
@@ -331,7 +331,7 @@ def test_purging_a_closed_request_blanks_its_messages_and_deletes_their_files(
     [attachment] = inbound.attachments.all()
     request_close(request=ann_request, actor=alice, as_status=Status.CLOSED_DUPLICATE, note="")
     with django_capture_on_commit_callbacks(execute=True):
-        purge_personal_data(ann_request)
+        request_purge(request=ann_request)
 
     for message in Message.objects.filter(request=ann_request):
         assert (message.sender, message.subject, message.body_text) == ("", "", "")

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 
 from dsar.drp import callbacks
 from dsar.drp.models import DrpRequest, StatusCallback
-from dsar.reminders.services import purge_personal_data
+from dsar.reminders.services import request_purge
 from dsar.requests import services
 from dsar.requests.models import PrivacyRequest, Status
 from dsar.webhooks.models import OutboxStatus
@@ -110,7 +110,7 @@ def test_a_purge_blanks_the_agents_evidence(agent):
     drp = DrpRequest.objects.get()
     services.request_deny(request=drp.request, actor=None, reason="No data held.")
 
-    purge_personal_data(drp.request)
+    request_purge(request=drp.request)
 
     drp.refresh_from_db()
     assert drp.claims == {} and drp.signed_message == ""

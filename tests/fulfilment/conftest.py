@@ -71,24 +71,6 @@ def staff(username: str, organization: Organization, role: Role) -> Any:
 
 
 @pytest.fixture
-def olivia(img: Organization) -> Any:
-    """IMG's privacy officer."""
-    return staff("olivia", img, Role.PRIVACY_OFFICER)
-
-
-@pytest.fixture
-def alice(img: Organization) -> Any:
-    """A request handler of IMG, who owns the CRM."""
-    return staff("alice", img, Role.HANDLER)
-
-
-@pytest.fixture
-def bob(img: Organization) -> Any:
-    """Another handler of IMG, who owns the shop database."""
-    return staff("bob", img, Role.HANDLER)
-
-
-@pytest.fixture
 def make_system(img: Organization) -> Callable[..., System]:
     def make(name: str, **fields: Any) -> System:
         values: dict[str, Any] = {

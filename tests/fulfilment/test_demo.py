@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import call_command
 
 from dsar.fulfilment.models import Recipient, RegisterChange, System, Task, TaskState
-from dsar.policies.models import DataCategory
+from dsar.policies.models import DataCategory, PolicyVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,9 @@ def test_demo_setup_gives_every_seed_organization_a_register_and_tasks(
     # Every category of a system is one its organization's policy names, word for word.
     for system in System.objects.select_related("organization"):
         named = set(
-            DataCategory.objects.filter(version=system.organization.policy_in_force()).values_list(
-                "name", flat=True
-            )
+            DataCategory.objects.filter(
+                version=PolicyVersion.objects.in_force_for(system.organization)
+            ).values_list("name", flat=True)
         )
         assert set(system.category_list) <= named, system.name
     assert (

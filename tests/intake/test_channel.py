@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import translation
 
 from dsar.organizations.models import Organization
-from dsar.policies.models import Channel, ChannelKind
+from dsar.policies.models import Channel, ChannelKind, PolicyVersion
 from dsar.policies.services import policy_version_draft_from, policy_version_publish
 from dsar.requests import clock
 from dsar.requests.models import EventKind, Flag, PrivacyRequest
@@ -32,7 +32,9 @@ def codes(request: PrivacyRequest) -> set[str]:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_a_form_request_is_not_flagged_as_sent_through_a_channel_not_offered(seeds, submit, slug):
     # No seed policy names a web form: the organizations offer dsar's form themselves.
-    right = seeds[slug].policy_in_force().rights.order_by("position", "id").first()
+    right = (
+        PolicyVersion.objects.in_force_for(seeds[slug]).rights.order_by("position", "id").first()
+    )
     assert not Channel.objects.filter(
         version__organization=seeds[slug], kind=ChannelKind.WEB_FORM
     ).exists()
@@ -119,7 +121,9 @@ def test_at_img_the_promise_is_earlier_than_the_150_days(img, submit):
 
 def test_a_web_form_the_policy_designates_gives_30_days(seeds, submit, client):
     organization = seeds["imgwg"]
-    draft = policy_version_draft_from(version=organization.policy_in_force(), actor=None)
+    draft = policy_version_draft_from(
+        version=PolicyVersion.objects.in_force_for(organization), actor=None
+    )
     form = Channel.objects.create(
         version=draft, key="web_form", kind=ChannelKind.WEB_FORM, address="https://imgwg.test/"
     )

@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from dsar.lib.policy_text import policy_html
 from dsar.organizations.models import Organization
-from dsar.policies.models import Channel
+from dsar.policies.models import Channel, PolicyVersion
 from dsar.policies.services import policy_version_draft_from, policy_version_publish
 from dsar.requests.models import PrivacyRequest
 
@@ -33,7 +33,7 @@ def test_it_offers_the_rights_the_policy_in_force_promises_then_the_laws_opt_out
     """The policy's rights, in its order; after them only opt-outs the law gives (which ones
     follows from what the policy declares: tests/intake/test_opt_outs.py)."""
     organization = seeds[slug]
-    version = organization.policy_in_force()
+    version = PolicyVersion.objects.in_force_for(organization)
     promised = list(version.rights.values_list("kind", flat=True))
 
     html = client.get(f"/o/{slug}/request/").content.decode()
@@ -265,7 +265,7 @@ def test_a_change_to_the_organization_shows_on_the_next_page(img, client):
 
 
 def test_a_request_sent_after_a_new_version_is_put_in_force_is_bound_to_it(img, client, submit):
-    old = img.policy_in_force()
+    old = PolicyVersion.objects.in_force_for(img)
     submit(img)
     client.get("/o/img/request/")
     new = policy_version_publish(

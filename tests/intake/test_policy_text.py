@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from dsar.policies.models import PolicyVersion
 from dsar.policies.services import policy_version_draft_from, policy_version_publish
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,9 @@ def test_the_complaint_clause_shows_its_address_as_a_link(seeds, client):
 
 def test_bold_shows_as_bold_and_nothing_in_a_clause_becomes_markup(seeds, client):
     organization = seeds["imservicecenter"]
-    draft = policy_version_draft_from(version=organization.policy_in_force(), actor=None)
+    draft = policy_version_draft_from(
+        version=PolicyVersion.objects.in_force_for(organization), actor=None
+    )
     draft.rights.filter(kind="access").update(
         clause="You may **ask for a copy** at [our page](https://example.org/privacy), "
         "not [there](javascript:alert(1)). <script>alert(2)</script>",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dsar.intake.theme import DEFAULT_ACCENT, contrast, theme_for
+from dsar.lib.theme import DEFAULT_ACCENT, contrast, theme_for
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,11 @@ def img(seeds: Seeds) -> Organization:
     return seeds["img"]
 
 
+@pytest.fixture
+def imt(seeds: Seeds) -> Organization:
+    return seeds["imt"]
+
+
 def staff(username: str, organization: Organization, role: Role) -> Any:
     """A staff member of ``organization`` in the group of the role (the same one if a module
     fixture made it already)."""
@@ -142,24 +147,6 @@ def staff(username: str, organization: Organization, role: Role) -> Any:
     Membership.objects.get_or_create(user=user, organization=organization, role=role)
     sync_role_groups(user)  # the admin's model permissions come with the role's group
     return user
-
-
-@pytest.fixture
-def alice(img: Organization) -> Any:
-    """Privacy officer of IMG."""
-    return staff("alice", img, Role.PRIVACY_OFFICER)
-
-
-@pytest.fixture
-def bob(img: Organization) -> Any:
-    """Auditor of IMG: reads, never issues."""
-    return staff("bob", img, Role.AUDITOR)
-
-
-@pytest.fixture
-def charlie(seeds: Seeds) -> Any:
-    """Handler of iMT: another organization."""
-    return staff("charlie", seeds["imt"], Role.HANDLER)
 
 
 MakeRequest = Callable[..., PrivacyRequest]
@@ -188,14 +175,14 @@ def log_request(
 
 @pytest.fixture(scope="module")
 def shared_acknowledgement(module_db: Callable[[], AbstractContextManager[None]]) -> int:
-    """An acknowledgement alice issued for an IMG access request, once per module, for tests
+    """An acknowledgement olivia issued for an IMG access request, once per module, for tests
     that only read it or whose changes roll back. Its id: take a fresh instance per test."""
     from dsar.letters.services import letter_issue
 
     with module_db():
         seeds = Seeds()
-        alice = staff("alice", seeds["img"], Role.PRIVACY_OFFICER)
-        return letter_issue(request=log_request(seeds), kind="acknowledgement", actor=alice).pk
+        olivia = staff("olivia", seeds["img"], Role.PRIVACY_OFFICER)
+        return letter_issue(request=log_request(seeds), kind="acknowledgement", actor=olivia).pk
 
 
 @pytest.fixture

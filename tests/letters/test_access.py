@@ -169,14 +169,14 @@ class TestOpenItems:
         assert "The policy does not state retention periods: fill it in under" in body
         assert "does not record transfers to countries outside the EEA/UK" in body
 
-    def test_an_item_filled_in_is_no_longer_open(self, client: Any, alice: Any, make_request: Any):
+    def test_an_item_filled_in_is_no_longer_open(self, client: Any, olivia: Any, make_request: Any):
         request = make_request("img", "access", jurisdiction="FR")
-        body = self._preview(client, alice, request)
+        body = self._preview(client, olivia, request)
         assert "the policy file does not record the safeguards" in body.lower()
 
         body = self._preview(
             client,
-            alice,
+            olivia,
             request,
             {
                 "enclosure": "Attached.",
@@ -190,11 +190,11 @@ class TestOpenItems:
         assert "Before issuing" not in body
 
     def test_a_californian_s_preview_asks_for_an_individual_answer(
-        self, client: Any, alice: Any, make_request: Any
+        self, client: Any, olivia: Any, make_request: Any
     ) -> None:
         request = make_request("img", "access", jurisdiction="US-CA")
 
-        body = self._preview(client, alice, request)
+        body = self._preview(client, olivia, request)
 
         assert "The answer must be about this requester" in body
         assert 'name="period"' in body

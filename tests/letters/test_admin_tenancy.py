@@ -78,7 +78,7 @@ def _archive(request: Any, actor: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def rows(seeds: Any, make_request: Any) -> dict[str, dict[str, Any]]:
-    img_officer = staff("alice", seeds["img"], Role.PRIVACY_OFFICER)
+    img_officer = staff("olivia", seeds["img"], Role.PRIVACY_OFFICER)
     imt_handler = staff("charlie", seeds["imt"], Role.HANDLER)
     return {
         "img": _archive(make_request("img", "access"), img_officer),

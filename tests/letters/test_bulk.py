@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bulk_issue_queues_a_task_per_chunk(
-    make_request: Any, alice: Any, settings: Any, django_capture_on_commit_callbacks: Any
+    make_request: Any, olivia: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.DSAR_LETTER_BULK_CHUNK = 2
     requests = [
@@ -28,19 +28,19 @@ def test_bulk_issue_queues_a_task_per_chunk(
     ]
 
     with django_capture_on_commit_callbacks(execute=True):
-        batch = letters_issue_bulk(requests=requests, kind="acknowledgement", actor=alice)
+        batch = letters_issue_bulk(requests=requests, kind="acknowledgement", actor=olivia)
 
     # Chunks of two: two tasks for three requests.
     assert OrmQ.objects.count() == 2
     assert not Letter.objects.exists()
     # What a worker does with a task, twice over (a retried task must not double a letter).
     ids = [request.pk for request in requests]
-    first = jobs.issue_letters(ids, "acknowledgement", alice.pk, str(batch))
-    again = jobs.issue_letters(ids, "acknowledgement", alice.pk, str(batch))
+    first = jobs.issue_letters(ids, "acknowledgement", olivia.pk, str(batch))
+    again = jobs.issue_letters(ids, "acknowledgement", olivia.pk, str(batch))
     assert first == again
     assert first["failed"] == {}
     assert Letter.objects.filter(batch=batch).count() == 3
-    assert set(Letter.objects.values_list("issued_by__username", flat=True)) == {"alice"}
+    assert set(Letter.objects.values_list("issued_by__username", flat=True)) == {"olivia"}
 
 
 def test_the_cluster_code_runs_bulk_tasks(
@@ -58,15 +58,15 @@ def test_the_cluster_code_runs_bulk_tasks(
 
 
 def test_a_letter_that_cannot_be_issued_does_not_stop_the_others(
-    make_request: Any, alice: Any
+    make_request: Any, olivia: Any
 ) -> None:
     # An extension notice needs an extension: the first request has one, the second not.
     extended = make_request("img", "access", requester_email="ok@example.org")
-    request_extend(request=extended, actor=alice, reason="Three systems.", today=TODAY.date())
+    request_extend(request=extended, actor=olivia, reason="Three systems.", today=TODAY.date())
     not_extended = make_request("img", "access", requester_email="no@example.org")
 
     result = jobs.issue_letters(
-        [extended.pk, not_extended.pk], "extension", alice.pk, str(uuid.uuid4())
+        [extended.pk, not_extended.pk], "extension", olivia.pk, str(uuid.uuid4())
     )
 
     assert len(result["issued"]) == 1

@@ -39,8 +39,8 @@ class FailingBackend(BaseEmailBackend):
 
 
 @pytest.fixture
-def letter(shared_acknowledgement: int, alice: Any) -> Letter:
-    """Alice's acknowledgement, issued once for the module (conftest)."""
+def letter(shared_acknowledgement: int, olivia: Any) -> Letter:
+    """Olivia's acknowledgement, issued once for the module (conftest)."""
     return Letter.objects.select_related("request").get(pk=shared_acknowledgement)
 
 
@@ -49,10 +49,10 @@ def _letter_events(letter: Letter) -> list[str]:
 
 
 def test_sending_releases_the_letter_and_queues_a_task(
-    letter: Letter, alice: Any, django_capture_on_commit_callbacks: Any
+    letter: Letter, olivia: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        delivery = letter_send(letter=letter, actor=alice)
+        delivery = letter_send(letter=letter, actor=olivia)
 
     letter.refresh_from_db()
     assert letter.released_at == timezone.now()
@@ -64,8 +64,8 @@ def test_sending_releases_the_letter_and_queues_a_task(
     assert _letter_events(letter) == ["letter_issued", "letter_queued"]
 
 
-def test_a_successful_send_attaches_the_archived_pdf(letter: Letter, alice: Any) -> None:
-    delivery = letter_send(letter=letter, actor=alice)
+def test_a_successful_send_attaches_the_archived_pdf(letter: Letter, olivia: Any) -> None:
+    delivery = letter_send(letter=letter, actor=olivia)
 
     assert jobs.deliver(delivery.pk) == "sent"
 
@@ -82,13 +82,13 @@ def test_a_successful_send_attaches_the_archived_pdf(letter: Letter, alice: Any)
 
 
 def test_a_failed_send_is_retried_with_backoff_and_recorded(
-    letter: Letter, alice: Any, settings: Any, django_capture_on_commit_callbacks: Any
+    letter: Letter, olivia: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.EMAIL_BACKEND = FAILING
     settings.DSAR_LETTER_SEND_MAX_ATTEMPTS = 3
     settings.DSAR_LETTER_SEND_BACKOFF_SECONDS = 60
     FailingBackend.attempts = 0
-    delivery = letter_send(letter=letter, actor=alice)
+    delivery = letter_send(letter=letter, actor=olivia)
 
     # 1st attempt fails: back to pending, retry in 60 s, scheduled in django-q2, recorded.
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,10 +136,10 @@ def test_a_failed_send_is_retried_with_backoff_and_recorded(
 
 
 def test_a_retry_that_succeeds_is_recorded_as_sent(
-    letter: Letter, alice: Any, settings: Any
+    letter: Letter, olivia: Any, settings: Any
 ) -> None:
     settings.EMAIL_BACKEND = FAILING
-    delivery = letter_send(letter=letter, actor=alice)
+    delivery = letter_send(letter=letter, actor=olivia)
     assert jobs.deliver(delivery.pk) == "retry"
 
     settings.EMAIL_BACKEND = LOCMEM
@@ -154,7 +154,7 @@ def test_a_retry_that_succeeds_is_recorded_as_sent(
 
 def test_the_cluster_runs_the_queued_task(
     letter: Letter,
-    alice: Any,
+    olivia: Any,
     settings: Any,
     monkeypatch: Any,
     django_capture_on_commit_callbacks: Any,
@@ -164,7 +164,7 @@ def test_the_cluster_runs_the_queued_task(
     settings.EMAIL_BACKEND = FAILING
 
     with django_capture_on_commit_callbacks(execute=True):
-        delivery = letter_send(letter=letter, actor=alice)
+        delivery = letter_send(letter=letter, actor=olivia)
 
     delivery.refresh_from_db()
     assert delivery.attempts == 1
@@ -172,8 +172,8 @@ def test_the_cluster_runs_the_queued_task(
     assert Schedule.objects.filter(func="dsar.letters.jobs.deliver").count() == 1
 
 
-def test_a_stale_claim_is_freed(letter: Letter, alice: Any) -> None:
-    delivery = letter_send(letter=letter, actor=alice)
+def test_a_stale_claim_is_freed(letter: Letter, olivia: Any) -> None:
+    delivery = letter_send(letter=letter, actor=olivia)
     LetterDelivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.SENDING, attempts=1, claimed_at=TODAY
     )
@@ -186,9 +186,9 @@ def test_a_stale_claim_is_freed(letter: Letter, alice: Any) -> None:
 
 
 def test_a_link_email_gives_a_signed_link_to_the_letter(
-    letter: Letter, alice: Any, client: Any
+    letter: Letter, olivia: Any, client: Any
 ) -> None:
-    delivery = letter_send(letter=letter, actor=alice, method="link")
+    delivery = letter_send(letter=letter, actor=olivia, method="link")
     jobs.deliver(delivery.pk)
 
     body = mail.outbox[0].body
@@ -202,9 +202,9 @@ def test_a_link_email_gives_a_signed_link_to_the_letter(
 
 
 def test_a_letter_link_is_refused_when_tampered_or_expired(
-    letter: Letter, alice: Any, client: Any
+    letter: Letter, olivia: Any, client: Any
 ) -> None:
-    letter_send(letter=letter, actor=alice, method="link")
+    letter_send(letter=letter, actor=olivia, method="link")
     token = tokens.letter_token(letter)
 
     assert client.get(reverse("letters:requester_letter", args=[token + "x"])).status_code == 404
@@ -220,11 +220,11 @@ def test_an_unreleased_letter_has_no_working_link(letter: Letter, client: Any) -
     assert list(Letter.objects.released_to_requester(letter.request)) == []
 
 
-def test_spanish_requesters_get_spanish_emails(make_request: Any, alice: Any) -> None:
+def test_spanish_requesters_get_spanish_emails(make_request: Any, olivia: Any) -> None:
     request = make_request("img", "access", language="es")
-    letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+    letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
 
-    jobs.deliver(letter_send(letter=letter, actor=alice).pk)
+    jobs.deliver(letter_send(letter=letter, actor=olivia).pk)
 
     assert mail.outbox[0].subject == f"Nuestra carta sobre su solicitud {request.reference}"
     assert "Estimado/a Dana Ortiz:" in mail.outbox[0].body
@@ -239,12 +239,12 @@ def test_spanish_requesters_get_spanish_emails(make_request: Any, alice: Any) ->
     ],
 )
 def test_requesters_get_the_letter_email_in_their_language(
-    make_request: Any, alice: Any, language: str, greeting: str, closing: str
+    make_request: Any, olivia: Any, language: str, greeting: str, closing: str
 ) -> None:
     request = make_request("img", "access", language=language)
-    letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+    letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
 
-    jobs.deliver(letter_send(letter=letter, actor=alice).pk)
+    jobs.deliver(letter_send(letter=letter, actor=olivia).pk)
 
     message = mail.outbox[0]
     assert request.reference in message.subject
@@ -257,12 +257,12 @@ def test_requesters_get_the_letter_email_in_their_language(
     assert greeting in html
 
 
-def test_without_an_email_address_sending_is_refused(make_request: Any, alice: Any) -> None:
+def test_without_an_email_address_sending_is_refused(make_request: Any, olivia: Any) -> None:
     request = make_request("img", "access", requester_email="")
-    letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+    letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
 
     with pytest.raises(LetterNotApplicable, match="send the letter by post"):
-        letter_send(letter=letter, actor=alice)
+        letter_send(letter=letter, actor=olivia)
     letter.refresh_from_db()
     assert letter.released_at is None
 
@@ -272,14 +272,14 @@ class TestSendingAnAcknowledgementAcknowledgesReceipt:
     acknowledgement letter goes out; the "acknowledgement overdue" reminder stops then."""
 
     def test_a_sent_acknowledgement_letter_records_the_acknowledgement(
-        self, make_request: Any, alice: Any
+        self, make_request: Any, olivia: Any
     ) -> None:
         from dsar.requests.models import EventKind
 
         request = make_request("img", "access", jurisdiction="US-CA")
         assert request.acknowledge_by is not None and request.acknowledged_at is None
-        letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
-        delivery = letter_send(letter=letter, actor=alice)
+        letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
+        delivery = letter_send(letter=letter, actor=olivia)
         request.refresh_from_db()
         assert request.acknowledged_at is None  # queued is not sent
 
@@ -294,38 +294,40 @@ class TestSendingAnAcknowledgementAcknowledgesReceipt:
         assert event.actor_label == "system"
 
     def test_an_acknowledgement_recorded_before_is_kept(
-        self, make_request: Any, alice: Any
+        self, make_request: Any, olivia: Any
     ) -> None:
         from dsar.requests.models import EventKind
         from dsar.requests.services import request_acknowledge
 
         request = make_request("img", "access", jurisdiction="US-CA")
-        request = request_acknowledge(request=request, actor=alice, how="by telephone")
+        request = request_acknowledge(request=request, actor=olivia, how="by telephone")
         first = request.acknowledged_at
-        letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+        letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
 
         with time_machine.travel(TODAY + datetime.timedelta(hours=2), tick=False):
-            assert jobs.deliver(letter_send(letter=letter, actor=alice).pk) == "sent"
+            assert jobs.deliver(letter_send(letter=letter, actor=olivia).pk) == "sent"
 
         request.refresh_from_db()
         assert request.acknowledged_at == first
         assert request.events.filter(kind=EventKind.ACKNOWLEDGED).count() == 1
 
-    def test_another_letter_sent_does_not_acknowledge(self, make_request: Any, alice: Any) -> None:
+    def test_another_letter_sent_does_not_acknowledge(self, make_request: Any, olivia: Any) -> None:
         request = make_request("img", "access", jurisdiction="US-CA")
         letter = letter_issue(
-            request=request, kind="refusal", actor=alice, parts={"grounds": "No data."}
+            request=request, kind="refusal", actor=olivia, parts={"grounds": "No data."}
         )
 
-        assert jobs.deliver(letter_send(letter=letter, actor=alice).pk) == "sent"
+        assert jobs.deliver(letter_send(letter=letter, actor=olivia).pk) == "sent"
 
         request.refresh_from_db()
         assert request.acknowledged_at is None
 
-    def test_a_failed_send_does_not_acknowledge(self, make_request: Any, alice: Any, settings: Any):
+    def test_a_failed_send_does_not_acknowledge(
+        self, make_request: Any, olivia: Any, settings: Any
+    ):
         request = make_request("img", "access", jurisdiction="US-CA")
-        letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
-        delivery = letter_send(letter=letter, actor=alice)
+        letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
+        delivery = letter_send(letter=letter, actor=olivia)
         settings.EMAIL_BACKEND = FAILING
 
         assert jobs.deliver(delivery.pk) == "retry"
@@ -334,12 +336,12 @@ class TestSendingAnAcknowledgementAcknowledgesReceipt:
         assert request.acknowledged_at is None
 
 
-def test_the_email_of_a_letter_to_an_agent_greets_the_agent(make_request: Any, alice: Any) -> None:
+def test_the_email_of_a_letter_to_an_agent_greets_the_agent(make_request: Any, olivia: Any) -> None:
     request = make_request(
         "img", "access", jurisdiction="US-CA", is_agent=True, agent_name="Pat Agent"
     )
-    letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
+    letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
 
-    assert jobs.deliver(letter_send(letter=letter, actor=alice).pk) == "sent"
+    assert jobs.deliver(letter_send(letter=letter, actor=olivia).pk) == "sent"
 
     assert mail.outbox[0].body.startswith("Dear Pat Agent,")

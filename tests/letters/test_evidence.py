@@ -43,12 +43,12 @@ def test_without_a_legal_deadline_there_is_nothing_to_recompute(make_request: An
     assert "Internal target" in text
 
 
-def test_the_pack_lists_deliveries_and_their_attempts(make_request: Any, alice: Any) -> None:
+def test_the_pack_lists_deliveries_and_their_attempts(make_request: Any, olivia: Any) -> None:
     from dsar.letters import jobs
 
     request = make_request("img", "access")
-    letter = letter_issue(request=request, kind="acknowledgement", actor=alice)
-    jobs.deliver(letter_send(letter=letter, actor=alice).pk)
+    letter = letter_issue(request=request, kind="acknowledgement", actor=olivia)
+    jobs.deliver(letter_send(letter=letter, actor=olivia).pk)
 
     text = pdf_text(evidence_pack_pdf(request))
 
@@ -60,12 +60,12 @@ class TestOneTruthForTheClock:
     """The request page, the letters and the evidence pack give the same date for the same
     reason: all read ``clock.decide_for``."""
 
-    def _ask_and_answer(self, request: Any, alice: Any) -> tuple[Any, str]:
+    def _ask_and_answer(self, request: Any, olivia: Any) -> tuple[Any, str]:
         from dsar.requests.services import request_ask_requester, request_requester_answered
 
         request = request_ask_requester(
             request=request,
-            actor=alice,
+            actor=olivia,
             waiting_for="clarification",
             note="Which of your two accounts?",
             today=datetime.date(2026, 3, 5),
@@ -73,30 +73,30 @@ class TestOneTruthForTheClock:
         letter = letter_issue(
             request=request,
             kind="verification",
-            actor=alice,
+            actor=olivia,
             parts={"asking_for": "clarification", "details": "Which of your two accounts?"},
         )
         request = request_requester_answered(
-            request=request, actor=alice, answered_on=datetime.date(2026, 3, 10)
+            request=request, actor=olivia, answered_on=datetime.date(2026, 3, 10)
         )
         return request, pdf_text(letter.read())
 
-    def _request_page(self, client: Any, alice: Any, request: Any) -> str:
+    def _request_page(self, client: Any, olivia: Any, request: Any) -> str:
         from django.urls import reverse
 
-        client.force_login(alice)
+        client.force_login(olivia)
         response = client.get(reverse("admin:requests_privacyrequest_change", args=[request.pk]))
         assert response.status_code == 200
         return response.content.decode()
 
     def test_an_eu_clarification_changes_no_date_anywhere(
-        self, make_request: Any, alice: Any, client: Any
+        self, make_request: Any, olivia: Any, client: Any
     ) -> None:
         from dsar.requests import clock
 
         request = make_request("img", "access", jurisdiction="FR")
 
-        request, letter = self._ask_and_answer(request, alice)
+        request, letter = self._ask_and_answer(request, olivia)
 
         assert request.due_date == datetime.date(2026, 4, 3)  # the EU GDPR month kept running
         assert "we must still answer your request by 3 April 2026" in letter
@@ -105,10 +105,10 @@ class TestOneTruthForTheClock:
         assert "Due: 2026-04-03 (agrees with the recorded deadline)" in pack
         assert clock.decide_for(request).deadline.explain() in " ".join(pack.split())
         assert "paused" not in pack.split("2. Identity verification")[0]
-        assert 'datetime="2026-04-03"' in self._request_page(client, alice, request)
+        assert 'datetime="2026-04-03"' in self._request_page(client, olivia, request)
 
     def test_a_uk_clarification_moves_the_date_everywhere(
-        self, make_request: Any, alice: Any, client: Any, seeds: Any
+        self, make_request: Any, olivia: Any, client: Any, seeds: Any
     ) -> None:
         from dsar.organizations.models import Role
 

@@ -41,13 +41,13 @@ def retention(settings: Any) -> None:
 
 
 @pytest.fixture
-def released(make_request: Any, alice: Any, retention: None) -> dict[str, Any]:
+def released(make_request: Any, olivia: Any, retention: None) -> dict[str, Any]:
     """An IMG portability request answered in full: a letter emailed, a file and records
     attached, a package built and released; closed today."""
     request = make_request("img", "portability")
     item = data_item_add(
         request=request,
-        actor=alice,
+        actor=olivia,
         system="Helpdesk",
         category="Profile Data",
         content=b"ticket 1: Dana Ortiz, 742 Evergreen Terrace\n",
@@ -56,18 +56,18 @@ def released(make_request: Any, alice: Any, retention: None) -> dict[str, Any]:
     )
     records = data_item_add(
         request=request,
-        actor=alice,
+        actor=olivia,
         system="Zoho CRM",
         category="Contact Data",
         records=[{"email": "dana@example.org"}],
     )
     letter = letter_issue(
-        request=request, kind="portability", actor=alice, parts={"note": "Dear Dana Ortiz"}
+        request=request, kind="portability", actor=olivia, parts={"note": "Dear Dana Ortiz"}
     )
-    delivery = letter_send(letter=letter, actor=alice, method="attachment")
+    delivery = letter_send(letter=letter, actor=olivia, method="attachment")
     letter_jobs.deliver(delivery.pk)
-    package = package_build(request=request, cover_letter=letter, actor=alice)
-    package_url = package_release(package=package, actor=alice)
+    package = package_build(request=request, cover_letter=letter, actor=olivia)
+    package_url = package_release(package=package, actor=olivia)
     letter_url = tokens.letter_url(letter)
     PrivacyRequest.objects.filter(pk=request.pk).update(status=Status.FULFILLED, closed_at=TODAY)
     return {
@@ -95,7 +95,7 @@ def path_of(url: str) -> str:
 
 
 def test_after_retention_the_files_go_and_the_record_stays(
-    released: dict[str, Any], private_root: Path, client: Any, alice: Any
+    released: dict[str, Any], private_root: Path, client: Any, olivia: Any
 ) -> None:
     letter, item, package = released["letter"], released["item"], released["package"]
     files = [stored(private_root, f) for f in (letter.file, item.file, package.file)]
@@ -136,7 +136,7 @@ def test_after_retention_the_files_go_and_the_record_stays(
     with time_machine.travel(TODAY + datetime.timedelta(days=RETENTION_DAYS + 1), tick=False):
         assert client.get(path_of(released["letter_url"])).status_code == 404
         assert client.get(path_of(released["package_url"])).status_code == 404
-        client.force_login(alice)
+        client.force_login(olivia)
         assert client.get(reverse("letters:download", args=[letter.pk])).status_code == 410
         page = client.get(reverse("letters:request_letters", args=[released["request"].pk]))
         assert "PDF deleted" in page.content.decode()
@@ -164,7 +164,7 @@ def test_nothing_is_touched_before_the_retention_period_ends(
 
 
 def test_an_expired_package_loses_its_zip_and_keeps_its_row(
-    released: dict[str, Any], private_root: Path, client: Any, alice: Any
+    released: dict[str, Any], private_root: Path, client: Any, olivia: Any
 ) -> None:
     package = released["package"]
     expires = package.link_expires_at
@@ -180,14 +180,14 @@ def test_an_expired_package_loses_its_zip_and_keeps_its_row(
     # Before retention: the letter itself stays.
     assert stored(private_root, released["letter"].file).is_file()
     with time_machine.travel(TODAY + datetime.timedelta(days=days), tick=False):
-        client.force_login(alice)
+        client.force_login(olivia)
         assert client.get(reverse("letters:package_download", args=[package.pk])).status_code == (
             410
         )
         page = client.get(reverse("letters:request_letters", args=[released["request"].pk]))
         assert "expired: ZIP deleted" in page.content.decode()
         with pytest.raises(LetterNotApplicable):
-            package_release(package=after, actor=alice)
+            package_release(package=after, actor=olivia)
 
 
 def test_requests_purged_before_the_letters_hook_existed_are_caught_up(

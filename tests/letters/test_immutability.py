@@ -23,13 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def letter(shared_acknowledgement: int, alice: Any) -> Letter:
-    """Alice's acknowledgement, issued once for the module (conftest)."""
+def letter(shared_acknowledgement: int, olivia: Any) -> Letter:
+    """Olivia's acknowledgement, issued once for the module (conftest)."""
     return Letter.objects.select_related("request").get(pk=shared_acknowledgement)
 
 
-def test_issuing_twice_makes_two_letters(letter: Letter, alice: Any) -> None:
-    again = letter_issue(request=letter.request, kind="acknowledgement", actor=alice)
+def test_issuing_twice_makes_two_letters(letter: Letter, olivia: Any) -> None:
+    again = letter_issue(request=letter.request, kind="acknowledgement", actor=olivia)
 
     assert (letter.number, again.number) == (1, 2)
     assert letter.file.name != again.file.name
@@ -117,13 +117,13 @@ def test_the_file_is_written_once(letter: Letter) -> None:
     assert hashlib.sha256(letter.read()).hexdigest() == letter.sha256
 
 
-def test_a_correction_is_a_new_letter_that_names_the_old_one(letter: Letter, alice: Any) -> None:
+def test_a_correction_is_a_new_letter_that_names_the_old_one(letter: Letter, olivia: Any) -> None:
     original_bytes = letter.read()
 
     correction = letter_issue(
         request=letter.request,
         kind="acknowledgement",
-        actor=alice,
+        actor=olivia,
         corrects=letter,
         parts={"note": "Our first letter gave the wrong date."},
     )
@@ -138,14 +138,14 @@ def test_a_correction_is_a_new_letter_that_names_the_old_one(letter: Letter, ali
 
 
 def test_a_letter_cannot_correct_another_requests_letter(
-    letter: Letter, make_request: Any, alice: Any
+    letter: Letter, make_request: Any, olivia: Any
 ) -> None:
     from dsar.letters.context import LetterNotApplicable
 
     other = make_request("img", "access", requester_email="someone@example.org")
 
     with pytest.raises(LetterNotApplicable):
-        letter_issue(request=other, kind="acknowledgement", actor=alice, corrects=letter)
+        letter_issue(request=other, kind="acknowledgement", actor=olivia, corrects=letter)
 
 
 def test_issuing_records_one_event_with_the_hash(letter: Letter) -> None:
@@ -154,7 +154,7 @@ def test_issuing_records_one_event_with_the_hash(letter: Letter) -> None:
     assert len(events) == 1
     event = events[0]
     assert event.kind == EventKind.LETTER_ISSUED
-    assert event.actor.username == "alice"
+    assert event.actor.username == "olivia"
     assert event.data["letter"]["event"] == "letter_issued"
     assert event.data["letter"]["sha256"] == letter.sha256
     assert event.data["letter"]["id"] == letter.pk

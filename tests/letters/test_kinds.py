@@ -20,7 +20,7 @@ from dsar.organizations.models import (
     MarketingDisclosure,
     Organization,
 )
-from dsar.policies.models import RightKind
+from dsar.policies.models import PolicyVersion, RightKind
 from dsar.requests.models import PrivacyRequest
 from dsar.requests.services import (
     request_appeal,
@@ -59,7 +59,9 @@ def _right_for(kind: LetterKind, organization: Organization) -> str:
     if kind.value in GENERAL:
         return RightKind.ACCESS
     fitting = [right for right in RightKind if kind.fits(right)]
-    promised = set(organization.policy_in_force().rights.values_list("kind", flat=True))
+    promised = set(
+        PolicyVersion.objects.in_force_for(organization).rights.values_list("kind", flat=True)
+    )
     return next((right for right in fitting if right in promised), fitting[0])
 
 

@@ -33,28 +33,28 @@ CONTACTS = [
 
 
 @pytest.fixture
-def portability(make_request: Any, alice: Any) -> Any:
+def portability(make_request: Any, olivia: Any) -> Any:
     request = make_request("img", "portability")
     data_item_add(
-        request=request, actor=alice, system="Zoho CRM", category="Contact Data", records=CONTACTS
+        request=request, actor=olivia, system="Zoho CRM", category="Contact Data", records=CONTACTS
     )
     data_item_add(
         request=request,
-        actor=alice,
+        actor=olivia,
         system="Zoho CRM",
         category="Contact Data",
         records=[{"email": "third@example.org"}],
     )
     data_item_add(
         request=request,
-        actor=alice,
+        actor=olivia,
         system="Helpdesk",
         category="Profile Data",
         content=b"ticket 1: hello\n",
         original_name="../../tickets.txt",
         content_type="text/plain",
     )
-    letter = letter_issue(request=request, kind="portability", actor=alice)
+    letter = letter_issue(request=request, kind="portability", actor=olivia)
     return request, letter
 
 
@@ -62,10 +62,10 @@ def _zip(content: bytes) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(content))
 
 
-def test_the_package_follows_the_documented_layout(portability: Any, alice: Any) -> None:
+def test_the_package_follows_the_documented_layout(portability: Any, olivia: Any) -> None:
     request, letter = portability
 
-    package = package_build(request=request, cover_letter=letter, actor=alice)
+    package = package_build(request=request, cover_letter=letter, actor=olivia)
 
     archive = _zip(package.file.read())
     root = request.reference
@@ -98,9 +98,9 @@ def test_the_package_follows_the_documented_layout(portability: Any, alice: Any)
     assert package.item_count == 3
 
 
-def test_the_csv_has_every_field_and_defuses_formulas(portability: Any, alice: Any) -> None:
+def test_the_csv_has_every_field_and_defuses_formulas(portability: Any, olivia: Any) -> None:
     request, letter = portability
-    package = package_build(request=request, cover_letter=letter, actor=alice)
+    package = package_build(request=request, cover_letter=letter, actor=olivia)
 
     archive = _zip(package.file.read())
     text = archive.read(f"{request.reference}/data/zoho-crm/contact-data.csv").decode("utf-8-sig")
@@ -119,9 +119,9 @@ def test_records_to_csv_keeps_plain_values() -> None:
     assert out.decode("utf-8-sig").splitlines() == ["n,x,s,f", "1,,-5,'-2+cmd|' /C calc'!A0"]
 
 
-def test_a_built_package_is_immutable(portability: Any, alice: Any) -> None:
+def test_a_built_package_is_immutable(portability: Any, olivia: Any) -> None:
     request, letter = portability
-    package = package_build(request=request, cover_letter=letter, actor=alice)
+    package = package_build(request=request, cover_letter=letter, actor=olivia)
 
     package.sha256 = "0" * 64
     with pytest.raises(ImmutableError):
@@ -131,35 +131,35 @@ def test_a_built_package_is_immutable(portability: Any, alice: Any) -> None:
 
 
 def test_only_an_access_or_portability_letter_can_cover_a_package(
-    portability: Any, alice: Any
+    portability: Any, olivia: Any
 ) -> None:
     request, _letter = portability
-    acknowledgement = letter_issue(request=request, kind="acknowledgement", actor=alice)
+    acknowledgement = letter_issue(request=request, kind="acknowledgement", actor=olivia)
 
     with pytest.raises(LetterNotApplicable):
-        package_build(request=request, cover_letter=acknowledgement, actor=alice)
+        package_build(request=request, cover_letter=acknowledgement, actor=olivia)
 
 
-def test_a_package_needs_data(make_request: Any, alice: Any) -> None:
+def test_a_package_needs_data(make_request: Any, olivia: Any) -> None:
     request = make_request("img", "access")
-    letter = letter_issue(request=request, kind="access", actor=alice)
+    letter = letter_issue(request=request, kind="access", actor=olivia)
 
     with pytest.raises(LetterNotApplicable, match="Attach the data"):
-        package_build(request=request, cover_letter=letter, actor=alice)
+        package_build(request=request, cover_letter=letter, actor=olivia)
 
 
 def test_releasing_emails_a_signed_link_that_expires(
     portability: Any,
-    alice: Any,
+    olivia: Any,
     client: Any,
     settings: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.DSAR_DATA_PACKAGE_LINK_DAYS = 14
     request, letter = portability
-    package = package_build(request=request, cover_letter=letter, actor=alice)
+    package = package_build(request=request, cover_letter=letter, actor=olivia)
 
-    url = package_release(package=package, actor=alice)
+    url = package_release(package=package, actor=olivia)
 
     package.refresh_from_db()
     assert package.link_expires_at == TODAY + datetime.timedelta(days=14)
@@ -188,21 +188,21 @@ def test_releasing_emails_a_signed_link_that_expires(
 
 
 def test_releasing_again_invalidates_the_older_link(
-    portability: Any, alice: Any, client: Any
+    portability: Any, olivia: Any, client: Any
 ) -> None:
     request, letter = portability
-    package = package_build(request=request, cover_letter=letter, actor=alice)
-    first = package_release(package=package, actor=alice, send_email=False)
+    package = package_build(request=request, cover_letter=letter, actor=olivia)
+    first = package_release(package=package, actor=olivia, send_email=False)
 
     with time_machine.travel(TODAY + datetime.timedelta(days=1), tick=False):
-        second = package_release(package=package, actor=alice, send_email=False)
+        second = package_release(package=package, actor=olivia, send_email=False)
         assert client.get(first.removeprefix("https://dsar.example.org")).status_code == 404
         assert client.get(second.removeprefix("https://dsar.example.org")).status_code == 200
 
 
-def test_an_unreleased_package_has_no_link(portability: Any, alice: Any) -> None:
+def test_an_unreleased_package_has_no_link(portability: Any, olivia: Any) -> None:
     request, letter = portability
-    package = package_build(request=request, cover_letter=letter, actor=alice)
+    package = package_build(request=request, cover_letter=letter, actor=olivia)
 
     with pytest.raises(AssertionError):
         tokens.package_token(package)
@@ -210,10 +210,10 @@ def test_an_unreleased_package_has_no_link(portability: Any, alice: Any) -> None
 
 class TestStaffViews:
     def test_staff_attach_build_release_and_download(
-        self, client: Any, alice: Any, portability: Any
+        self, client: Any, olivia: Any, portability: Any
     ) -> None:
         request, letter = portability
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.post(
             reverse("letters:data_item_add", args=[request.pk]),
@@ -234,10 +234,10 @@ class TestStaffViews:
         assert response.content == package.file.read()
 
     def test_a_member_of_another_organization_gets_404(
-        self, client: Any, alice: Any, charlie: Any, portability: Any
+        self, client: Any, olivia: Any, charlie: Any, portability: Any
     ) -> None:
         request, letter = portability
-        package = package_build(request=request, cover_letter=letter, actor=alice)
+        package = package_build(request=request, cover_letter=letter, actor=olivia)
         client.force_login(charlie)
 
         assert (
@@ -256,9 +256,9 @@ class TestStaffViews:
         assert client.post(reverse("letters:package_release", args=[package.pk])).status_code == 404
         assert client.get(reverse("letters:package_download", args=[package.pk])).status_code == 404
 
-    def test_bad_records_are_refused(self, client: Any, alice: Any, portability: Any) -> None:
+    def test_bad_records_are_refused(self, client: Any, olivia: Any, portability: Any) -> None:
         request, _letter = portability
-        client.force_login(alice)
+        client.force_login(olivia)
 
         client.post(
             reverse("letters:data_item_add", args=[request.pk]),
@@ -276,10 +276,10 @@ class TestStaffViews:
         ids=["nested-too-deep", "nul"],
     )
     def test_records_nested_too_deep_or_holding_nul_are_a_form_error(
-        self, client: Any, alice: Any, portability: Any, records: str, message: str
+        self, client: Any, olivia: Any, portability: Any, records: str, message: str
     ) -> None:
         request, _letter = portability
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.post(
             reverse("letters:data_item_add", args=[request.pk]),
@@ -293,10 +293,10 @@ class TestStaffViews:
 
     @pytest.mark.parametrize("value", ["abc", "", "1e3"])
     def test_a_cover_letter_that_is_no_id_is_a_form_error(
-        self, client: Any, alice: Any, portability: Any, value: str
+        self, client: Any, olivia: Any, portability: Any, value: str
     ) -> None:
         request, _letter = portability
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.post(
             reverse("letters:package_build", args=[request.pk]),
@@ -309,12 +309,12 @@ class TestStaffViews:
         assert not DataPackage.objects.exists()
 
     def test_a_letter_of_another_request_cannot_cover_the_package(
-        self, client: Any, alice: Any, portability: Any, make_request: Any
+        self, client: Any, olivia: Any, portability: Any, make_request: Any
     ) -> None:
         request, _letter = portability
         other = make_request("img", "portability")
-        other_letter = letter_issue(request=other, kind="portability", actor=alice)
-        client.force_login(alice)
+        other_letter = letter_issue(request=other, kind="portability", actor=olivia)
+        client.force_login(olivia)
 
         response = client.post(
             reverse("letters:package_build", args=[request.pk]), {"cover_letter": other_letter.pk}

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from dsar.letters.services import letter_issue
+from dsar.policies.models import PolicyVersion
 from dsar.policies.services import policy_version_draft_from, policy_version_publish
 from dsar.requests.services import request_log
 
@@ -36,7 +37,7 @@ PARTS = {
 def test_a_fee_letter_prints_the_clause_without_its_markdown(
     img: Any, language: str, says: str
 ) -> None:
-    draft = policy_version_draft_from(version=img.policy_in_force(), actor=None)
+    draft = policy_version_draft_from(version=PolicyVersion.objects.in_force_for(img), actor=None)
     draft.rights.filter(kind="access").update(fee_clause=CLAUSE)
     policy_version_publish(version=draft, actor=None)
     request = request_log(

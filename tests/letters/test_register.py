@@ -54,17 +54,17 @@ def test_an_unconfirmed_register_with_rows_is_refused_too(request_: Any, img: An
         letter_issue(request=request_, kind="shine_the_light", actor=None)
 
 
-def test_another_years_confirmation_does_not_count(request_: Any, img: Any, alice: Any) -> None:
-    _confirm(img, alice, year=2024)
+def test_another_years_confirmation_does_not_count(request_: Any, img: Any, olivia: Any) -> None:
+    _confirm(img, olivia, year=2024)
 
     with pytest.raises(LetterNotApplicable, match="2025"):
         letter_issue(request=request_, kind="shine_the_light", actor=None)
 
 
 def test_a_confirmed_empty_register_says_nothing_was_disclosed(
-    request_: Any, img: Any, alice: Any
+    request_: Any, img: Any, olivia: Any
 ) -> None:
-    _confirm(img, alice)
+    _confirm(img, olivia)
 
     text = pdf_text(letter_issue(request=request_, kind="shine_the_light", actor=None).read())
 
@@ -74,9 +74,9 @@ def test_a_confirmed_empty_register_says_nothing_was_disclosed(
     ) in text
 
 
-def test_a_confirmed_register_with_rows_lists_them(request_: Any, img: Any, alice: Any) -> None:
+def test_a_confirmed_register_with_rows_lists_them(request_: Any, img: Any, olivia: Any) -> None:
     _row(img)
-    _confirm(img, alice)
+    _confirm(img, olivia)
 
     text = pdf_text(letter_issue(request=request_, kind="shine_the_light", actor=None).read())
 
@@ -91,10 +91,10 @@ class TestConfirmingFromThePreview:
         return response.content.decode()
 
     def test_a_privacy_officer_confirms_and_the_timeline_records_it(
-        self, client: Any, alice: Any, img: Any, request_: Any
+        self, client: Any, olivia: Any, img: Any, request_: Any
     ) -> None:
         _row(img)
-        client.force_login(alice)
+        client.force_login(olivia)
         body = self._preview(client, request_)
         assert "The 1798.83 register of 2025 is not confirmed" in body
         assert "It holds 1 entry for 2025." in body
@@ -106,18 +106,18 @@ class TestConfirmingFromThePreview:
 
         assert response.status_code == 302
         confirmation = DisclosureRegisterConfirmation.objects.get(organization=img, year=2025)
-        assert (confirmation.confirmed_by, confirmation.note) == (alice, "Checked with sales.")
+        assert (confirmation.confirmed_by, confirmation.note) == (olivia, "Checked with sales.")
         event = request_.events.get(kind=EventKind.NOTE)
-        assert event.actor == alice
+        assert event.actor == olivia
         assert event.summary == "The 1798.83 register of 2025 was confirmed complete (1 entry)"
         assert "Checked with sales." not in str(event.data)  # the note stays on the row
         assert "is not confirmed" not in self._preview(client, request_)
-        assert letter_issue(request=request_, kind="shine_the_light", actor=alice)
+        assert letter_issue(request=request_, kind="shine_the_light", actor=olivia)
 
     def test_a_nul_character_in_the_note_is_dropped_not_a_database_error(
-        self, client: Any, alice: Any, img: Any, request_: Any
+        self, client: Any, olivia: Any, img: Any, request_: Any
     ) -> None:
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.post(
             reverse("letters:register_confirm", args=[request_.pk]),
@@ -129,10 +129,10 @@ class TestConfirmingFromThePreview:
         assert confirmation.note == "Checked with sales."
 
     def test_confirming_twice_keeps_the_first_confirmation(
-        self, client: Any, alice: Any, img: Any, request_: Any
+        self, client: Any, olivia: Any, img: Any, request_: Any
     ) -> None:
-        first = _confirm(img, alice)
-        client.force_login(alice)
+        first = _confirm(img, olivia)
+        client.force_login(olivia)
 
         client.post(reverse("letters:register_confirm", args=[request_.pk]))
 

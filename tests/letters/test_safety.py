@@ -108,11 +108,11 @@ def test_a_hostile_requester_is_printed_as_text_and_fetches_nothing(
 
 
 def test_the_preview_escapes_requester_text_twice_in_srcdoc(
-    client: Any, alice: Any, make_request: Any, trap: tuple[str, list[str]]
+    client: Any, olivia: Any, make_request: Any, trap: tuple[str, list[str]]
 ) -> None:
     base, hits = trap
     request = make_request("img", "access", requester_name=f'<img src="{base}/p">')
-    client.force_login(alice)
+    client.force_login(olivia)
 
     response = client.get(reverse("letters:preview", args=[request.pk, "acknowledgement"]))
 

@@ -34,9 +34,9 @@ def _preview(request: Any, kind: str = "acknowledgement") -> str:
 
 class TestPreview:
     def test_staff_of_the_organization_see_the_letter_and_its_parts(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.get(_preview(request_, "access"))
 
@@ -66,15 +66,15 @@ class TestPreview:
         assert response.status_code == 302
         assert "/staff/login/" in response["Location"]
 
-    def test_an_unknown_kind_is_404(self, client: Any, alice: Any, request_: Any) -> None:
-        client.force_login(alice)
+    def test_an_unknown_kind_is_404(self, client: Any, olivia: Any, request_: Any) -> None:
+        client.force_login(olivia)
 
         assert client.get(_preview(request_, "love-letter")).status_code == 404
 
     def test_edits_show_in_the_preview_without_issuing(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.post(
             _preview(request_), {"action": "preview", "note": "We are on it & will write soon."}
@@ -86,9 +86,9 @@ class TestPreview:
         assert not Letter.objects.exists()
 
     def test_issuing_archives_the_letter_with_the_edits(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.post(
             _preview(request_, "refusal"),
@@ -98,14 +98,14 @@ class TestPreview:
         assert response.status_code == 302
         assert response["Location"] == reverse("letters:request_letters", args=[request_.pk])
         letter = Letter.objects.get()
-        assert letter.issued_by == alice
+        assert letter.issued_by == olivia
         assert letter.parts["grounds"] == "We hold no data about you."
         assert "We hold no data about you." in pdf_text(letter.read())
 
     def test_a_missing_required_part_is_shown_not_issued(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.post(_preview(request_, "refusal"), {"action": "issue", "grounds": ""})
 
@@ -113,18 +113,20 @@ class TestPreview:
         assert "Fill in" in response.content.decode()
         assert not Letter.objects.exists()
 
-    def test_an_auditor_reads_but_cannot_issue(self, client: Any, bob: Any, request_: Any) -> None:
-        client.force_login(bob)
+    def test_an_auditor_reads_but_cannot_issue(
+        self, client: Any, audrey: Any, request_: Any
+    ) -> None:
+        client.force_login(audrey)
 
         assert client.get(_preview(request_)).status_code == 200
         assert client.post(_preview(request_), {"action": "issue"}).status_code == 403
         assert not Letter.objects.exists()
 
     def test_a_correction_is_issued_from_the_preview(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
-        first = letter_issue(request=request_, kind="acknowledgement", actor=alice)
-        client.force_login(alice)
+        first = letter_issue(request=request_, kind="acknowledgement", actor=olivia)
+        client.force_login(olivia)
 
         response = client.post(
             _preview(request_) + f"?corrects={first.pk}", {"action": "issue", "corrects": first.pk}
@@ -136,9 +138,9 @@ class TestPreview:
 
     @pytest.mark.parametrize("value", ["abc", "1.5", "-1", "9" * 40, "\u0661"])
     def test_a_letter_to_correct_that_is_no_id_is_a_400(
-        self, client: Any, alice: Any, request_: Any, value: str
+        self, client: Any, olivia: Any, request_: Any, value: str
     ) -> None:
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.get(_preview(request_), {"corrects": value})
         posted = client.post(_preview(request_), {"action": "issue", "corrects": value})
@@ -149,17 +151,17 @@ class TestPreview:
         assert not Letter.objects.exists()
 
     def test_a_letter_of_another_request_or_organization_cannot_be_corrected(
-        self, client: Any, alice: Any, charlie: Any, request_: Any, make_request: Any
+        self, client: Any, olivia: Any, charlie: Any, request_: Any, make_request: Any
     ) -> None:
         other = letter_issue(
-            request=make_request("img", "access"), kind="acknowledgement", actor=alice
+            request=make_request("img", "access"), kind="acknowledgement", actor=olivia
         )
         elsewhere = letter_issue(
             request=make_request("imt", "access", jurisdiction="US-CA"),
             kind="acknowledgement",
             actor=charlie,
         )
-        client.force_login(alice)
+        client.force_login(olivia)
 
         for letter in (other, elsewhere):
             response = client.get(_preview(request_), {"corrects": letter.pk})
@@ -167,14 +169,14 @@ class TestPreview:
             assert letter.reference not in response.content.decode()
 
     def test_an_extension_notice_after_the_original_deadline_is_refused(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
-        request_extend(request=request_, actor=alice, reason="Three systems.", today=TODAY.date())
+        request_extend(request=request_, actor=olivia, reason="Three systems.", today=TODAY.date())
 
         with time_machine.travel(
             datetime.datetime(2026, 4, 6, 12, tzinfo=datetime.UTC), tick=False
         ):
-            client.force_login(alice)  # sessions expire: sign in on the day
+            client.force_login(olivia)  # sessions expire: sign in on the day
             response = client.post(_preview(request_, "extension"), {"action": "issue"})
 
         assert response.status_code == 200
@@ -226,9 +228,9 @@ class TestNoContactDetails:
         assert not Letter.objects.exists()
 
     def test_no_warning_where_the_letterhead_has_an_address(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
-        client.force_login(alice)
+        client.force_login(olivia)
 
         body = client.get(_preview(request_)).content.decode()
 
@@ -237,10 +239,10 @@ class TestNoContactDetails:
 
 class TestDownload:
     def test_staff_download_the_archived_bytes_with_their_digest(
-        self, client: Any, alice: Any, bob: Any, request_: Any
+        self, client: Any, olivia: Any, audrey: Any, request_: Any
     ) -> None:
-        letter = letter_issue(request=request_, kind="acknowledgement", actor=alice)
-        for user in (alice, bob):
+        letter = letter_issue(request=request_, kind="acknowledgement", actor=olivia)
+        for user in (olivia, audrey):
             client.force_login(user)
 
             response = client.get(reverse("letters:download", args=[letter.pk]))
@@ -252,9 +254,9 @@ class TestDownload:
             assert response["Repr-Digest"] == f"sha-256=:{digest}:"
 
     def test_a_member_of_another_organization_gets_404(
-        self, client: Any, alice: Any, charlie: Any, request_: Any
+        self, client: Any, olivia: Any, charlie: Any, request_: Any
     ) -> None:
-        letter = letter_issue(request=request_, kind="acknowledgement", actor=alice)
+        letter = letter_issue(request=request_, kind="acknowledgement", actor=olivia)
         client.force_login(charlie)
 
         assert client.get(reverse("letters:download", args=[letter.pk])).status_code == 404
@@ -265,34 +267,36 @@ class TestDownload:
             == 404
         )
 
-    def test_a_tampered_file_is_not_served(self, client: Any, alice: Any, request_: Any) -> None:
+    def test_a_tampered_file_is_not_served(self, client: Any, olivia: Any, request_: Any) -> None:
         import os
         from pathlib import Path
 
-        letter = letter_issue(request=request_, kind="acknowledgement", actor=alice)
+        letter = letter_issue(request=request_, kind="acknowledgement", actor=olivia)
         path = Path(letter.file.path)
         os.chmod(path, 0o640)
         path.write_bytes(b"%PDF-1.7 forged")
-        client.force_login(alice)
+        client.force_login(olivia)
         client.raise_request_exception = False
 
         assert client.get(reverse("letters:download", args=[letter.pk])).status_code == 500
 
 
 class TestSend:
-    def test_staff_queue_a_delivery(self, client: Any, alice: Any, request_: Any) -> None:
-        letter = letter_issue(request=request_, kind="acknowledgement", actor=alice)
-        client.force_login(alice)
+    def test_staff_queue_a_delivery(self, client: Any, olivia: Any, request_: Any) -> None:
+        letter = letter_issue(request=request_, kind="acknowledgement", actor=olivia)
+        client.force_login(olivia)
 
         response = client.post(reverse("letters:send", args=[letter.pk]), {"method": "link"})
 
         assert response.status_code == 302
         delivery = LetterDelivery.objects.get()
-        assert (delivery.letter, delivery.method, delivery.created_by) == (letter, "link", alice)
+        assert (delivery.letter, delivery.method, delivery.created_by) == (letter, "link", olivia)
 
-    def test_an_auditor_cannot_send(self, client: Any, alice: Any, bob: Any, request_: Any) -> None:
-        letter = letter_issue(request=request_, kind="acknowledgement", actor=alice)
-        client.force_login(bob)
+    def test_an_auditor_cannot_send(
+        self, client: Any, olivia: Any, audrey: Any, request_: Any
+    ) -> None:
+        letter = letter_issue(request=request_, kind="acknowledgement", actor=olivia)
+        client.force_login(audrey)
 
         response = client.post(reverse("letters:send", args=[letter.pk]), {"method": "link"})
 
@@ -302,11 +306,11 @@ class TestSend:
 
 class TestRequestLetters:
     def test_it_lists_letters_and_the_kinds_that_fit(
-        self, client: Any, alice: Any, charlie: Any, request_: Any
+        self, client: Any, olivia: Any, charlie: Any, request_: Any
     ) -> None:
-        letter = letter_issue(request=request_, kind="acknowledgement", actor=alice)
+        letter = letter_issue(request=request_, kind="acknowledgement", actor=olivia)
         url = reverse("letters:request_letters", args=[request_.pk])
-        client.force_login(alice)
+        client.force_login(olivia)
 
         body = client.get(url).content.decode()
 
@@ -317,11 +321,11 @@ class TestRequestLetters:
         assert client.get(url).status_code == 404
 
     def test_staff_reach_it_from_the_request_page_and_back(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
         letters_url = reverse("letters:request_letters", args=[request_.pk])
         request_page = reverse("admin:requests_privacyrequest_change", args=[request_.pk])
-        client.force_login(alice)
+        client.force_login(olivia)
 
         page = client.get(request_page)
         letters = client.get(letters_url)
@@ -337,7 +341,7 @@ class TestRequestLetters:
 
 class TestEvidencePack:
     def test_it_holds_the_timeline_letters_and_deadline_arithmetic(
-        self, client: Any, alice: Any, request_: Any
+        self, client: Any, olivia: Any, request_: Any
     ) -> None:
         from dsar.requests.models import WaitingFor
         from dsar.requests.services import (
@@ -346,25 +350,28 @@ class TestEvidencePack:
             request_start,
         )
 
-        request_start(request=request_, actor=alice)
+        request_start(request=request_, actor=olivia)
         request_ask_requester(
             request=request_,
-            actor=alice,
+            actor=olivia,
             waiting_for=WaitingFor.IDENTITY,
             note="A copy of an ID document",
             today=TODAY.date(),
         )
         request_requester_answered(
-            request=request_, actor=alice, answered_on=datetime.date(2026, 3, 9)
+            request=request_, actor=olivia, answered_on=datetime.date(2026, 3, 9)
         )
         request_.refresh_from_db()
         letters = [
-            letter_issue(request=request_, kind="acknowledgement", actor=alice),
+            letter_issue(request=request_, kind="acknowledgement", actor=olivia),
             letter_issue(
-                request=request_, kind="verification", actor=alice, parts={"asking_for": "identity"}
+                request=request_,
+                kind="verification",
+                actor=olivia,
+                parts={"asking_for": "identity"},
             ),
         ]
-        client.force_login(alice)
+        client.force_login(olivia)
 
         response = client.get(reverse("letters:evidence_pack", args=[request_.pk]))
 
@@ -383,7 +390,7 @@ class TestEvidencePack:
         assert "A copy of an ID document" in text
         assert "Timeline" in text and "Received by" in text
         exported = request_.events.filter(kind=EventKind.EXPORTED).get()
-        assert exported.actor == alice
+        assert exported.actor == olivia
         assert exported.data["letter"]["sha256"] == hashlib.sha256(response.content).hexdigest()
 
     def test_a_member_of_another_organization_gets_404(

@@ -1,7 +1,6 @@
-"""The letters tests' seeds and personas, for the tests of the trail and of a restore."""
+"""The letters tests' seeds, for the tests of the trail and of a restore."""
 
 from tests.letters.conftest import (  # noqa: F401 - fixtures
-    alice,
     frozen_clock,
     img,
     make_request,

@@ -48,7 +48,7 @@ def verify(*args: str) -> tuple[int, str]:
     return 0, out.getvalue()
 
 
-def test_every_write_path_chains_its_events(make_request: Any, img: Any, alice: Any) -> None:
+def test_every_write_path_chains_its_events(make_request: Any, img: Any, olivia: Any) -> None:
     # writes.write_new_request: one statement on PostgreSQL, statement by statement on SQLite.
     logged = make_request("img")
     waiting = request_log_awaiting_confirmation(
@@ -62,13 +62,13 @@ def test_every_write_path_chains_its_events(make_request: Any, img: Any, alice: 
     )
     assert len(assert_chained(waiting)) == 2
     # events.record and events.append([one]), from services and the letters.
-    request_note(request=logged, actor=alice, text="Called the requester back.")
+    request_note(request=logged, actor=olivia, text="Called the requester back.")
     request_ask_requester(
-        request=logged, actor=alice, waiting_for="clarification", note="Which account?"
+        request=logged, actor=olivia, waiting_for="clarification", note="Which account?"
     )
-    letter_issue(request=logged, kind="acknowledgement", actor=alice)
+    letter_issue(request=logged, kind="acknowledgement", actor=olivia)
     # events.append, several requests in one insert.
-    requests_exported(requests=[logged, waiting, logged], actor=alice, how="CSV")
+    requests_exported(requests=[logged, waiting, logged], actor=olivia, how="CSV")
 
     trail = assert_chained(logged)
     assert [event.kind for event in trail][-2:] == [EventKind.EXPORTED, EventKind.EXPORTED]
@@ -117,10 +117,10 @@ def test_a_canonical_body_does_not_depend_on_how_data_was_written() -> None:
 
 
 def test_verify_trail_finds_nothing_on_an_intact_installation(
-    make_request: Any, alice: Any
+    make_request: Any, olivia: Any
 ) -> None:
     request = make_request("img")
-    letter_issue(request=request, kind="acknowledgement", actor=alice)
+    letter_issue(request=request, kind="acknowledgement", actor=olivia)
 
     status, output = verify()
 
@@ -172,9 +172,9 @@ def test_a_fork_cannot_be_committed(make_request: Any) -> None:
         RequestEvent.objects.bulk_create([fork])
 
 
-def test_the_evidence_pack_prints_the_head_of_the_chain(make_request: Any, alice: Any) -> None:
+def test_the_evidence_pack_prints_the_head_of_the_chain(make_request: Any, olivia: Any) -> None:
     request = make_request("img")
-    letter_issue(request=request, kind="acknowledgement", actor=alice)
+    letter_issue(request=request, kind="acknowledgement", actor=olivia)
     head = assert_chained(request)[-1]
 
     html = render_to_string(TEMPLATE, evidence_context(request))

@@ -98,11 +98,11 @@ def test_concurrent_writers_of_one_request_never_fork_its_chain() -> None:
 
 def test_the_migration_chains_existing_events_as_the_writers_do() -> None:
     seeds = Seeds()
-    alice = staff("alice", seeds["img"], Role.PRIVACY_OFFICER)
+    olivia = staff("olivia", seeds["img"], Role.PRIVACY_OFFICER)
     requests = [log_request(seeds) for _ in range(3)]
     for request in requests:
-        request_note(request=request, actor=alice, text="Called back.")
-    requests_exported(requests=requests, actor=alice, how="CSV")
+        request_note(request=request, actor=olivia, text="Called back.")
+    requests_exported(requests=requests, actor=olivia, how="CSV")
     written = dict(RequestEvent.objects.values_list("id", "hash"))
     assert all(written.values()) and len(written) == 9
 
@@ -131,11 +131,11 @@ def test_the_migration_chains_existing_events_as_the_writers_do() -> None:
 
 def test_verify_trail_reports_an_altered_and_a_removed_event() -> None:
     seeds = Seeds()
-    alice = staff("alice", seeds["img"], Role.PRIVACY_OFFICER)
+    olivia = staff("olivia", seeds["img"], Role.PRIVACY_OFFICER)
     altered, removed, fine = log_request(seeds), log_request(seeds), log_request(seeds)
     for request in (altered, removed, fine):
-        request_note(request=request, actor=alice, text="First call.")
-        request_note(request=request, actor=alice, text="Second call.")
+        request_note(request=request, actor=olivia, text="First call.")
+        request_note(request=request, actor=olivia, text="Second call.")
     first_altered = altered.events.order_by("id")[1]
     middle_removed, after_removed = removed.events.order_by("id")[1:3]
 

@@ -91,15 +91,15 @@ def build_installation() -> dict[str, Any]:
     """Requests with letters, a data package, a released file; everything committed."""
     with time_machine.travel(TODAY, tick=False):
         seeds = Seeds()
-        alice = staff("alice", seeds["img"], Role.PRIVACY_OFFICER)
+        olivia = staff("olivia", seeds["img"], Role.PRIVACY_OFFICER)
         access = log_request(seeds)
         portability = log_request(seeds, right_kind="portability")
         log_request(seeds, "imt", jurisdiction="US-CA")
-        letter = letter_issue(request=access, kind="acknowledgement", actor=alice)
-        request_note(request=access, actor=alice, text="Called the requester back.")
+        letter = letter_issue(request=access, kind="acknowledgement", actor=olivia)
+        request_note(request=access, actor=olivia, text="Called the requester back.")
         data_item_add(
             request=portability,
-            actor=alice,
+            actor=olivia,
             system="Helpdesk",
             category="Profile Data",
             content=b"ticket 1: hello\n",
@@ -108,13 +108,13 @@ def build_installation() -> dict[str, Any]:
         )
         data_item_add(
             request=portability,
-            actor=alice,
+            actor=olivia,
             system="CRM",
             category="Contact Data",
             records=[{"email": "dana@example.org"}],
         )
-        cover = letter_issue(request=portability, kind="portability", actor=alice)
-        package_build(request=portability, cover_letter=cover, actor=alice)
+        cover = letter_issue(request=portability, kind="portability", actor=olivia)
+        package_build(request=portability, cover_letter=cover, actor=olivia)
         release_file(
             request=access,
             title="Our answer",
@@ -123,7 +123,7 @@ def build_installation() -> dict[str, Any]:
             content_type="application/pdf",
             notify=False,
         )
-    return {"letter": letter, "access": access, "alice": alice}
+    return {"letter": letter, "access": access, "olivia": olivia}
 
 
 def copy_files(backend: Backend, target: Path) -> None:
@@ -192,7 +192,7 @@ def test_backup_restore_and_verify(kind: str, request: Any, settings: Any, tmp_p
     )
     assert done.returncode == 0, done.stderr
     with time_machine.travel(TODAY, tick=False):  # written after the dump, before the copy
-        letter_issue(request=built["access"], kind="acknowledgement", actor=built["alice"])
+        letter_issue(request=built["access"], kind="acknowledgement", actor=built["olivia"])
     files = tmp_path / "backup-files"
     copy_files(backend, files)
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from dsar.reminders.services import PURGED_REASON, purge_personal_data
+from dsar.reminders.services import PURGED_REASON, request_purge
 from dsar.requests import chain
 from dsar.requests.models import EventKind, PrivacyRequest, RequestEvent
 from dsar.requests.services import request_deny, request_extend
@@ -50,12 +50,12 @@ def rows_with(text: str) -> int:
 
 
 @pytest.fixture
-def purged(make_request: Any, alice: Any) -> PrivacyRequest:
+def purged(make_request: Any, olivia: Any) -> PrivacyRequest:
     request = make_request("img")
-    request = request_extend(request=request, actor=alice, reason=EXTENSION)
-    request = request_deny(request=request, actor=alice, reason=REFUSAL)
+    request = request_extend(request=request, actor=olivia, reason=EXTENSION)
+    request = request_deny(request=request, actor=olivia, reason=REFUSAL)
     assert rows_with("Elm Street") >= 3  # the request, and the events quoting both reasons
-    return purge_personal_data(request)
+    return request_purge(request=request)
 
 
 def test_a_purge_blanks_the_reasons_everywhere(purged: PrivacyRequest) -> None:
@@ -81,7 +81,7 @@ def test_the_trail_still_verifies(purged: PrivacyRequest) -> None:
 def test_purging_again_changes_nothing(purged: PrivacyRequest) -> None:
     count = purged.events.count()
 
-    purge_personal_data(purged)
+    request_purge(request=purged)
 
     assert purged.events.count() == count
 
@@ -114,7 +114,7 @@ def test_the_database_refuses_any_other_change(purged: PrivacyRequest, sql: str)
 
 @pytest.mark.skipif(not POSTGRES, reason="the trigger is PostgreSQL's")
 def test_the_database_refuses_blanking_an_event_that_quotes_no_reason(
-    make_request: Any, alice: Any
+    make_request: Any, olivia: Any
 ) -> None:
     request = make_request("img")
     event = request.events.order_by("id").first()

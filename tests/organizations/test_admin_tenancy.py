@@ -24,13 +24,9 @@ from tests.workspace import conftest as workspace
 from tests.workspace.conftest import make_member
 
 # The personas and seed organizations of the workspace tests (style rule 15).
-audrey = workspace.audrey
-charlie = workspace.charlie
 img = workspace.img
 imt = workspace.imt
 login = workspace.login
-olivia = workspace.olivia
-root = workspace.root
 seeds = workspace.seeds
 
 pytestmark = pytest.mark.django_db

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from dsar.organizations.models import MarketingDisclosure, Organization, disclosures_for_year
+from dsar.policies.models import PolicyVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +97,7 @@ def test_it_accepts_good_settings(org):
 
 
 def test_it_has_no_policy_in_force_before_one_is_loaded(org):
-    assert org.policy_in_force() is None
+    assert PolicyVersion.objects.in_force_for(org) is None
 
 
 def test_staff_can_keep_the_register_in_the_admin(admin_client, org):
@@ -127,3 +130,12 @@ def test_staff_can_keep_the_register_in_the_admin(admin_client, org):
     assert MarketingDisclosure.objects.count() == 1
     changelist = admin_client.get(reverse("admin:organizations_marketingdisclosure_changelist"))
     assert b"Alpha Lists" in changelist.content
+
+
+def test_today_is_the_date_where_the_organization_counts_its_days(org):
+    # 23:30 in London on 2 March is already 3 March in Auckland and still 2 March in Los Angeles.
+    now = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=datetime.UTC)
+    org.time_zone = "Pacific/Auckland"
+    assert org.today(now) == datetime.date(2026, 3, 3)
+    org.time_zone = "America/Los_Angeles"
+    assert org.today(now) == datetime.date(2026, 3, 2)

@@ -18,13 +18,9 @@ from dsar.organizations.models import (
 from tests.workspace import conftest as workspace
 from tests.workspace.conftest import make_member
 
-alice = workspace.alice
-audrey = workspace.audrey
-charlie = workspace.charlie
 img = workspace.img
 imt = workspace.imt
 login = workspace.login
-olivia = workspace.olivia
 seeds = workspace.seeds
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ from tests.workspace import conftest as workspace
 
 img = workspace.img
 login = workspace.login
-olivia = workspace.olivia
 seeds = workspace.seeds
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +110,7 @@ def test_a_row_of_a_published_version_is_not_deleted_and_the_page_says_why(admin
 
 
 def test_a_privacy_officer_is_told_why_too(login, olivia, img):
-    version = img.policy_in_force()
+    version = PolicyVersion.objects.in_force_for(img)
 
     response = login(olivia).get(url("policyversion_delete", version.pk))
 

@@ -32,7 +32,7 @@ UTC = datetime.UTC
 def test_it_loads_a_policy_file_as_version_1_in_force(acme):
     assert acme.outcome is Outcome.CREATED
     org = Organization.objects.get(slug="acme")
-    version = org.policy_in_force()
+    version = PolicyVersion.objects.in_force_for(org)
     assert version == acme.version
     assert (version.number, version.status) == (1, PolicyVersionStatus.IN_FORCE)
     assert version.effective_date == datetime.date(2025, 3, 1)
@@ -86,7 +86,7 @@ def test_it_loads_a_changed_file_as_version_2_and_retires_version_1(acme):
     assert (v1.status, v2.status) == (PolicyVersionStatus.RETIRED, PolicyVersionStatus.IN_FORCE)
     assert v1.in_force_until == v2.in_force_from
     assert v1.rights.count() == 3 and v2.rights.count() == 4
-    assert Organization.objects.get(slug="acme").policy_in_force() == v2
+    assert PolicyVersion.objects.in_force_for(Organization.objects.get(slug="acme")) == v2
     # Loading version 1's file again is a change too (a new version 3), not a reinstatement.
     [back] = load("acme.yaml")
     assert back.version.number == 3 and back.version.content_hash == v1.content_hash
@@ -100,7 +100,7 @@ def test_it_binds_a_request_to_the_version_in_force_when_it_was_received():
     org = Organization.objects.get(slug="acme")
 
     def bound(*args: int) -> int | None:
-        version = org.policy_in_force_on(datetime.datetime(*args, tzinfo=UTC))
+        version = PolicyVersion.objects.in_force_for(org, when=datetime.datetime(*args, tzinfo=UTC))
         return version.number if version else None
 
     assert bound(2025, 2, 28) is None
@@ -121,8 +121,16 @@ def test_a_first_version_can_be_in_force_from_a_past_date_so_past_requests_bind_
     org = Organization.objects.get(slug="acme")
     # Midnight in the organization's time zone (London is on GMT in January).
     assert result.version.in_force_from == datetime.datetime(2025, 1, 1, tzinfo=UTC)
-    assert org.policy_in_force_on(datetime.datetime(2025, 6, 1, tzinfo=UTC)) == result.version
-    assert org.policy_in_force_on(datetime.datetime(2024, 12, 31, 23, tzinfo=UTC)) is None
+    assert (
+        PolicyVersion.objects.in_force_for(org, when=datetime.datetime(2025, 6, 1, tzinfo=UTC))
+        == result.version
+    )
+    assert (
+        PolicyVersion.objects.in_force_for(
+            org, when=datetime.datetime(2024, 12, 31, 23, tzinfo=UTC)
+        )
+        is None
+    )
     # Loading the same file again with the option changes nothing.
     [again] = load_policy_files([FILES / "acme.yaml"], in_force_from=datetime.date(2024, 1, 1))
     assert again.outcome is Outcome.UNCHANGED and again.version.in_force_from.year == 2025

@@ -68,7 +68,7 @@ def _load_all() -> str:
 
 
 def _version(slug: str) -> PolicyVersion:
-    version = Organization.objects.get(slug=slug).policy_in_force()
+    version = PolicyVersion.objects.in_force_for(Organization.objects.get(slug=slug))
     assert version is not None, f"{slug} has no version in force"
     return version
 

@@ -13,7 +13,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from dsar.reminders import hooks, jobs
 from dsar.reminders.checks import check_hooks
-from dsar.reminders.services import PurgeError, purge_personal_data
+from dsar.reminders.services import PurgeError, request_purge
 from dsar.requests.models import EventKind, Status
 from tests.reminders.conftest import make_request, utc
 
@@ -94,13 +94,13 @@ def test_purging_twice_changes_nothing(london):
     request = closed(london, NOW - datetime.timedelta(days=400))
     run_housekeeping()
     assert run_housekeeping()["purged"] == 0
-    assert purge_personal_data(request).events.count() == 1
+    assert request_purge(request=request).events.count() == 1
 
 
 def test_an_open_request_keeps_its_data(london):
     request = make_request(london.org, "gdpr", D(2026, 1, 5))
     with pytest.raises(PurgeError):
-        purge_personal_data(request)
+        request_purge(request=request)
 
 
 def test_it_reports_housekeeping_hooks_that_do_not_exist(london, monkeypatch, caplog):

@@ -1,4 +1,5 @@
-"""Fixtures of the reporting tests: the seed policies in force since 2025, and staff personas.
+"""Fixtures of the reporting tests: the seed policies in force since 2025, and ``img``/``imt``
+for the suite's personas (tests/conftest.py).
 
 ``load_policy`` puts a version in force at the moment it runs, and a request binds to the version
 in force when it was received; the policies are therefore loaded with the clock at 1 January 2025,
@@ -14,9 +15,8 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, User
 
-from dsar.organizations.models import Membership, Organization, Role
+from dsar.organizations.models import Organization
 from dsar.policies.loader import policy_document_load, read_policy_file
 
 SEEDS = ("imservicecenter", "imgwg", "imt", "ims-consulting", "img")
@@ -42,27 +42,11 @@ def seeds(db: Any, seed_documents: dict[str, dict[str, Any]]) -> dict[str, Organ
     return {org.slug: org for org in Organization.objects.all()}
 
 
-def _member(username: str, organization: Organization, role: Role = Role.PRIVACY_OFFICER) -> User:
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    Membership.objects.create(user=user, organization=organization, role=role)
-    group = Group.objects.filter(name=role.group_name).first()
-    if group is not None:
-        user.groups.add(group)
-    return user
+@pytest.fixture
+def img(seeds: dict[str, Organization]) -> Organization:
+    return seeds["img"]
 
 
 @pytest.fixture
-def alice(seeds: dict[str, Organization]) -> User:
-    """Privacy officer of IMG."""
-    return _member("alice", seeds["img"])
-
-
-@pytest.fixture
-def charlie(seeds: dict[str, Organization]) -> User:
-    """Privacy officer of iMT only: IMG is another tenant to him."""
-    return _member("charlie", seeds["imt"])
-
-
-@pytest.fixture
-def root(db: Any) -> User:
-    return User.objects.create_superuser("root", password="pw")
+def imt(seeds: dict[str, Organization]) -> Organization:
+    return seeds["imt"]

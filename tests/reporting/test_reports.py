@@ -160,8 +160,8 @@ def test_median_of_a_histogram(histogram, expected):
 class TestPage:
     URL = "/staff/reports/"
 
-    def test_a_member_sees_the_figures_and_a_chart(self, client, alice, img_requests):
-        client.force_login(alice)
+    def test_a_member_sees_the_figures_and_a_chart(self, client, olivia, img_requests):
+        client.force_login(olivia)
 
         response = client.get(self.URL)
 
@@ -180,10 +180,10 @@ class TestPage:
         assert "style-src 'self'" in response["Content-Security-Policy"]
         assert "<style" not in html and "requests/reports.css" in html
 
-    def test_another_tenants_organization_is_not_found(self, client, alice, charlie, seeds):
+    def test_another_tenants_organization_is_not_found(self, client, olivia, charlie, seeds):
         client.force_login(charlie)
         assert client.get(self.URL, {"organization": "img"}).status_code == 404
-        client.force_login(alice)
+        client.force_login(olivia)
         assert client.get(self.URL, {"organization": "imt"}).status_code == 404
         assert client.get(self.URL, {"organization": "acme"}).status_code == 404
 
@@ -212,12 +212,12 @@ class TestPage:
         assert response.status_code == 200
         assert "not a member of any organization" in response.content.decode()
 
-    def test_a_bad_year_is_refused(self, client, alice):
-        client.force_login(alice)
+    def test_a_bad_year_is_refused(self, client, olivia):
+        client.force_login(olivia)
         assert client.get(self.URL, {"year": "last"}).status_code == 400
 
-    def test_it_downloads_the_figures_as_csv(self, client, alice, img_requests):
-        client.force_login(alice)
+    def test_it_downloads_the_figures_as_csv(self, client, olivia, img_requests):
+        client.force_login(olivia)
 
         response = client.get(self.URL, {"organization": "img", "year": "2026", "format": "csv"})
 
@@ -245,9 +245,9 @@ class TestPage:
         }
 
     def test_the_page_query_count_does_not_grow_with_requests(
-        self, client, alice, img_requests, django_assert_max_num_queries
+        self, client, olivia, img_requests, django_assert_max_num_queries
     ):
-        client.force_login(alice)
+        client.force_login(olivia)
         # 13: the second factor's check of the user's devices is one query on every staff page.
         with django_assert_max_num_queries(13):
             client.get(self.URL)

@@ -260,8 +260,10 @@ class TestAppeals:
 
 
 class TestPage:
-    def test_the_page_shows_the_7102_table_its_chart_and_the_appeals(self, client, alice, img_2026):
-        client.force_login(alice)
+    def test_the_page_shows_the_7102_table_its_chart_and_the_appeals(
+        self, client, olivia, img_2026
+    ):
+        client.force_login(olivia)
 
         response = client.get(URL, {"organization": "img", "year": "2026"})
 
@@ -283,21 +285,21 @@ class TestPage:
         assert "No other state law dsar applies" in html
         assert "<script" not in html.split('id="content-main"')[1]
 
-    def test_the_page_says_how_many_browsers_sent_gpc(self, client, alice, img_2026):
+    def test_the_page_says_how_many_browsers_sent_gpc(self, client, olivia, img_2026):
         GpcSignal.objects.create(
             organization=img_2026,
             browser_hash="e" * 64,
             first_seen_at=ny(2026, 2, 1),
             last_seen_at=ny(2026, 2, 1),
         )
-        client.force_login(alice)
+        client.force_login(olivia)
 
         html = client.get(URL, {"organization": "img", "year": "2026"}).content.decode()
 
         assert "Besides the requests above, 1 browser first sent the Global Privacy Control" in html
 
-    def test_the_7102_table_as_csv(self, client, alice, img_2026):
-        client.force_login(alice)
+    def test_the_7102_table_as_csv(self, client, olivia, img_2026):
+        client.force_login(olivia)
 
         response = client.get(
             URL, {"organization": "img", "year": "2026", "table": "ccpa", "format": "csv"}
@@ -325,8 +327,8 @@ class TestPage:
         }
         assert rows[-1]["received"] == "0"
 
-    def test_the_appeals_as_csv(self, client, alice, img_2026):
-        client.force_login(alice)
+    def test_the_appeals_as_csv(self, client, olivia, img_2026):
+        client.force_login(olivia)
 
         response = client.get(
             URL, {"organization": "img", "year": "2026", "table": "appeals", "format": "csv"}
@@ -341,8 +343,8 @@ class TestPage:
         ]
         assert rows[-1]["median_days_to_decide"] == "15.0"
 
-    def test_every_requester_as_scope(self, client, alice, img_2026):
-        client.force_login(alice)
+    def test_every_requester_as_scope(self, client, olivia, img_2026):
+        client.force_login(olivia)
 
         response = client.get(URL, {"organization": "img", "year": "2026", "scope": "all"})
 
@@ -350,8 +352,8 @@ class TestPage:
         assert "Requests from every requester" in response.content.decode()
 
     @pytest.mark.parametrize("query", [{"scope": "mars"}, {"table": "everything"}])
-    def test_an_unknown_scope_or_table_is_refused(self, client, alice, seeds, query):
-        client.force_login(alice)
+    def test_an_unknown_scope_or_table_is_refused(self, client, olivia, seeds, query):
+        client.force_login(olivia)
         assert client.get(URL, query).status_code == 400
 
     def test_another_tenants_tables_are_not_found(self, client, charlie, img_2026):
@@ -361,9 +363,9 @@ class TestPage:
             assert client.get(URL, query).status_code == 404
 
     def test_the_page_query_count_stays_small(
-        self, client, alice, img_2026, django_assert_max_num_queries
+        self, client, olivia, img_2026, django_assert_max_num_queries
     ):
-        client.force_login(alice)
+        client.force_login(olivia)
         # 13: the second factor's check of the user's devices is one query on every staff page.
         with django_assert_max_num_queries(13):
             client.get(URL)

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from time_machine import TimeMachineFixture
 
-from dsar.organizations.models import Membership, Organization, Role
+from dsar.organizations.models import Organization
 from dsar.requests import services
 from dsar.requests.models import PrivacyRequest
 
@@ -62,30 +61,6 @@ def ims_consulting(seeds: dict[str, Organization]) -> Organization:
 @pytest.fixture
 def imservicecenter(seeds: dict[str, Organization]) -> Organization:
     return seeds["imservicecenter"]
-
-
-def _member(username: str, organization: Organization, role: Role) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", is_staff=True)
-    Membership.objects.create(user=user, organization=organization, role=role)
-    return user
-
-
-@pytest.fixture
-def alice(img: Organization) -> User:
-    """A request handler of IMG."""
-    return _member("alice", img, Role.HANDLER)
-
-
-@pytest.fixture
-def olivia(img: Organization) -> User:
-    """IMG's privacy officer."""
-    return _member("olivia", img, Role.PRIVACY_OFFICER)
-
-
-@pytest.fixture
-def charlie(imt: Organization) -> User:
-    """A request handler of iMT, with no access to IMG."""
-    return _member("charlie", imt, Role.HANDLER)
 
 
 LogRequest = Callable[..., PrivacyRequest]

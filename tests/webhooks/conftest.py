@@ -82,18 +82,6 @@ def member(username: str, organization: Organization, role: Role) -> User:
     return user
 
 
-@pytest.fixture
-def olivia(img: Organization) -> User:
-    """IMG's privacy officer."""
-    return member("olivia", img, Role.PRIVACY_OFFICER)
-
-
-@pytest.fixture
-def alice(img: Organization) -> User:
-    """A request handler of IMG."""
-    return member("alice", img, Role.HANDLER)
-
-
 Subscribe = Callable[..., Subscription]
 
 

@@ -259,7 +259,7 @@ def test_a_subscription_that_keeps_failing_is_paused_and_its_officers_told(
     assert not mail.outbox  # queued in the outbox with the pause, sent by the cluster
     deliver_outbox()
     (notice,) = mail.outbox
-    assert notice.to == ["olivia@staff.example"]  # the privacy officer, not the handler
+    assert notice.to == ["olivia@example.org"]  # the privacy officer, not the handler
     assert subscription.url in notice.body
 
     # Paused: nothing goes out, new events are still kept, and the notice is not repeated.

@@ -4,10 +4,8 @@ IMG's and iMT's policies (imgwg's on demand) are loaded as ``load_policy`` does,
 1 January 2025; the clock is frozen at 14:00 UTC on Monday 2 March 2026 (9:00 in Florida, where IMG
 counts its days).
 
-Personas (style rule 15): ``alice`` handles IMG's requests, ``olivia`` is IMG's privacy officer,
-``audrey`` audits IMG (read only), ``charlie`` handles iMT's requests and must never see IMG's.
-Each is staff, a member of one organization, and in the group of that role, as the Membership
-admin leaves them.
+The personas (``alice``, ``olivia``, ``audrey``, ``charlie``, ``root``) are the suite's own
+(``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -15,45 +13,31 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from time_machine import TimeMachineFixture
 
-from dsar.organizations.admin import sync_role_groups
-from dsar.organizations.models import Membership, Organization, Role
+from dsar.organizations.models import Organization
 from dsar.policies.loader import policy_document_load, read_policy_file
 from dsar.requests import services
 from dsar.requests.models import PrivacyRequest
+
+# Re-exported: the browser, policy and reminder tests import them from here.
+from tests.conftest import PASSWORD as PASSWORD
+from tests.conftest import ensure_role_groups as ensure_role_groups
+from tests.conftest import make_member as make_member
 
 SEEDS = Path(__file__).resolve().parents[2] / "dsar" / "policies" / "seeds"
 UTC = dt.UTC
 LOADED_AT = dt.datetime(2025, 1, 1, tzinfo=UTC)
 NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 TODAY = dt.date(2026, 3, 2)  # in Florida too
-PASSWORD = "a-long-test-password"
-
-
-def ensure_role_groups() -> None:
-    """The role groups of migration 0003. A transactional test's flush empties auth_group, and
-    migrations do not run again, so browser tests call this (it is idempotent)."""
-    if Group.objects.filter(name__in=["Privacy officer", "Request handler"]).count() == 2:
-        return
-    migration = importlib.import_module("dsar.organizations.migrations.0003_role_groups")
-    migration.sync_role_groups(apps)
-    views = importlib.import_module("dsar.organizations.migrations.0004_role_groups_view_archives")
-    views.grant_view(apps)
-    officer = importlib.import_module(
-        "dsar.organizations.migrations.0007_privacy_officer_organization_permissions"
-    )
-    officer.grant(apps)
 
 
 @functools.cache
@@ -67,20 +51,6 @@ def load_seeds(*slugs: str) -> dict[str, Organization]:
     for slug in slugs:
         policy_document_load(document=copy.deepcopy(_seed_document(slug)), file=f"{slug}.yaml")
     return {org.slug: org for org in Organization.objects.filter(slug__in=slugs)}
-
-
-def make_member(
-    username: str, organization: Organization, role: Role, *, password: str | None = None
-) -> User:
-    """A staff member of ``organization`` in ``role``. Without a password (the tests log in with
-    ``force_login``), which spares a deliberately slow password hash per persona."""
-    ensure_role_groups()
-    user = User.objects.create_user(
-        username, f"{username}@example.org", password=password, is_staff=True
-    )
-    Membership.objects.create(user=user, organization=organization, role=role)
-    sync_role_groups(user)
-    return user
 
 
 @pytest.fixture
@@ -108,35 +78,6 @@ def imgwg(seeds: dict[str, Organization], time_machine: TimeMachineFixture) -> O
     organization = load_seeds("imgwg")["imgwg"]
     time_machine.move_to(NOW, tick=False)
     return organization
-
-
-@pytest.fixture
-def alice(img: Organization) -> User:
-    """A request handler of IMG."""
-    return make_member("alice", img, Role.HANDLER)
-
-
-@pytest.fixture
-def olivia(img: Organization) -> User:
-    """IMG's privacy officer."""
-    return make_member("olivia", img, Role.PRIVACY_OFFICER)
-
-
-@pytest.fixture
-def audrey(img: Organization) -> User:
-    """An auditor of IMG: sees everything of IMG, changes nothing."""
-    return make_member("audrey", img, Role.AUDITOR)
-
-
-@pytest.fixture
-def charlie(imt: Organization) -> User:
-    """A request handler of iMT: another tenant."""
-    return make_member("charlie", imt, Role.HANDLER)
-
-
-@pytest.fixture
-def root(db: None) -> User:
-    return User.objects.create_superuser("root", "root@example.org", None)
 
 
 @pytest.fixture

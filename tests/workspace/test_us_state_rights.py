@@ -19,7 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dsar.organizations.models import Organization, Role
+from dsar.organizations.models import Organization
 from dsar.requests import services
 from dsar.requests.models import (
     AgentAuthority,
@@ -35,7 +35,6 @@ from tests.workspace.conftest import (
     NOW,
     act_url,
     change_url,
-    make_member,
 )
 from tests.workspace.test_organization_admin import _post_data
 
@@ -299,12 +298,6 @@ def test_an_auditor_sees_the_state_but_no_action(login, audrey, agents_request):
 
 
 # -- Appeals ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def bob(img: Organization):
-    """A second handler of IMG, who did not refuse anything."""
-    return make_member("bob", img, Role.HANDLER)
 
 
 @pytest.fixture

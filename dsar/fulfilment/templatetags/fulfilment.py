@@ -21,7 +21,7 @@ register = template.Library()
 @register.inclusion_tag("fulfilment/_request_tasks.html", takes_context=True)
 def request_tasks(context: dict[str, Any], privacy_request: PrivacyRequest) -> dict[str, Any]:
     """The request's tasks with their state, owner and due date (one query)."""
-    today = context.get("today") or workspace.today_for(privacy_request.organization)
+    today = context.get("today") or privacy_request.organization.today()
     tasks = list(
         Task.objects.filter(request=privacy_request)
         .select_related("system", "owner")

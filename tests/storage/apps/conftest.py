@@ -1,7 +1,6 @@
-"""The letters tests' seeds, personas and clock, for the app-level tests of the storage."""
+"""The letters tests' seeds and clock, for the app-level tests of the storage."""
 
 from tests.letters.conftest import (  # noqa: F401 - fixtures
-    alice,
     frozen_clock,
     img,
     make_request,

@@ -40,13 +40,13 @@ def sha(content: bytes) -> str:
 
 
 def test_an_issued_letter_is_stored_once_and_downloads_as_issued(
-    backend: Backend, make_request: Any, alice: Any, client: Any
+    backend: Backend, make_request: Any, olivia: Any, client: Any
 ) -> None:
-    letter = letter_issue(request=make_request("img"), kind="acknowledgement", actor=alice)
+    letter = letter_issue(request=make_request("img"), kind="acknowledgement", actor=olivia)
 
     assert backend.names() == {letter.file.name}
     assert letter.file.name.startswith(f"letters/img/{letter.request.reference}/L001-")
-    client.force_login(alice)
+    client.force_login(olivia)
     response = client.get(reverse("letters:download", args=[letter.pk]))
     assert response.status_code == 200
     assert sha(response.content) == letter.sha256 and response.content.startswith(b"%PDF-")
@@ -55,11 +55,11 @@ def test_an_issued_letter_is_stored_once_and_downloads_as_issued(
 
 
 def test_an_altered_letter_is_never_served(
-    backend: Backend, make_request: Any, alice: Any, client: Any, caplog: Any
+    backend: Backend, make_request: Any, olivia: Any, client: Any, caplog: Any
 ) -> None:
-    letter = letter_issue(request=make_request("img"), kind="acknowledgement", actor=alice)
+    letter = letter_issue(request=make_request("img"), kind="acknowledgement", actor=olivia)
     backend.overwrite(letter.file.name, b"%PDF-1.7 forged")
-    client.force_login(alice)
+    client.force_login(olivia)
     client.raise_request_exception = False
 
     with caplog.at_level(logging.ERROR):
@@ -87,24 +87,24 @@ def test_a_failed_issue_leaves_no_file(
 
 
 def test_a_package_is_built_from_checked_files_and_downloads(
-    backend: Backend, make_request: Any, alice: Any, client: Any
+    backend: Backend, make_request: Any, olivia: Any, client: Any
 ) -> None:
     request = make_request("img", "portability")
     item = data_item_add(
         request=request,
-        actor=alice,
+        actor=olivia,
         system="Helpdesk",
         category="Profile Data",
         content=b"ticket 1: hello\n",
         original_name="tickets.txt",
         content_type="text/plain",
     )
-    letter = letter_issue(request=request, kind="portability", actor=alice)
+    letter = letter_issue(request=request, kind="portability", actor=olivia)
 
-    package = package_build(request=request, cover_letter=letter, actor=alice)
+    package = package_build(request=request, cover_letter=letter, actor=olivia)
 
     assert backend.names() == {item.file.name, letter.file.name, package.file.name}
-    client.force_login(alice)
+    client.force_login(olivia)
     response = client.get(reverse("letters:package_download", args=[package.pk]))
     assert sha(response.content) == package.sha256
     archive = zipfile.ZipFile(io.BytesIO(response.content))
@@ -113,11 +113,11 @@ def test_a_package_is_built_from_checked_files_and_downloads(
     # A data file altered in storage is never packaged.
     backend.overwrite(item.file.name, b"ticket 1: rewritten\n")
     with pytest.raises(TamperedFileError):
-        package_build(request=request, cover_letter=letter, actor=alice)
+        package_build(request=request, cover_letter=letter, actor=olivia)
 
 
-def test_a_purge_deletes_the_files(backend: Backend, make_request: Any, alice: Any) -> None:
-    letter = letter_issue(request=make_request("img"), kind="acknowledgement", actor=alice)
+def test_a_purge_deletes_the_files(backend: Backend, make_request: Any, olivia: Any) -> None:
+    letter = letter_issue(request=make_request("img"), kind="acknowledgement", actor=olivia)
 
     Letter.objects.filter(pk=letter.pk).purge_personal_data(timezone.now())
 
