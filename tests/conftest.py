@@ -140,6 +140,18 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english() -> Iterator[None]:
+    """Every test starts in the site's default language, whatever the test before activated (a
+    view run in Spanish leaves its language active in this thread), so a test reads the words
+    it wrote, not those of the test before."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 def run_queued_tasks(prefix: str = "dsar.") -> int:
     """Run, in this thread and in order, the tasks queued on the cluster's broker (the ORM
     broker's table in tests) whose function starts with ``prefix``, as a worker would; returns

@@ -32,9 +32,9 @@ def _events(request: PrivacyRequest) -> list[str]:
 
 
 def test_one_action_issues_the_letter_and_emails_it_to_the_requester(
-    client: Any, alice: Any, request_: PrivacyRequest, django_capture_on_commit_callbacks: Any
+    client: Any, olivia: Any, request_: PrivacyRequest, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client.force_login(alice)
+    client.force_login(olivia)
     assert "Issue and send" in client.get(_preview(request_)).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -53,15 +53,15 @@ def test_one_action_issues_the_letter_and_emails_it_to_the_requester(
     assert (filename, mimetype) == (letter.filename, "application/pdf")
     assert content == letter.read()
     assert request_.reference in pdf_text(content)
-    assert letter.issued_by == alice and letter.released_at is not None
+    assert letter.issued_by == olivia and letter.released_at is not None
     assert _events(request_) == ["letter_issued", "letter_queued", "letter_sent"]
 
 
 def test_without_an_email_address_nothing_is_issued(
-    client: Any, alice: Any, request_: PrivacyRequest
+    client: Any, olivia: Any, request_: PrivacyRequest
 ) -> None:
     PrivacyRequest.objects.filter(pk=request_.pk).update(requester_email="")
-    client.force_login(alice)
+    client.force_login(olivia)
 
     response = client.post(_preview(request_), {"action": "issue_send", "method": "attachment"})
 
@@ -70,8 +70,8 @@ def test_without_an_email_address_nothing_is_issued(
     assert not Letter.objects.exists() and not LetterDelivery.objects.exists()
 
 
-def test_an_auditor_cannot(client: Any, bob: Any, request_: PrivacyRequest) -> None:
-    client.force_login(bob)
+def test_an_auditor_cannot(client: Any, audrey: Any, request_: PrivacyRequest) -> None:
+    client.force_login(audrey)
 
     response = client.post(_preview(request_), {"action": "issue_send", "method": "attachment"})
 

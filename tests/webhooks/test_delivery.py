@@ -338,4 +338,6 @@ def test_only_the_organizations_own_switched_on_subscriptions_queue(subscribe, l
     log()
     assert set(Delivery.objects.values_list("subscription", flat=True)) == {ours.pk}
     assert theirs.pk not in Subscription.objects.receiving_ids([img.pk])
-    assert Subscription.objects.receiving_ids([img.pk, other.pk]) == sorted([ours.pk, theirs.pk])
+    assert sorted(Subscription.objects.receiving_ids([img.pk, other.pk])) == sorted(
+        [ours.pk, theirs.pk]
+    )
