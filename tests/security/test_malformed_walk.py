@@ -330,6 +330,7 @@ def real_values(route: Route, world: World) -> dict[str, str]:
         "app_label": "requests",
         "url": "nothing-here/",
         "format": "json",
+        "name": "no-such-email.eml",  # the demo mailbox's email (off in tests: 404)
     }
 
 
