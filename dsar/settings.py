@@ -166,15 +166,17 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding: psycopg sends the values apart from the statement and prepares a
-    # statement it has run five times on a connection (its prepare_threshold), so PostgreSQL
-    # stops parsing and planning the same statements for every request. Measured on request
-    # creation through the API (bench/api_throughput.py): PostgreSQL's CPU per request falls
-    # from 3.4-4.0 ms to 1.9-2.1 ms. Off for a pooler that cannot keep prepared statements
-    # (PgBouncer before 1.21 in transaction mode): docs/deploy.md.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-        "DATABASE_SERVER_SIDE_BINDING", default=True
+# Server-side binding: psycopg sends the values apart from the statement and prepares a
+# statement it has run five times on a connection (its prepare_threshold; Django sets it to None,
+# no preparing, unless it is given), so PostgreSQL stops parsing and planning the same statements
+# for every request. Measured on request creation through the API (bench/api_throughput.py):
+# PostgreSQL's CPU per request falls from 3.1-3.6 ms to 1.9-2.5 ms. Off for a pooler that cannot
+# keep prepared statements (PgBouncer before 1.21 in transaction mode): docs/deploy.md.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_SERVER_SIDE_BINDING", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
     )
 # Two roles on PostgreSQL (docs/security.md): DATABASE_URL is the runtime role the web and task
 # processes use, with rights on rows only; DATABASE_OWNER_URL, when set, the role that owns the
