@@ -68,14 +68,17 @@ def task_due_date(
 
 
 def create_on_verification(written: Sequence[RequestEvent]) -> None:
-    """The ``on_written`` listener: give each request just verified its tasks."""
+    """The ``on_written`` listener: give each request just verified its tasks, created when it
+    was verified (the event's time: a verification recorded after the fact dates them so)."""
     for event in written:
         if _verifies(event):
-            tasks_create(request=event.request)
+            tasks_create(request=event.request, now=event.at)
 
 
 @in_staff_language
-def tasks_create(*, request: PrivacyRequest) -> list[Task]:
+def tasks_create(
+    *, request: PrivacyRequest, now: datetime.datetime | None = None
+) -> list[Task]:
     """One task per system of the organization the request's right applies to, in the
     caller's transaction, in a number of queries that does not grow with the systems: the
     systems and the margin are read once and the tasks written in one insert. A request that
@@ -94,9 +97,9 @@ def tasks_create(*, request: PrivacyRequest) -> list[Task]:
         .values_list("business_days", flat=True)
         .first()
     )
-    today = request.organization.today()
+    now = now or timezone.now()
+    today = request.organization.today(now)
     due = task_due_date(request, DEFAULT_MARGIN if margin is None else margin, today)
-    now = timezone.now()
     made = Task.objects.bulk_create(
         [
             Task(
@@ -120,6 +123,7 @@ def tasks_create(*, request: PrivacyRequest) -> list[Task]:
         )
         % {"n": len(made), "systems": ", ".join(s.name for s in systems)},
         actor=None,
+        now=now,
         tasks=[t.pk for t in made],
         due=due.isoformat() if due else None,
     )

@@ -19,11 +19,12 @@ planned status through ``dsar.requests.services``, so every request has a real a
   authorized agent, its permission checked, the consumer's confirmation recorded and the data
   points matched (Cal. Code Regs. tit. 11 §7062, §7063), ready to answer.
 
-The services stamp every event and closure with the current time, so each step of a story runs
-with the clock set to when it happened (``time_machine.travel``, a runtime dependency for this
-alone): a request received 50 days ago was started the next day, perhaps asked for proof of
-identity a few days later, and answered after its days to respond, mostly within its deadline and
-sometimes late, so the timelines read like real ones and the on-time chart has months to show.
+Each step of a story is told at the time it happened: the services take ``now`` (their events,
+closures and days are stamped with it), and the seeder passes the step's time (``_Seeder.step``)
+instead of moving the process's clock. A request received 50 days ago was started the next day,
+perhaps asked for proof of identity a few days later, and answered after its days to respond,
+mostly within its deadline and sometimes late, so the timelines read like real ones and the
+on-time chart has months to show.
 Requests are received over the last ``HISTORY_DAYS`` days, but never before the organization's
 first policy version was in force (a request binds to the version in force when it was received,
 and ``load_policy`` puts a version in force when it runs): on a fresh install the ages shrink into
@@ -35,13 +36,11 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -173,20 +172,16 @@ class _Seeder:
     clock: datetime.datetime = field(init=False)
     ends: datetime.datetime = field(init=False)
 
-    @contextmanager
-    def at(self, when: datetime.datetime) -> Iterator[None]:
-        """Run a service as if at ``when``: its events and dates are stamped then."""
+    def at(self, when: datetime.datetime) -> datetime.datetime:
+        """The story's next step happens at ``when``; returns it, for the service's ``now``."""
         self.clock = when
-        with time_machine.travel(when, tick=False):
-            yield
+        return when
 
-    @contextmanager
-    def step(self, *, last: bool = False) -> Iterator[None]:
-        """The next step of the story, a few hours to a few days after the previous one (the
-        closing step at its planned end), never after the end."""
+    def step(self, *, last: bool = False) -> datetime.datetime:
+        """When the next step of the story happens: a few hours to a few days after the previous
+        one (the closing step at its planned end), never after the end."""
         when = self.ends if last else self.clock + datetime.timedelta(hours=self.rng.uniform(3, 60))
-        with self.at(max(self.clock, min(when, self.ends))):
-            yield
+        return self.at(max(self.clock, min(when, self.ends)))
 
     def plan(self, received_at: datetime.datetime, target: Status) -> None:
         """Set the story's end: the answer's day for a closed request, mostly within 30 days
@@ -266,52 +261,54 @@ class _Seeder:
         subject = self.rng.choice(subjects)
         received_at = self.received_at(organization, self.age_days(target))
         self.plan(received_at, target)
-        with self.at(received_at):
-            return services.request_log(
-                organization=organization,
-                right_kind=right_kind,
-                channel_kind=channel,
-                received_at=received_at,
-                requester_name=requester[0],
-                requester_email=requester[1],
-                jurisdiction=jurisdiction,
-                subject_line=subject,
-                message=self.rng.choice(MESSAGES),
-                actor_label=DEMO_ACTOR_LABEL,
-            )
+        now = self.at(received_at)
+        return services.request_log(
+            organization=organization,
+            right_kind=right_kind,
+            channel_kind=channel,
+            received_at=received_at,
+            requester_name=requester[0],
+            requester_email=requester[1],
+            jurisdiction=jurisdiction,
+            subject_line=subject,
+            message=self.rng.choice(MESSAGES),
+            actor_label=DEMO_ACTOR_LABEL,
+            now=now,
+        )
 
     def start(self, request: PrivacyRequest) -> PrivacyRequest:
         """Start work; verify the identity first where the policy or the law requires it."""
         if request.status == Status.RECEIVED:
-            with self.step():
-                request = services.request_start(request=request, actor=self.actor)
+            now = self.step()
+            request = services.request_start(request=request, actor=self.actor, now=now)
         if request.status == Status.AWAITING_VERIFICATION:
             level = verification.required_level(request)
             if level is not None:
                 # The degree of certainty the law asks (Cal. Code Regs. tit. 11 §7062).
-                with self.step():
-                    request = services.request_match_data_points(
-                        request=request,
-                        actor=self.actor,
-                        points=request.organization.data_points[: level.data_points],
-                        how="compared with the account record",
-                    )
+                now = self.step()
+                request = services.request_match_data_points(
+                    request=request,
+                    actor=self.actor,
+                    points=request.organization.data_points[: level.data_points],
+                    how="compared with the account record",
+                    now=now,
+                )
                 if level.declaration:
-                    with self.step():
-                        request = services.request_record_declaration(
-                            request=request, actor=self.actor, signed_on=self.today(request)
-                        )
-            with self.step():
-                method, how = self.rng.choice(
-                    (
-                        (VerificationMethod.DATA_POINTS, "email, postcode and last order matched"),
-                        (VerificationMethod.DOCUMENT, "copy of ID checked and deleted"),
-                        (VerificationMethod.ACCOUNT, "signed in and confirmed the request"),
+                    now = self.step()
+                    request = services.request_record_declaration(
+                        now=now, request=request, actor=self.actor, signed_on=self.today(request)
                     )
+            now = self.step()
+            method, how = self.rng.choice(
+                (
+                    (VerificationMethod.DATA_POINTS, "email, postcode and last order matched"),
+                    (VerificationMethod.DOCUMENT, "copy of ID checked and deleted"),
+                    (VerificationMethod.ACCOUNT, "signed in and confirmed the request"),
                 )
-                request = services.request_verify_identity(
-                    request=request, actor=self.actor, method=method, how=how
-                )
+            )
+            request = services.request_verify_identity(
+                now=now, request=request, actor=self.actor, method=method, how=how
+            )
         return request
 
     def today(self, request: PrivacyRequest) -> datetime.date:
@@ -323,8 +320,10 @@ class _Seeder:
             return request
         if not request.organization.memberships.filter(user=self.actor).exists():
             return request
-        with self.step():
-            return services.request_assign(request=request, actor=self.actor, assignee=self.actor)
+        now = self.step()
+        return services.request_assign(
+            request=request, actor=self.actor, assignee=self.actor, now=now
+        )
 
     def drive(self, request: PrivacyRequest, target: Status) -> PrivacyRequest:
         """Move a freshly logged request to ``target`` the way staff would, each step at its
@@ -333,50 +332,51 @@ class _Seeder:
         if target is Status.RECEIVED:
             return request
         if target is Status.DENIED and rng.random() < 0.5:
-            with self.step(last=True):
-                return services.request_deny(
-                    request=request,
-                    actor=actor,
-                    reason=(
-                        "Manifestly unfounded: the requester has no account and no data is held."
-                    ),
-                )
+            now = self.step(last=True)
+            return services.request_deny(
+                request=request,
+                actor=actor,
+                reason="Manifestly unfounded: the requester has no account and no data is held.",
+                now=now,
+            )
         if target is Status.WITHDRAWN and rng.random() < 0.5:
-            with self.step(last=True):
-                return services.request_withdraw(
-                    request=request,
-                    actor=actor,
-                    note="Requester phoned: resolved it through the account page.",
-                )
+            now = self.step(last=True)
+            return services.request_withdraw(
+                request=request,
+                actor=actor,
+                note="Requester phoned: resolved it through the account page.",
+                now=now,
+            )
         request = self.maybe_assign(request)
         if target is Status.AWAITING_VERIFICATION:
-            with self.step():
-                return services.request_start(request=request, actor=actor)
+            now = self.step()
+            return services.request_start(request=request, actor=actor, now=now)
         if target is Status.CLOSED_UNVERIFIABLE:
-            with self.step():
-                request = services.request_start(request=request, actor=actor)
+            now = self.step()
+            request = services.request_start(request=request, actor=actor, now=now)
             if request.status != Status.AWAITING_VERIFICATION:
                 request = self.ask(request, WaitingFor.IDENTITY)
-            with self.step(last=True):
-                return services.request_close(
-                    request=request,
-                    actor=actor,
-                    as_status=Status.CLOSED_UNVERIFIABLE,
-                    note="No answer to two requests for proof of identity.",
-                    reason=(
-                        "We could not confirm that you are the person the data is about, so we "
-                        "cannot act on the request. You are welcome to make it again."
-                    ),
-                )
+            now = self.step(last=True)
+            return services.request_close(
+                request=request,
+                actor=actor,
+                as_status=Status.CLOSED_UNVERIFIABLE,
+                note="No answer to two requests for proof of identity.",
+                reason=(
+                    "We could not confirm that you are the person the data is about, so we "
+                    "cannot act on the request. You are welcome to make it again."
+                ),
+                now=now,
+            )
         request = self.start(request)
         if rng.random() < 0.3:
             request = self.extend(request)
         if rng.random() < 0.25 and target is not Status.WAITING_REQUESTER:
             request = self.ask(request, WaitingFor.CLARIFICATION)
-            with self.step():
-                request = services.request_requester_answered(
-                    request=request, actor=actor, answered_on=self.today(request)
-                )
+            now = self.step()
+            request = services.request_requester_answered(
+                now=now, request=request, actor=actor, answered_on=self.today(request)
+            )
             if request.status == Status.AWAITING_VERIFICATION:
                 request = self.start(request)
         if target is Status.IN_PROGRESS:
@@ -386,28 +386,31 @@ class _Seeder:
             if request.identity_status == IdentityStatus.VERIFIED:
                 what = WaitingFor.CLARIFICATION
             return self.ask(request, what)
-        with self.step(last=True):
-            return self.answer(request, target)
+        return self.answer(request, target, now=self.step(last=True))
 
-    def answer(self, request: PrivacyRequest, target: Status) -> PrivacyRequest:
+    def answer(
+        self, request: PrivacyRequest, target: Status, *, now: datetime.datetime
+    ) -> PrivacyRequest:
         actor = self.actor
         if target is Status.FULFILLED:
-            return services.request_fulfil(request=request, actor=actor)
+            return services.request_fulfil(request=request, actor=actor, now=now)
         if target is Status.PARTIALLY_FULFILLED:
             return services.request_fulfil(
                 request=request,
                 actor=actor,
                 partial=True,
                 reason="Email records and website backups are not searched (policy §Erasure).",
+                now=now,
             )
         if target is Status.DENIED:
             return services.request_deny(
                 request=request,
                 actor=actor,
                 reason="The data is required to be retained by law (tax records).",
+                now=now,
             )
         if target is Status.WITHDRAWN:
-            return services.request_withdraw(request=request, actor=actor)
+            return services.request_withdraw(request=request, actor=actor, now=now)
         raise AssertionError(f"no path to {target}")
 
     def ask(self, request: PrivacyRequest, what: WaitingFor) -> PrivacyRequest:
@@ -416,29 +419,31 @@ class _Seeder:
             WaitingFor.CLARIFICATION: "Which of your two accounts does the request concern?",
             WaitingFor.FEE: "A reasonable fee applies to further copies.",
         }
-        with self.step():
-            return services.request_ask_requester(
-                request=request,
-                actor=self.actor,
-                waiting_for=what,
-                note=notes[what],
-                today=self.today(request),
-            )
+        now = self.step()
+        return services.request_ask_requester(
+            request=request,
+            actor=self.actor,
+            waiting_for=what,
+            note=notes[what],
+            today=self.today(request),
+            now=now,
+        )
 
     def extend(self, request: PrivacyRequest) -> PrivacyRequest:
-        with self.step():
-            today = self.today(request)
-            if request.due_date is None or request.extended or today > request.due_date:
-                return request
-            try:
-                return services.request_extend(
-                    request=request,
-                    actor=self.actor,
-                    reason="The request is complex: records are kept in three systems.",
-                    today=today,
-                )
-            except services.TransitionError:
-                return request  # the rule allows no extension (e.g. a CAN-SPAM opt-out)
+        now = self.step()
+        today = self.today(request)
+        if request.due_date is None or request.extended or today > request.due_date:
+            return request
+        try:
+            return services.request_extend(
+                request=request,
+                actor=self.actor,
+                reason="The request is complex: records are kept in three systems.",
+                today=today,
+                now=now,
+            )
+        except services.TransitionError:
+            return request  # the rule allows no extension (e.g. a CAN-SPAM opt-out)
 
 
 def _plan(rng: random.Random, size: int, can_await_verification: bool) -> list[Status]:
@@ -457,8 +462,8 @@ def seed_demo_requests(*, actor: Any = None, per_organization: int = 30) -> Seed
     demo requests exist already. ``actor`` (a staff user, or None for "system") does the work
     and, where a member of the organization, gets some requests assigned.
 
-    Only from a command of its own (``seed_demo_requests``, ``demo_setup``): moving the clock
-    moves it for the whole process, never to be done in a web or task worker."""
+    Every step passes its own time to the service (``now``): the process's clock is never
+    moved, so it is safe to call from anywhere, a test or a web worker included."""
     if demo_requests_exist():
         return Seeded([])
     organizations = list(Organization.objects.filter(slug__in=SEED_ORGANIZATIONS).order_by("slug"))
@@ -505,13 +510,14 @@ def _duplicate(seeder: _Seeder, organization: Organization, rights: list[Right])
         requester=(original.requester_name, original.requester_email),
         right_kind=original.right_kind,
     )
-    with seeder.step(last=True):
-        return services.request_close(
-            request=request,
-            actor=seeder.actor,
-            as_status=Status.CLOSED_DUPLICATE,
-            note=f"Same request as {original.reference}.",
-        )
+    now = seeder.step(last=True)
+    return services.request_close(
+        request=request,
+        actor=seeder.actor,
+        as_status=Status.CLOSED_DUPLICATE,
+        note=f"Same request as {original.reference}.",
+        now=now,
+    )
 
 
 # -- The US state rights ---------------------------------------------------------------------------
@@ -547,13 +553,14 @@ def _us_state_stories(seeder: _Seeder, organization: Organization) -> list[Priva
         return min(seeder.now - datetime.timedelta(days=days) * scale, latest)
 
     def log(at: datetime.datetime, **fields: Any) -> PrivacyRequest:
-        with seeder.at(at):
-            return services.request_log(
-                organization=organization,
-                received_at=at,
-                actor_label=DEMO_ACTOR_LABEL,
-                **fields,
-            )
+        now = seeder.at(at)
+        return services.request_log(
+            organization=organization,
+            received_at=at,
+            actor_label=DEMO_ACTOR_LABEL,
+            now=now,
+            **fields,
+        )
 
     actor = seeder.actor
     acting = actor is not None and organization.memberships.filter(user=actor).exists()
@@ -571,24 +578,26 @@ def _us_state_stories(seeder: _Seeder, organization: Organization) -> list[Priva
         message="Do not sell or share my personal information.",
         gpc=True,
     )
-    with seeder.at(ago(3)):
-        gpc = services.request_start(request=gpc, actor=None)
-        gpc = services.request_note(
-            request=gpc,
-            actor=None,
-            text=(
-                "Sent with the Global Privacy Control signal (Sec-GPC: 1) of the requester's "
-                "browser: a request to opt out of the sale and sharing of their personal "
-                "information, which California requires to be honoured (Cal. Code Regs. tit. 11 "
-                "§7025)."
-            ),
-        )
-    with seeder.at(ago(2.8)):
-        gpc = services.request_fulfil(
-            request=gpc,
-            actor=actor,
-            note="Opt-out flag set in the CRM and passed to the two ad partners.",
-        )
+    now = seeder.at(ago(3))
+    gpc = services.request_start(request=gpc, actor=None, now=now)
+    gpc = services.request_note(
+        request=gpc,
+        actor=None,
+        text=(
+            "Sent with the Global Privacy Control signal (Sec-GPC: 1) of the requester's "
+            "browser: a request to opt out of the sale and sharing of their personal "
+            "information, which California requires to be honoured (Cal. Code Regs. tit. 11 "
+            "§7025)."
+        ),
+        now=now,
+    )
+    now = seeder.at(ago(2.8))
+    gpc = services.request_fulfil(
+        request=gpc,
+        actor=actor,
+        note="Opt-out flag set in the CRM and passed to the two ad partners.",
+        now=now,
+    )
     made.append(gpc)
 
     # 2. A Virginian's request to know, refused by the demo user; the requester appealed
@@ -603,30 +612,32 @@ def _us_state_stories(seeder: _Seeder, organization: Organization) -> list[Priva
         subject_line="Subject access request",
         message="Please send me a copy of all the personal data you hold about me.",
     )
-    with seeder.at(ago(39)):
-        refused = services.request_start(request=refused, actor=actor)
-    with seeder.at(ago(28)):
-        refused = services.request_deny(
-            request=refused,
-            actor=actor,
-            reason=(
-                "We could not find an account or any other personal data for the details you "
-                "gave, so there is nothing we can send."
-            ),
-            note="Searched the CRM, billing and support desk by name and email.",
-        )
-    with seeder.at(ago(20)):
-        appeal = services.request_appeal(
-            request=refused,
-            received_at=ago(20),
-            message="I had an account under my old address: please search again.",
-            actor_label=DEMO_ACTOR_LABEL,
-        )
+    now = seeder.at(ago(39))
+    refused = services.request_start(request=refused, actor=actor, now=now)
+    now = seeder.at(ago(28))
+    refused = services.request_deny(
+        request=refused,
+        actor=actor,
+        reason=(
+            "We could not find an account or any other personal data for the details you "
+            "gave, so there is nothing we can send."
+        ),
+        note="Searched the CRM, billing and support desk by name and email.",
+        now=now,
+    )
+    now = seeder.at(ago(20))
+    appeal = services.request_appeal(
+        request=refused,
+        received_at=ago(20),
+        message="I had an account under my old address: please search again.",
+        actor_label=DEMO_ACTOR_LABEL,
+        now=now,
+    )
     reviewer = _reviewer(organization)
-    with seeder.at(ago(19)):
-        appeal = services.request_assign(request=appeal, actor=actor, assignee=reviewer)
-    with seeder.at(ago(18.5)):
-        appeal = services.request_start(request=appeal, actor=reviewer)
+    now = seeder.at(ago(19))
+    appeal = services.request_assign(request=appeal, actor=actor, assignee=reviewer, now=now)
+    now = seeder.at(ago(18.5))
+    appeal = services.request_start(request=appeal, actor=reviewer, now=now)
     made += [refused, appeal]
 
     # 3. An authorized agent's request to know the categories of a Californian's information:
@@ -645,38 +656,42 @@ def _us_state_stories(seeder: _Seeder, organization: Organization) -> list[Priva
         agent_name="Rights Agent Example LLC",
         access_scope=AccessScope.CATEGORIES,
     )
-    with seeder.at(ago(5.5)):
-        agents = services.request_start(request=agents, actor=actor)
-    with seeder.at(ago(5)):
-        agents = services.request_check_agent(
-            request=agents,
-            actor=actor,
-            authority=AgentAuthority.PERMISSION,
-            how="signed permission dated last week, naming the agent and this request",
-        )
-    with seeder.at(ago(4)):
-        agents = services.request_consumer_confirmed_agent(
-            request=agents,
-            actor=actor,
-            confirmed_on=seeder.today(agents),
-            how="called the consumer on the telephone number of her account",
-        )
+    now = seeder.at(ago(5.5))
+    agents = services.request_start(request=agents, actor=actor, now=now)
+    now = seeder.at(ago(5))
+    agents = services.request_check_agent(
+        request=agents,
+        actor=actor,
+        authority=AgentAuthority.PERMISSION,
+        how="signed permission dated last week, naming the agent and this request",
+        now=now,
+    )
+    now = seeder.at(ago(4))
+    agents = services.request_consumer_confirmed_agent(
+        request=agents,
+        actor=actor,
+        confirmed_on=seeder.today(agents),
+        how="called the consumer on the telephone number of her account",
+        now=now,
+    )
     level = verification.required_level(agents)
-    with seeder.at(ago(3.5)):
-        agents = services.request_match_data_points(
-            request=agents,
-            actor=actor,
-            points=organization.data_points[: level.data_points if level else 2],
-            how="compared with the account record",
-        )
-        agents = services.request_verify_identity(
-            request=agents,
-            actor=actor,
-            method=VerificationMethod.DATA_POINTS,
-            how="email and postal address matched the account record",
-        )
+    now = seeder.at(ago(3.5))
+    agents = services.request_match_data_points(
+        request=agents,
+        actor=actor,
+        points=organization.data_points[: level.data_points if level else 2],
+        how="compared with the account record",
+        now=now,
+    )
+    agents = services.request_verify_identity(
+        request=agents,
+        actor=actor,
+        method=VerificationMethod.DATA_POINTS,
+        how="email and postal address matched the account record",
+        now=now,
+    )
     if acting:
-        with seeder.at(ago(3.4)):
-            agents = services.request_assign(request=agents, actor=actor, assignee=actor)
+        now = seeder.at(ago(3.4))
+        agents = services.request_assign(request=agents, actor=actor, assignee=actor, now=now)
     made.append(agents)
     return made

@@ -17,6 +17,7 @@ and hash the new events after it, in the transaction that writes them.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from dsar.core.actors import Actor
 from dsar.requests import chain
@@ -73,9 +75,12 @@ def build(
     actor_label: str = "",
     from_status: str = "",
     to_status: str = "",
+    now: datetime.datetime | None = None,
     **data: Any,
 ) -> RequestEvent:
-    """An event of ``request``, not yet written (``at`` is now: events keep their order).
+    """An event of ``request``, not yet written, that happened at ``now`` (default: the current
+    time). A service passes its own ``now`` on, so that a caller telling a story at the times
+    it happened (the demo seeder) gets a trail stamped with those times.
 
     ``actor_label`` defaults to the actor's username, or "system"; "requester" marks what the
     requester did. ``data`` holds the details: ids, dates, kinds and reasons, never a file's
@@ -91,6 +96,7 @@ def build(
         actor_label=label,
         from_status=from_status,
         to_status=to_status,
+        at=now or timezone.now(),
         data=data,
     )
 

@@ -7,6 +7,11 @@ Names read ``request_<verb>`` (style rule 3). Arguments are keyword-only. A refu
 ``TransitionError`` with a message a staff member can act on, and changes nothing. Services lock
 the request row and return the fresh instance: use the returned request, not the one passed in.
 A call that would change nothing (assigning the current assignee) writes nothing and returns.
+
+Every service takes ``now``, when the action happened (default: the current time): its event is
+stamped with it, a closure is dated by it and "today" is its day in the organization's time zone.
+A caller that records what happened earlier passes it (the demo seeder tells its stories that
+way, ``dsar/requests/demo.py``) instead of moving the clock.
 """
 
 from __future__ import annotations
@@ -113,14 +118,17 @@ def _refusal(current: Status, target: Status) -> TransitionError:
     )
 
 
-def _set_status(request: PrivacyRequest, target: Status) -> Status:
-    """Move along ``TRANSITIONS`` (or refuse), keeping the dependent fields consistent."""
+def _set_status(
+    request: PrivacyRequest, target: Status, now: datetime.datetime | None = None
+) -> Status:
+    """Move along ``TRANSITIONS`` (or refuse), keeping the dependent fields consistent; a
+    request closed is closed at ``now`` (default: the current time)."""
     current = request.status_enum
     if not current.can_move_to(target):
         raise _refusal(current, target)
     request.status = target
     if target.is_closed:
-        request.closed_at = timezone.now()
+        request.closed_at = now or timezone.now()
     if target is not Status.WAITING_REQUESTER:
         request.waiting_for = ""
         request.waiting_since = None
@@ -284,7 +292,13 @@ def _new_request(
     return request
 
 
-def _received(request: PrivacyRequest, *, actor: Actor, actor_label: str) -> RequestEvent:
+def _received(
+    request: PrivacyRequest,
+    *,
+    actor: Actor,
+    actor_label: str,
+    now: datetime.datetime | None = None,
+) -> RequestEvent:
     if request.due_date:
         when = _("due %(due)s") % {"due": request.due_date.isoformat()}
     else:
@@ -296,6 +310,7 @@ def _received(request: PrivacyRequest, *, actor: Actor, actor_label: str) -> Req
         % {"channel": ChannelKind(request.channel_kind).label, "when": when},
         actor=actor,
         actor_label=actor_label,
+        now=now,
         to_status=request.status,
         due={"old": None, "new": _iso(request.due_date)},
         rule=request.deadline_rule,
@@ -321,6 +336,7 @@ def request_log(
     actor: Actor = None,
     actor_label: str = "",
     policy_version: PolicyVersion | None = None,
+    now: datetime.datetime | None = None,
     **details: Any,
 ) -> PrivacyRequest:
     """Log a request received through any channel, check it against the policy and give it its
@@ -344,7 +360,7 @@ def request_log(
         policy_version=policy_version,
         **details,
     )
-    write_new_request(request, [_received(request, actor=actor, actor_label=actor_label)])
+    write_new_request(request, [_received(request, actor=actor, actor_label=actor_label, now=now)])
     return request
 
 
@@ -356,6 +372,7 @@ def request_log_awaiting_confirmation(
     actor: Actor = None,
     actor_label: str = "",
     dependents: Sequence[models.Model] = (),
+    now: datetime.datetime | None = None,
     **received: Any,
 ) -> PrivacyRequest:
     """Log a request sent through a form open to anyone: it waits for the requester to confirm
@@ -373,7 +390,7 @@ def request_log_awaiting_confirmation(
     if not note.strip():
         raise TransitionError(_("Say what you are asking the requester for."))
     request = _new_request(**received)
-    events = [_received(request, actor=actor, actor_label=actor_label)]
+    events = [_received(request, actor=actor, actor_label=actor_label, now=now)]
     events.append(
         _ask(
             request,
@@ -381,6 +398,7 @@ def request_log_awaiting_confirmation(
             waiting_for=WaitingFor.EMAIL,
             note=note,
             asked_on=request.received_on,
+            now=now,
         )
     )
     write_new_request(request, events, dependents)
@@ -436,7 +454,9 @@ def _repeat_flags(request: PrivacyRequest) -> list[dict[str, str]]:
 
 @in_staff_language
 @transaction.atomic
-def request_start(*, request: PrivacyRequest, actor: Actor) -> PrivacyRequest:
+def request_start(
+    *, request: PrivacyRequest, actor: Actor, now: datetime.datetime | None = None
+) -> PrivacyRequest:
     """Start work on a request just received; one whose policy requires identity verification
     waits for it first."""
     request = _locked(request)
@@ -444,10 +464,11 @@ def request_start(*, request: PrivacyRequest, actor: Actor) -> PrivacyRequest:
     target = Status.AWAITING_VERIFICATION if pending else Status.IN_PROGRESS
     if request.status != Status.RECEIVED:
         raise _refusal(request.status_enum, target)
-    current = _set_status(request, target)
+    current = _set_status(request, target, now)
     request.save()
     _record(
         request,
+        now=now,
         kind=EventKind.STATUS_CHANGED,
         summary=_("Waiting for identity verification") if pending else _("Work started"),
         actor=actor,
@@ -465,6 +486,7 @@ def request_verify_identity(
     actor: Actor,
     how: str,
     method: VerificationMethod | str = VerificationMethod.OTHER,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Record that staff verified the requester's identity, how (``method``: a document seen,
     data points matched, an account login…) and with what (``how``), and start work.
@@ -488,10 +510,11 @@ def request_verify_identity(
     request.identity_status = IdentityStatus.VERIFIED
     current = request.status_enum
     if current in (Status.RECEIVED, Status.AWAITING_VERIFICATION):
-        _set_status(request, Status.IN_PROGRESS)
+        _set_status(request, Status.IN_PROGRESS, now)
     request.save()
     _record(
         request,
+        now=now,
         kind=EventKind.IDENTITY_VERIFIED,
         summary=_("Identity verified (%(method)s): %(how)s") % {"method": method.label, "how": how},
         actor=actor,
@@ -506,7 +529,12 @@ def request_verify_identity(
 @in_staff_language
 @transaction.atomic
 def request_match_data_points(
-    *, request: PrivacyRequest, actor: Actor, points: Sequence[str], how: str = ""
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    points: Sequence[str],
+    how: str = "",
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Record the data points staff matched between what the requester gave and the
     organization's records (Cal. Code Regs. tit. 11 §7062): only the organization's own data
@@ -527,6 +555,7 @@ def request_match_data_points(
     request.save(update_fields=["data_points_matched", "updated_at"])
     _record(
         request,
+        now=now,
         kind=EventKind.DATA_POINTS_MATCHED,
         summary=_("Data points matched: %(points)s") % {"points": ", ".join(added)}
         + (f" ({how})" if how else ""),
@@ -540,7 +569,11 @@ def request_match_data_points(
 @in_staff_language
 @transaction.atomic
 def request_record_declaration(
-    *, request: PrivacyRequest, actor: Actor, signed_on: datetime.date
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    signed_on: datetime.date,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Record that the requester's declaration, signed under penalty of perjury, arrived
     (Cal. Code Regs. tit. 11 §7062(c))."""
@@ -552,6 +585,7 @@ def request_record_declaration(
     request.save(update_fields=["declaration_signed_on", "updated_at"])
     _record(
         request,
+        now=now,
         kind=EventKind.DECLARATION_RECEIVED,
         summary=_("Declaration signed under penalty of perjury received, dated %(day)s")
         % {"day": signed_on.isoformat()},
@@ -564,7 +598,12 @@ def request_record_declaration(
 @in_staff_language
 @transaction.atomic
 def request_check_agent(
-    *, request: PrivacyRequest, actor: Actor, authority: AgentAuthority | str, how: str
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    authority: AgentAuthority | str,
+    how: str,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Record how an authorized agent's authority was checked: the consumer's signed permission
     or a power of attorney under the Probate Code (Cal. Code Regs. tit. 11 §7063)."""
@@ -582,6 +621,7 @@ def request_check_agent(
     request.save(update_fields=["agent_authority", "updated_at"])
     _record(
         request,
+        now=now,
         kind=EventKind.AGENT_CHECKED,
         summary=_("Agent's authority checked (%(authority)s): %(how)s")
         % {"authority": authority.label, "how": how},
@@ -595,7 +635,12 @@ def request_check_agent(
 @in_staff_language
 @transaction.atomic
 def request_consumer_confirmed_agent(
-    *, request: PrivacyRequest, actor: Actor, confirmed_on: datetime.date, how: str
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    confirmed_on: datetime.date,
+    how: str,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Record that the consumer confirmed directly with the organization that they gave the
     agent permission (§7063(a)(2)). The agent's own confirmation of its own email address never
@@ -610,6 +655,7 @@ def request_consumer_confirmed_agent(
     request.save(update_fields=["consumer_confirmed_agent_on", "updated_at"])
     _record(
         request,
+        now=now,
         kind=EventKind.AGENT_CONFIRMED,
         summary=_("The consumer confirmed the agent's authority on %(day)s: %(how)s")
         % {"day": confirmed_on.isoformat(), "how": how},
@@ -623,7 +669,11 @@ def request_consumer_confirmed_agent(
 @in_staff_language
 @transaction.atomic
 def request_confirm_email(
-    *, request: PrivacyRequest, confirmed_on: datetime.date, actor_label: str = "requester"
+    *,
+    request: PrivacyRequest,
+    confirmed_on: datetime.date,
+    actor_label: str = "requester",
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """The requester followed the link emailed to the address they gave: the address is
     confirmed, and nothing else. The identity is not verified by it, and no clock moves.
@@ -637,10 +687,11 @@ def request_confirm_email(
     moved = request.status == Status.WAITING_REQUESTER and request.waiting_for == WaitingFor.EMAIL
     if moved:
         pending = request.identity_status == IdentityStatus.PENDING
-        _set_status(request, Status.AWAITING_VERIFICATION if pending else Status.IN_PROGRESS)
+        _set_status(request, Status.AWAITING_VERIFICATION if pending else Status.IN_PROGRESS, now)
         request.save()
     _record(
         request,
+        now=now,
         kind=EventKind.EMAIL_CONFIRMED,
         summary=_("The requester confirmed their email address on %(day)s")
         % {"day": confirmed_on.isoformat()},
@@ -681,11 +732,12 @@ def _ask(
     note: str,
     asked_on: datetime.date,
     fee_amount: Decimal | None = None,
+    now: datetime.datetime | None = None,
 ) -> RequestEvent:
     """Move the request to waiting for the requester; the event, not yet written."""
     if asked_on < request.received_on:
         raise TransitionError(_("A question cannot be asked before the request arrived."))
-    current = _set_status(request, Status.WAITING_REQUESTER)
+    current = _set_status(request, Status.WAITING_REQUESTER, now)
     request.waiting_for = waiting_for
     request.waiting_since = asked_on
     if waiting_for == WaitingFor.FEE:
@@ -698,6 +750,7 @@ def _ask(
         summary=_("Asked the requester for %(what)s: %(effect)s")
         % {"what": waiting_for.label, "effect": effect},
         actor=actor,
+        now=now,
         from_status=current,
         to_status=Status.WAITING_REQUESTER,
         waiting_for=waiting_for.value,
@@ -719,6 +772,7 @@ def request_ask_requester(
     note: str,
     today: datetime.date | None = None,
     fee_amount: Decimal | None = None,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Ask the requester for identity information, a clarification or a fee (its amount).
 
@@ -737,8 +791,9 @@ def request_ask_requester(
         actor=actor,
         waiting_for=waiting_for,
         note=note,
-        asked_on=today or request.organization.today(),
+        asked_on=today or request.organization.today(now),
         fee_amount=fee_amount,
+        now=now,
     )
     request.save()
     events.append([event])  # through the trail's one writer: chained, and its listeners told
@@ -748,7 +803,11 @@ def request_ask_requester(
 @in_staff_language
 @transaction.atomic
 def request_requester_answered(
-    *, request: PrivacyRequest, actor: Actor, answered_on: datetime.date | None = None
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    answered_on: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """The requester answered: resume work, restarting or pausing the clock where the rule says.
 
@@ -765,7 +824,7 @@ def request_requester_answered(
         raise TransitionError(
             _("The request waits for the requester to follow the link emailed to them.")
         )
-    answered_on = answered_on or request.organization.today()
+    answered_on = answered_on or request.organization.today(now)
     waiting_for, since = WaitingFor(request.waiting_for), request.waiting_since
     assert since is not None  # noqa: S101 - guaranteed by requests_waiting_only_when_waiting
     if answered_on < since:
@@ -779,7 +838,7 @@ def request_requester_answered(
     # Work starts once the identity is verified where it must be.
     pending = request.identity_status == IdentityStatus.PENDING
     target = Status.AWAITING_VERIFICATION if pending else Status.IN_PROGRESS
-    current = _set_status(request, target)
+    current = _set_status(request, target, now)
     request.save()
     summary = _("The requester sent %(what)s on %(day)s") % {
         "what": waiting_for.label,
@@ -794,6 +853,7 @@ def request_requester_answered(
         moved = {"due": {"old": _iso(old_due), "new": _iso(request.due_date)}}
     _record(
         request,
+        now=now,
         kind=EventKind.REQUESTER_ANSWERED,
         summary=summary,
         actor=actor,
@@ -811,7 +871,12 @@ def request_requester_answered(
 @in_staff_language
 @transaction.atomic
 def request_extend(
-    *, request: PrivacyRequest, actor: Actor, reason: str, today: datetime.date | None = None
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    reason: str,
+    today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Extend the deadline: a reason is required, only on or before the current deadline, once,
     and only within the rule's maximum (GDPR +2 months, CCPA and US states +45 days, PIPEDA +30).
@@ -834,7 +899,7 @@ def request_extend(
         )
     if request.extended:
         raise TransitionError(_("The deadline was already extended to the rule's maximum."))
-    today = today or request.organization.today()
+    today = today or request.organization.today(now)
     if today > request.due_date:
         raise TransitionError(
             _("The deadline of %(due)s has passed: an extension must be notified before it.")
@@ -852,6 +917,7 @@ def request_extend(
     request.save()
     _record(
         request,
+        now=now,
         kind=EventKind.EXTENDED,
         summary=_("Deadline extended from %(old)s to %(new)s: %(reason)s")
         % {"old": old_due.isoformat(), "new": _iso(request.due_date), "reason": reason},
@@ -866,7 +932,11 @@ def request_extend(
 @in_staff_language
 @transaction.atomic
 def request_set_target(
-    *, request: PrivacyRequest, actor: Actor, target: datetime.date
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    target: datetime.date,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Set the team's internal target, which may not be later than the legal deadline."""
     request = _locked(request)
@@ -885,6 +955,7 @@ def request_set_target(
     request.save(update_fields=["internal_target", "updated_at"])
     _record(
         request,
+        now=now,
         kind=EventKind.TARGET_SET,
         summary=_("Internal target set to %(t)s") % {"t": target.isoformat()},
         actor=actor,
@@ -895,7 +966,9 @@ def request_set_target(
 
 @in_staff_language
 @transaction.atomic
-def request_assign(*, request: PrivacyRequest, actor: Actor, assignee: Actor) -> PrivacyRequest:
+def request_assign(
+    *, request: PrivacyRequest, actor: Actor, assignee: Actor, now: datetime.datetime | None = None
+) -> PrivacyRequest:
     """Assign to a handler or privacy officer of the request's organization (None: unassign)."""
     request = _locked(request)
     _require_open(request)
@@ -924,6 +997,7 @@ def request_assign(*, request: PrivacyRequest, actor: Actor, assignee: Actor) ->
     request.save(update_fields=["assignee", "updated_at"])
     _record(
         request,
+        now=now,
         kind=EventKind.ASSIGNED,
         summary=(
             _("Assigned to %(who)s") % {"who": assignee.get_username()}
@@ -945,6 +1019,7 @@ def request_acknowledge(
     how: str = "",
     at: datetime.datetime | None = None,
     actor_label: str = "",
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Record that receipt was confirmed to the requester, and how (CCPA §7021(a): within 10
     business days, saying how the request will be processed and verified and when to expect an
@@ -955,10 +1030,11 @@ def request_acknowledge(
     request = _locked(request)
     if request.acknowledged_at is not None:
         raise TransitionError(_("Receipt was already acknowledged."))
-    request.acknowledged_at = at or timezone.now()
+    request.acknowledged_at = at or now or timezone.now()
     request.save(update_fields=["acknowledged_at", "updated_at"])
     _record(
         request,
+        now=now,
         kind=EventKind.ACKNOWLEDGED,
         summary=(_("Receipt acknowledged: %(how)s") % {"how": how})
         if how
@@ -973,12 +1049,14 @@ def request_acknowledge(
 
 @in_staff_language
 @transaction.atomic
-def request_note(*, request: PrivacyRequest, actor: Actor, text: str) -> PrivacyRequest:
+def request_note(
+    *, request: PrivacyRequest, actor: Actor, text: str, now: datetime.datetime | None = None
+) -> PrivacyRequest:
     """Add a staff note to the trail; it changes nothing else, and works on closed requests."""
     if not text.strip():
         raise TransitionError(_("A note needs some text."))
     request = _locked(request)
-    _record(request, kind=EventKind.NOTE, summary=text, actor=actor, text=text)
+    _record(request, kind=EventKind.NOTE, summary=text, actor=actor, text=text, now=now)
     return request
 
 
@@ -995,13 +1073,14 @@ def _close(
     note: str = "",
     exemptions: Iterable[Exemption] | None = None,
     trail: dict[str, Any] | None = None,
+    now: datetime.datetime | None = None,
     **fields: Any,
 ) -> PrivacyRequest:
     """Close the request. ``reason`` is what the requester is told (status page, letters);
     ``note`` is for staff and stays on the timeline; ``trail``, more details of the event."""
     request = _locked(request)
     relied_on = _exemptions(request, exemptions)
-    current = _set_status(request, target)
+    current = _set_status(request, target, now)
     request.outcome_reason = reason
     for name, value in fields.items():
         setattr(request, name, value)
@@ -1012,6 +1091,7 @@ def _close(
         summary += _(" (internal note: %(note)s)") % {"note": note}
     _record(
         request,
+        now=now,
         kind=EventKind.STATUS_CHANGED,
         summary=summary,
         actor=actor,
@@ -1036,6 +1116,7 @@ def request_fulfil(
     note: str = "",
     exemptions: Iterable[Exemption] | None = None,
     override: str = "",
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Close as fulfilled; a partial fulfilment tells the requester its reasons and the
     exemptions relied on. ``note`` is internal.
@@ -1078,6 +1159,7 @@ def request_fulfil(
     return _close(
         request,
         target,
+        now=now,
         actor=actor,
         summary=summary,
         reason=reason,
@@ -1096,6 +1178,7 @@ def request_deny(
     reason: str,
     note: str = "",
     exemptions: Iterable[Exemption] | None = None,
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Deny the request, with the reasons the requester is told and the exemptions relied on;
     ``note`` is internal."""
@@ -1104,6 +1187,7 @@ def request_deny(
     return _close(
         request,
         Status.DENIED,
+        now=now,
         actor=actor,
         summary=_("Denied: %(reason)s") % {"reason": reason},
         reason=reason,
@@ -1115,12 +1199,25 @@ def request_deny(
 @in_staff_language
 @transaction.atomic
 def request_withdraw(
-    *, request: PrivacyRequest, actor: Actor, note: str = "", reason: str = ""
+    *,
+    request: PrivacyRequest,
+    actor: Actor,
+    note: str = "",
+    reason: str = "",
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """The requester withdrew the request. ``note`` is internal (how they said so);
     ``reason``, if any, is what they are told."""
     summary = _("Withdrawn by the requester")
-    return _close(request, Status.WITHDRAWN, actor=actor, summary=summary, reason=reason, note=note)
+    return _close(
+        request,
+        Status.WITHDRAWN,
+        actor=actor,
+        summary=summary,
+        reason=reason,
+        note=note,
+        now=now,
+    )
 
 
 @in_staff_language
@@ -1132,6 +1229,7 @@ def request_close(
     as_status: Status | str,
     note: str = "",
     reason: str = "",
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Close as unverifiable (the identity could not be verified) or as a duplicate. ``note``
     is internal; ``reason``, if any, is what the requester is told."""
@@ -1145,7 +1243,14 @@ def request_close(
     )
     summary = str(as_status.label).capitalize()
     return _close(
-        request, as_status, actor=actor, summary=summary, reason=reason, note=note, **fields
+        request,
+        as_status,
+        actor=actor,
+        summary=summary,
+        reason=reason,
+        note=note,
+        now=now,
+        **fields,
     )
 
 
@@ -1200,6 +1305,7 @@ def request_appeal(
     channel_kind: str = ChannelKind.WEB_FORM,
     actor: Actor = None,
     actor_label: str = "requester",
+    now: datetime.datetime | None = None,
 ) -> PrivacyRequest:
     """Log the requester's appeal of a refusal as a request of its own, linked to the refused
     one, with its own deadline from the state's law (e.g. Va. Code §59.1-577(C): 60 days), and
@@ -1230,9 +1336,10 @@ def request_appeal(
         agent_name=original.agent_name,
     )
     appeal.appeal_of = original
-    write_new_request(appeal, [_received(appeal, actor=actor, actor_label=actor_label)])
+    write_new_request(appeal, [_received(appeal, actor=actor, actor_label=actor_label, now=now)])
     _record(
         original,
+        now=now,
         kind=EventKind.APPEALED,
         summary=_("Refusal appealed: %(ref)s, due %(due)s")
         % {"ref": appeal.reference, "due": _iso(appeal.due_date)},

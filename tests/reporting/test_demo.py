@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dsar.organizations.models import Membership, Role
-from dsar.requests import verification
+from dsar.requests import events, verification
 from dsar.requests.demo import (
     DEMO_ACTOR_LABEL,
     HISTORY_DAYS,
@@ -195,6 +195,24 @@ def test_each_story_is_told_at_the_times_it_happened(seeds):
     # on-time chart has something to show.
     assert len({r.closed_at.date().replace(day=1) for r in closed}) >= 3
     assert closed.filter(closed_at__lt=NOW - dt.timedelta(days=30)).exists()
+
+
+def test_the_stories_are_told_without_moving_the_clock(seeds):
+    # Each service is given its step's time; the process's clock stays where it is, so the
+    # seeder may run beside anything else (a web worker, a test) without moving its "now".
+    clock_at_each_write: list[dt.datetime] = []
+
+    def watch(written):
+        clock_at_each_write.append(timezone.now())
+
+    events.on_written(watch)
+    try:
+        seed(per_organization=SMALL)
+    finally:
+        events._listeners.remove(watch)
+
+    assert clock_at_each_write and set(clock_at_each_write) == {NOW}
+    assert RequestEvent.objects.filter(at__lt=NOW - dt.timedelta(days=30)).exists()
 
 
 @pytest.fixture

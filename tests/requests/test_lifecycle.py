@@ -402,3 +402,31 @@ def test_it_refuses_changes_to_a_closed_request_but_takes_notes(request_in, alic
     services.request_note(request=request, actor=alice, text="Called back to confirm.")
     assert request.events.last().kind == EventKind.NOTE
     assert RequestEvent.objects.filter(request=request).count() == before + 1
+
+
+def test_what_happened_earlier_is_recorded_at_the_time_it_happened(log, imgwg, alice):
+    # Staff entering a paper file after the fact, or the demo telling its stories: each service
+    # is told when the action happened (``now``), and the trail, the closure and the days the
+    # clock counts from are those times, not the time of typing.
+    t = [
+        dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC) + dt.timedelta(days=d)
+        for d in (0, 1, 3, 9, 10, 20)
+    ]
+    request = log(imgwg, received_at=t[0], now=t[0])
+    request = services.request_start(request=request, actor=alice, now=t[1])
+    request = services.request_ask_requester(
+        request=request, actor=alice, waiting_for=WaitingFor.IDENTITY, note="ID?", now=t[2]
+    )
+    assert request.waiting_since == D(2026, 1, 8)
+    request = services.request_requester_answered(request=request, actor=alice, now=t[3])
+    assert request.clock_started_on == D(2026, 1, 14)  # the GDPR month starts again then
+    if request.status == S.AWAITING_VERIFICATION:
+        request = services.request_verify_identity(
+            request=request, actor=alice, how="passport seen", now=t[4]
+        )
+    request = services.request_fulfil(request=request, actor=alice, now=t[5])
+
+    assert request.closed_at == t[5]
+    times = list(request.events.order_by("id").values_list("at", flat=True))
+    assert times[0] == t[0] and times[-1] == t[5]
+    assert set(times) <= set(t) and times == sorted(times)
