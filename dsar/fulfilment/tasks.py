@@ -76,9 +76,7 @@ def create_on_verification(written: Sequence[RequestEvent]) -> None:
 
 
 @in_staff_language
-def tasks_create(
-    *, request: PrivacyRequest, now: datetime.datetime | None = None
-) -> list[Task]:
+def tasks_create(*, request: PrivacyRequest, now: datetime.datetime | None = None) -> list[Task]:
     """One task per system of the organization the request's right applies to, in the
     caller's transaction, in a number of queries that does not grow with the systems: the
     systems and the margin are read once and the tasks written in one insert. A request that
