@@ -22,7 +22,9 @@ from django.utils import timezone
 from dsar.api import throttling
 from dsar.api.models import ApiKey, Scope
 from dsar.intake.models import Throttle
+from dsar.intake.selectors import form_policy_row_versions_sql
 from dsar.organizations.models import Organization
+from dsar.webhooks.models import receiving_ids_of_sql
 
 PREFIX = "dsar_"
 PREFIX_LENGTH = 10
@@ -87,9 +89,15 @@ def _find_and_count_sql() -> str:
     keys_table, organizations = q(ApiKey._meta.db_table), q(Organization._meta.db_table)
     counters = q(Throttle._meta.db_table)
     scope, key, bucket, count, expires = map(q, ("scope", "key", "bucket", "count", "expires_at"))
+    # What a write will ask next, read here since this statement runs anyway: the check of
+    # the organization's cached policy (``form_policy``) and its webhook subscriptions.
+    ahead = (
+        f"{form_policy_row_versions_sql('o')} AS {q('form_rows')}, "
+        f"{receiving_ids_of_sql('o.' + q('id'))} AS {q('hooks')}"
+    )
     return (
         # Identifiers quoted by the backend, of our own tables; every value is a parameter.
-        f"WITH k AS (SELECT {key_columns}, {org_columns} FROM {keys_table} k "  # noqa: S608
+        f"WITH k AS (SELECT {key_columns}, {org_columns}, {ahead} FROM {keys_table} k "  # noqa: S608
         f"JOIN {organizations} o ON o.{q('id')} = k.{q('organization_id')} "
         f"WHERE k.{q('prefix')} = %s AND k.{q('key_hash')} = %s "
         f"AND k.{q('revoked_at')} IS NULL "
@@ -107,6 +115,10 @@ def authenticate(
 ) -> tuple[ApiKey | None, tuple[int, float] | None]:
     """The usable key ``key`` (neither revoked nor expired at ``now``) and, when ``count_at``
     is a time, this call counted in its minute: (calls so far, seconds left).
+
+    On PostgreSQL the key also carries what a write asks next, read in the same statement:
+    ``form_rows``, the row versions ``form_policy`` checks its cache with, and ``hooks``, the
+    ids of its organization's receiving webhook subscriptions (``ahead_of_writes``).
 
     On PostgreSQL one statement does both, so that a call costs one round trip less: the key
     is found by its prefix and the SHA-256 of the whole key, and only a usable key's call is
@@ -126,6 +138,15 @@ def authenticate(
     api_key = rows[0]
     _attach_organization(api_key)
     return api_key, (int(api_key.calls), left)  # type: ignore[attr-defined]
+
+
+def ahead_of_writes(api_key: ApiKey) -> tuple[Any, list[int] | None] | None:
+    """What ``authenticate`` read ahead for a write: (``form_policy``'s row versions, the
+    receiving subscription ids), or None when it did not (not PostgreSQL, no rate limit)."""
+    if not hasattr(api_key, "hooks"):
+        return None
+    rows, hooks = getattr(api_key, "form_rows", None), getattr(api_key, "hooks", None)
+    return (tuple(rows) if rows else None), (hooks or [])
 
 
 def _attach_organization(api_key: ApiKey) -> None:

@@ -10,6 +10,8 @@ are the same; a refusal is a 409 problem with the service's message.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import logging
 import time
 from typing import Any
@@ -32,7 +34,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dsar.api import idempotency
+from dsar.api import idempotency, keys
 from dsar.api import serializers as s
 from dsar.api.auth import ApiClient
 from dsar.api.problems import Gone
@@ -48,6 +50,7 @@ from dsar.organizations.models import Organization
 from dsar.policies.models import Channel, ChannelKind, PolicyVersion, Right
 from dsar.requests import events, reports, services, views_staff
 from dsar.requests.models import PrivacyRequest, PrivacyRequestQuerySet, Status
+from dsar.webhooks.models import receiving_known
 
 access_log = logging.getLogger("dsar.api.access")
 
@@ -320,10 +323,31 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView):
         if len(key) > 255:
             raise serializers.ValidationError({"Idempotency-Key": "At most 255 characters."})
         # The version in force, read as the public form reads it (kept per process, checked
-        # by row version); request_log reads another when received_at says so.
-        organization, version = intake_selectors.form_policy(self.client.api_key.organization.slug)
+        # by row version); request_log reads another when received_at says so. The check and
+        # the webhook subscriptions were read with the key, when it was (``ahead_of_writes``).
+        api_key = self.client.api_key
+        ahead = keys.ahead_of_writes(api_key)
+        organization, version = intake_selectors.form_policy(
+            api_key.organization.slug,
+            **({"row_versions": ahead[0]} if ahead else {}),
+        )
         if organization is None or organization.pk != self.organization_id:
-            organization, version = self.client.api_key.organization, None
+            organization, version = api_key.organization, None
+        with contextlib.ExitStack() as known:
+            if ahead:
+                known.enter_context(receiving_known(self.organization_id, ahead[1]))
+            return self._create(organization, version, received_at, data, key, now, request)
+
+    def _create(
+        self,
+        organization: Organization,
+        version: PolicyVersion | None,
+        received_at: Any,
+        data: dict[str, Any],
+        key: str,
+        now: datetime.datetime,
+        request: Request,
+    ) -> Response:
         if not key:
             created = self._log(organization, version, received_at, data)
             return self._created(s.RequestSerializer(created).data, created)

@@ -7,10 +7,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from dsar.api.models import IdempotencyKey
 from dsar.requests import services
 from dsar.requests.models import PrivacyRequest
+from dsar.webhooks.models import Delivery, Subscription
 from tests.workspace.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,44 @@ ANN = {
     "requester_email": "ann@example.com",
     "jurisdiction": "US-CA",
 }
+
+
+def test_a_creation_queues_the_received_webhook_of_each_switched_on_subscription(
+    api: Any, img_key: Any, img: Any
+):
+    wants = Subscription.objects.create(
+        organization=img, url="https://hooks.example.org/a", events=["request.received"]
+    )
+    off = Subscription.objects.create(
+        organization=img, url="https://hooks.example.org/b", events=["request.received"]
+    )
+    off.active = False
+    off.save()
+    made = api("POST", REQUESTS, img_key, ANN).json()["reference"]
+    delivery = Delivery.objects.get(subscription=wants)
+    assert (delivery.event, delivery.request.reference) == ("request.received", made)
+    assert not Delivery.objects.filter(subscription=off).exists()
+
+    # What the key's statement read is the state of this call, not kept for the next.
+    wants.active, off.active = False, True
+    wants.save()
+    off.save()
+    second = api("POST", REQUESTS, img_key, {**ANN, "requester_email": "zed@example.com"})
+    assert Delivery.objects.filter(subscription=wants).count() == 1
+    assert Delivery.objects.get(subscription=off).request.reference == second.json()["reference"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement writes")
+def test_a_creation_is_three_statements_inside_its_transaction(
+    api: Any, img_key: Any, django_assert_num_queries: Any
+):
+    api("POST", REQUESTS, img_key, ANN)  # the policy in force, read once per process
+    # The key with its rate counter and what the write needs ahead (the policy's row versions,
+    # the webhook subscriptions); in the transaction (a savepoint in a test), the duplicate
+    # check and the one insert.
+    with django_assert_num_queries(5):
+        response = api("POST", REQUESTS, img_key, {**ANN, "requester_email": "zed@example.com"})
+    assert response.status_code == 201
 
 
 def test_a_created_request_is_what_request_log_makes_of_it(api: Any, img_key: Any, img: Any):

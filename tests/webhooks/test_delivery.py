@@ -10,6 +10,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
 from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 from werkzeug import Request, Response
@@ -18,7 +19,14 @@ from dsar.requests import services
 from dsar.requests.models import Status, VerificationMethod
 from dsar.webhooks import outbox
 from dsar.webhooks.conf import webhook_settings
-from dsar.webhooks.models import Delivery, OutboxStatus, Subscription, WebhookEvent
+from dsar.webhooks.models import (
+    Delivery,
+    OutboxStatus,
+    Subscription,
+    WebhookEvent,
+    receiving_ids_of_sql,
+    receiving_known,
+)
 from dsar.webhooks.services import subscription_resume, subscription_rotate_secret
 from tests.conftest import deliver_outbox
 from tests.webhooks.conftest import load
@@ -341,3 +349,34 @@ def test_only_the_organizations_own_switched_on_subscriptions_queue(subscribe, l
     assert sorted(Subscription.objects.receiving_ids([img.pk, other.pk])) == sorted(
         [ours.pk, theirs.pk]
     )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the API reads ahead on PostgreSQL only (arrays)"
+)
+def test_the_subquery_a_caller_reads_ahead_answers_as_receiving_ids(subscribe, img):
+    # dsar.api.keys reads the ids with the key, in the statement it runs anyway.
+    subscribe(organization=load("imgwg"))
+    subscribe(active=False)
+    ours = sorted([subscribe().pk, subscribe().pk])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {receiving_ids_of_sql('o.id')} FROM organizations_organization o "  # noqa: S608
+            "WHERE o.id = %s",
+            [img.pk],
+        )
+        (read_ahead,) = cursor.fetchone()
+    assert sorted(read_ahead) == sorted(Subscription.objects.receiving_ids([img.pk])) == ours
+
+
+def test_receiving_ids_takes_the_callers_word_within_the_call_only(subscribe, img):
+    other = load("imgwg")
+    theirs = subscribe(organization=other).pk
+    ours = sorted([subscribe().pk, subscribe().pk])
+    with receiving_known(img.pk, [ours[0]]):
+        assert Subscription.objects.receiving_ids([img.pk]) == [ours[0]]
+        # Not told about the other organization: the database is asked for both.
+        assert sorted(Subscription.objects.receiving_ids([img.pk, other.pk])) == sorted(
+            [*ours, theirs]
+        )
+    assert sorted(Subscription.objects.receiving_ids([img.pk])) == ours
