@@ -150,9 +150,12 @@ def _apply_deadline(request: PrivacyRequest, decision: clock.Decision) -> None:
     request.deadline_basis = decision.basis
 
 
-def _check_choice(value: str, choices: type[Any], name: str) -> None:
-    if value not in choices.values:
-        raise ValidationError({name: _("Unknown value %(value)r.") % {"value": value}})
+def _check_choice(value: str, choices: type[models.TextChoices], name: str) -> None:
+    # The enum's own lookup: ``choices.values`` builds the list (and the lazy labels) anew.
+    try:
+        choices(value)
+    except ValueError:
+        raise ValidationError({name: _("Unknown value %(value)r.") % {"value": value}}) from None
 
 
 def _normalized_jurisdiction(code: str) -> str:
