@@ -28,6 +28,8 @@ class ApiClient:
     """The caller of one API request: an organization's system holding ``api_key``."""
 
     api_key: ApiKey
+    # What a write asks next, read with the key (PostgreSQL; ``keys.ReadAhead``).
+    ahead: keys.ReadAhead | None = None
     is_authenticated: bool = True
     is_anonymous: bool = False
 
@@ -56,7 +58,9 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("The API key is not valid.")
         now = timezone.now()
         limit = throttling.rate_limit()
-        api_key, calls = keys.authenticate(key, prefix, now, time.time() if limit > 0 else None)
+        api_key, calls, ahead = keys.authenticate(
+            key, prefix, now, time.time() if limit > 0 else None
+        )
         if api_key is None:
             # Only on a refusal: say why, for the key's holder (a wrong secret learns nothing).
             found = keys.find(prefix)
@@ -67,7 +71,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             # Read by throttling.PerKeyRateThrottle; an attribute of ours, unknown to the stubs.
             request._request.dsar_api_calls = calls  # type: ignore[attr-defined]
         keys.touch(api_key, now)
-        return ApiClient(api_key), api_key
+        return ApiClient(api_key, ahead), api_key
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="dsar"'

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -106,19 +107,29 @@ def _find_and_count_sql() -> str:
         f"SELECT %s, CAST(k.{q('id')} AS text), %s, 1, %s FROM k "
         f"ON CONFLICT ({scope}, {key}, {bucket}) DO UPDATE "
         f"SET {count} = {counters}.{count} + 1 RETURNING {count}) "
-        f"SELECT k.*, (SELECT {count} FROM hit) AS calls FROM k"
+        f"SELECT k.*, (SELECT {count} FROM hit) AS {q('calls')} FROM k"
     )
+
+
+@dataclass(frozen=True)
+class ReadAhead:
+    """What a write asks next, read with the key in the statement that runs anyway: the row
+    versions ``form_policy`` checks its cache with (None: no policy in force), and the ids of
+    the organization's receiving webhook subscriptions (``receiving_known``)."""
+
+    form_rows: tuple[str, ...] | None
+    hooks: list[int]
 
 
 def authenticate(
     key: str, prefix: str, now: datetime.datetime, count_at: float | None
-) -> tuple[ApiKey | None, tuple[int, float] | None]:
+) -> tuple[ApiKey | None, tuple[int, float] | None, ReadAhead | None]:
     """The usable key ``key`` (neither revoked nor expired at ``now``) and, when ``count_at``
     is a time, this call counted in its minute: (calls so far, seconds left).
 
-    On PostgreSQL the key also carries what a write asks next, read in the same statement:
-    ``form_rows``, the row versions ``form_policy`` checks its cache with, and ``hooks``, the
-    ids of its organization's receiving webhook subscriptions (``ahead_of_writes``).
+    On PostgreSQL the same statement reads what a write asks next (``ReadAhead``; None
+    elsewhere), and its row is made into models with ``from_db`` as the ORM makes them: through
+    ``raw()`` the building cost more CPU than the statement (bench/api_throughput.py).
 
     On PostgreSQL one statement does both, so that a call costs one round trip less: the key
     is found by its prefix and the SHA-256 of the whole key, and only a usable key's call is
@@ -128,25 +139,28 @@ def authenticate(
     if connection.vendor != "postgresql" or count_at is None:
         found = find(prefix)
         if found is None or not matches(found, key) or found.state(now) != "active":
-            return None, None
-        return found, (throttling.count_call(found.pk, count_at) if count_at else None)
+            return None, None, None
+        return found, (throttling.count_call(found.pk, count_at) if count_at else None), None
     bucket, left, expires = throttling.window(count_at)
     params = [prefix, hash_key(key), now, throttling.SCOPE, bucket, expires]
-    rows = list(ApiKey.objects.raw(_find_and_count_sql(), params))
-    if not rows:
-        return None, None
-    api_key = rows[0]
-    _attach_organization(api_key)
-    return api_key, (int(api_key.calls), left)  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(_find_and_count_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None, None, None
+    fields = _key_attnames()
+    api_key = ApiKey.from_db(connection.alias, fields, row[: len(fields)])
+    *organization, form_rows, hooks, calls = row[len(fields) :]
+    api_key.organization = Organization.from_db(
+        connection.alias, list(ORGANIZATION_FIELDS), organization
+    )
+    ahead = ReadAhead(tuple(form_rows) if form_rows else None, list(hooks or []))
+    return api_key, (int(calls), left), ahead
 
 
-def ahead_of_writes(api_key: ApiKey) -> tuple[Any, list[int] | None] | None:
-    """What ``authenticate`` read ahead for a write: (``form_policy``'s row versions, the
-    receiving subscription ids), or None when it did not (not PostgreSQL, no rate limit)."""
-    if not hasattr(api_key, "hooks"):
-        return None
-    rows, hooks = getattr(api_key, "form_rows", None), getattr(api_key, "hooks", None)
-    return (tuple(rows) if rows else None), (hooks or [])
+@functools.cache
+def _key_attnames() -> list[str]:
+    return [f.attname for f in ApiKey._meta.concrete_fields]
 
 
 def _attach_organization(api_key: ApiKey) -> None:

@@ -34,7 +34,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dsar.api import idempotency, keys
+from dsar.api import idempotency
 from dsar.api import serializers as s
 from dsar.api.auth import ApiClient
 from dsar.api.problems import Gone
@@ -324,18 +324,17 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView):
             raise serializers.ValidationError({"Idempotency-Key": "At most 255 characters."})
         # The version in force, read as the public form reads it (kept per process, checked
         # by row version); request_log reads another when received_at says so. The check and
-        # the webhook subscriptions were read with the key, when it was (``ahead_of_writes``).
-        api_key = self.client.api_key
-        ahead = keys.ahead_of_writes(api_key)
+        # the webhook subscriptions were read with the key, when it was (``keys.ReadAhead``).
+        api_key, ahead = self.client.api_key, self.client.ahead
         organization, version = intake_selectors.form_policy(
             api_key.organization.slug,
-            **({"row_versions": ahead[0]} if ahead else {}),
+            **({"row_versions": ahead.form_rows} if ahead else {}),
         )
         if organization is None or organization.pk != self.organization_id:
             organization, version = api_key.organization, None
         with contextlib.ExitStack() as known:
             if ahead:
-                known.enter_context(receiving_known(self.organization_id, ahead[1]))
+                known.enter_context(receiving_known(self.organization_id, ahead.hooks))
             return self._create(organization, version, received_at, data, key, now, request)
 
     def _create(
