@@ -85,6 +85,8 @@ def build(
     ``actor_label`` defaults to the actor's username, or "system"; "requester" marks what the
     requester did. ``data`` holds the details: ids, dates, kinds and reasons, never a file's
     content."""
+    if now is not None and timezone.is_naive(now):
+        raise ValueError("now must be time-zone aware")
     label = actor_label or (
         actor.get_username() if actor is not None else (_acting_label.get() or "system")
     )

@@ -8,8 +8,10 @@ Names read ``request_<verb>`` (style rule 3). Arguments are keyword-only. A refu
 the request row and return the fresh instance: use the returned request, not the one passed in.
 A call that would change nothing (assigning the current assignee) writes nothing and returns.
 
-Every service takes ``now``, when the action happened (default: the current time): its event is
-stamped with it, a closure is dated by it and "today" is its day in the organization's time zone.
+Every service here takes ``now``, when the action happened (default: the current time): its
+event is stamped with it, a closure is dated by it and "today" is its day in the organization's
+time zone. The trail is ordered by its events' ids, which are written in turn: a caller passes
+times in the order the actions happened (the timeline sorts by time).
 A caller that records what happened earlier passes it (the demo seeder tells its stories that
 way, ``dsar/requests/demo.py``) instead of moving the clock.
 """
@@ -81,7 +83,13 @@ _record = events.record
 
 
 @in_staff_language
-def requests_exported(*, requests: Iterable[PrivacyRequest], actor: Actor, how: str) -> int:
+def requests_exported(
+    *,
+    requests: Iterable[PrivacyRequest],
+    actor: Actor,
+    how: str,
+    now: datetime.datetime | None = None,
+) -> int:
     """Record on each exported request's own trail who took its personal data out, when and
     how (the admin's log says it too, but a regulator reads the request's timeline and its
     evidence pack). One insert for all of them; returns how many."""
@@ -91,6 +99,7 @@ def requests_exported(*, requests: Iterable[PrivacyRequest], actor: Actor, how: 
             kind=EventKind.EXPORTED,
             summary=_("Exported: %(how)s") % {"how": how},
             actor=actor,
+            now=now,
             how=how,
         )
         for request in requests

@@ -100,7 +100,9 @@ def receiving_known(organization_id: int, ids: Iterable[int] | None) -> Iterator
     An API creation asks at its authentication, a few milliseconds before its events are
     written: one round trip fewer on the busiest write. A subscription switched on in between
     misses the events of that one call, as one switched on between the check and the commit
-    always could (READ COMMITTED: the check sees what was committed before it)."""
+    always could (READ COMMITTED: the check sees what was committed before it). One switched
+    off in between still gets that call's deliveries queued, as it would have before: they
+    wait with its other deliveries, sent only if it is switched on again."""
     token = _known_receiving.set(
         {**(_known_receiving.get() or {}), organization_id: [*(ids or [])]}
     )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import psycopg
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from dsar.api.models import IdempotencyKey
-from dsar.requests import services
+from dsar.requests import services, writes
 from dsar.requests.models import PrivacyRequest
 from dsar.webhooks.models import Delivery, Subscription
 from tests.workspace.conftest import NOW
@@ -52,7 +53,7 @@ def test_a_creation_queues_the_received_webhook_of_each_switched_on_subscription
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement writes")
-def test_a_creation_is_three_statements_inside_its_transaction(
+def test_a_creation_is_three_statements_and_its_transaction(
     api: Any, img_key: Any, django_assert_num_queries: Any
 ):
     api("POST", REQUESTS, img_key, ANN)  # the policy in force, read once per process
@@ -62,6 +63,22 @@ def test_a_creation_is_three_statements_inside_its_transaction(
     with django_assert_num_queries(5):
         response = api("POST", REQUESTS, img_key, {**ANN, "requester_email": "zed@example.com"})
     assert response.status_code == 201
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement writes")
+def test_the_one_statement_goes_numbered_through_a_raw_cursor_unless_queries_are_logged(db: Any):
+    # Counting queries (above) logs them, which takes the %s form: here the path every
+    # creation takes in production.
+    sql = "SELECT %s::int + %s::int"
+    with writes._cursor_for(sql) as (cursor, statement):
+        assert isinstance(cursor.cursor, psycopg.RawCursor) and statement == (
+            "SELECT $1::int + $2::int"
+        )
+        cursor.execute(statement, [2, 3])
+        assert cursor.fetchone() == (5,)
+        # Errors come wrapped as Django's, as from its own cursors.
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute("SELECT 1/$1::int", [0])
 
 
 def test_a_created_request_is_what_request_log_makes_of_it(api: Any, img_key: Any, img: Any):

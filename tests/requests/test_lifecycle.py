@@ -430,3 +430,12 @@ def test_what_happened_earlier_is_recorded_at_the_time_it_happened(log, imgwg, a
     times = list(request.events.order_by("id").values_list("at", flat=True))
     assert times[0] == t[0] and times[-1] == t[5]
     assert set(times) <= set(t) and times == sorted(times)
+
+
+def test_a_time_without_its_zone_is_refused_and_nothing_is_written(log, imgwg, alice):
+    request = log(imgwg)
+    naive = dt.datetime(2026, 1, 6, 9, 0)  # noqa: DTZ001 - what is being refused
+    with pytest.raises(ValueError, match="time-zone aware"):
+        services.request_start(request=request, actor=alice, now=naive)
+    request.refresh_from_db()
+    assert request.status == S.RECEIVED and request.events.count() == 1
