@@ -182,12 +182,16 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
         _stop(process)
         # What left the group (the task cluster has a group of its own, which rundemo stops)
         # still runs in the clone: killed here if rundemo failed to, and the test fails.
-        escaped = _running_from(clone)
+        # A process killed a moment ago may still be exiting: given a few seconds to go.
+        deadline = time.monotonic() + 10
+        while (escaped := _running_from(clone)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        described = [_describe(pid) for pid in escaped]
         for pid in escaped:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
     assert _group_members(process.pid) == []
-    assert escaped == [], f"make demo left processes behind: {escaped}"
+    assert escaped == [], f"make demo left processes behind: {described}"
 
 
 def test_fresh_clone_make_demo_form_mailbox_confirmation_dashboard(demo: Demo, page: Page):

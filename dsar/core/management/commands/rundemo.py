@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -42,3 +43,17 @@ class Command(BaseCommand):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(cluster.pid, signal.SIGKILL)
             cluster.wait()
+            _wait_for_group_to_end(cluster.pid)
+
+
+def _wait_for_group_to_end(pgid: int, seconds: float = 10) -> None:
+    """Return once no process is left in group ``pgid`` (or after ``seconds``): the cluster's
+    workers are not our children, so their ends cannot be waited for one by one, and a demo
+    stopped by a supervisor should be gone, all of it, when this command returns."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
