@@ -15,7 +15,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.ops_restore.slow import only_when_asked, require
+from tests.reminders.processes import free_port, group_members
 
 pytestmark = [pytest.mark.browser, only_when_asked]
 
@@ -50,26 +50,6 @@ class Demo:
     username: str
     password: str
     log: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _group_members(pgid: int) -> list[int]:
-    """The live (not zombie) processes of a process group, read from /proc."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        state, pgrp = fields[0], int(fields[2])
-        if pgrp == pgid and state != "Z":
-            members.append(int(stat.parent.name))
-    return members
 
 
 def _signal_group(pgid: int, signum: int) -> None:
@@ -107,14 +87,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     pgid = process.pid
     _signal_group(pgid, signal.SIGTERM)
     deadline = time.monotonic() + 30
-    while _group_members(pgid) and time.monotonic() < deadline:
+    while group_members(pgid) and time.monotonic() < deadline:
         time.sleep(0.5)
-    if left := _group_members(pgid):
+    if left := group_members(pgid):
         what = [_describe(pid) for pid in left]
         warnings.warn(f"make demo ignored SIGTERM for 30 s: killing {what}", stacklevel=1)
         _signal_group(pgid, signal.SIGKILL)
         deadline = time.monotonic() + 10
-        while _group_members(pgid) and time.monotonic() < deadline:
+        while group_members(pgid) and time.monotonic() < deadline:
             time.sleep(0.2)
     process.wait(timeout=10)
 
@@ -148,7 +128,7 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     clone = tmp_path / "dsar"
     subprocess.run(["git", "clone", "--quiet", top, str(clone)], check=True)
     venv = Path(sys.prefix)  # this run's virtual environment: the one `make test` made
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
     env["PYTHONUNBUFFERED"] = "1"
@@ -190,8 +170,8 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
         for pid in escaped:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-    assert _group_members(process.pid) == []
-    assert escaped == [], f"make demo left processes behind: {described}"
+    assert group_members(process.pid) == []
+    assert escaped == [], f"make demo left processes behind: {described}\n{log.read_text()[-4000:]}"
 
 
 def test_fresh_clone_make_demo_form_mailbox_confirmation_dashboard(demo: Demo, page: Page):

@@ -6,6 +6,8 @@ import contextlib
 import email
 import os
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +28,47 @@ def database_url() -> str:
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def shared_database(tmp_path: Path) -> tuple[str, Path | None]:
+    """A DATABASE_URL a child process can share with this test: the PostgreSQL test database,
+    or for SQLite (an in-memory test database) a file copy of it, also returned."""
+    if connection.vendor == "postgresql":
+        return database_url(), None
+    path = tmp_path / "shared.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    connection.connection.backup(target)
+    target.close()
+    return f"sqlite:///{path}", path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live (not zombie) processes of a process group, read from /proc."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        state, pgrp = fields[0], int(fields[2])
+        if pgrp == pgid and state != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started that are still its children, read from /proc."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def child_env(**extra: str) -> dict[str, str]:

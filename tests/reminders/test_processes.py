@@ -119,19 +119,6 @@ def test_two_sweeps_at_once_one_killed_mid_send_send_exactly_what_is_due(tmp_pat
     assert sorted(Notification.objects.values_list("attempts", flat=True)) == [1] * 8 + [2]
 
 
-def _cluster_database(tmp_path: Path) -> tuple[str, Path | None]:
-    """A DATABASE_URL the cluster can share with this test: the PostgreSQL test database, or
-    for SQLite (an in-memory test database) a file copy of it."""
-    if connection.vendor == "postgresql":
-        return processes.database_url(), None
-    path = tmp_path / "cluster.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-    return f"sqlite:///{path}", path
-
-
 @pytest.fixture
 def redis_queue():
     redis = pytest.importorskip("redis")
@@ -164,7 +151,7 @@ def test_a_real_cluster_runs_the_scheduled_sweep(broker, tmp_path: Path, request
         )
         == 1
     )
-    database_url, sqlite_file = _cluster_database(tmp_path)
+    database_url, sqlite_file = processes.shared_database(tmp_path)
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     env = processes.child_env(

@@ -22,8 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, addrport: str, **options: Any) -> None:
         # SIGTERM (from a supervisor, or `timeout`) must unwind through `finally` like Ctrl-C
-        # does, or the cluster would outlive the server as an orphan.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        # does, or the cluster would outlive the server as an orphan; and only the first one:
+        # see _stop_once.
+        signal.signal(signal.SIGTERM, _stop_once)
+        signal.signal(signal.SIGINT, _stop_once)
         # The cluster in a process group of its own: a signal to ours (Ctrl-C in the terminal, a
         # supervisor's SIGTERM to the group) reaches only this process, which stops the cluster
         # with one SIGINT. Signalled all at once, django-q2's sentinel and its workers can race,
@@ -34,8 +36,6 @@ class Command(BaseCommand):
         )
         try:
             call_command("runserver", addrport, use_reloader=False)
-        except KeyboardInterrupt:
-            pass
         finally:
             cluster.send_signal(signal.SIGINT)
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -44,6 +44,18 @@ class Command(BaseCommand):
                 os.killpg(cluster.pid, signal.SIGKILL)
             cluster.wait()
             _wait_for_group_to_end(cluster.pid)
+
+
+def _stop_once(signum: int, frame: object) -> None:
+    """Begin stopping, and ignore every later SIGTERM and SIGINT until this command has stopped
+    the cluster. A stop rarely comes alone: `make demo` forwards the SIGTERM its process group
+    got to this command, so the second one lands a moment after the first, and a second Ctrl-C
+    is what an impatient person types. Raised inside the `finally` that stops the cluster, it
+    would cut that short and leave the cluster running without a parent (seen once in CI, with
+    all six of its processes alive after the demo had ended)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise SystemExit(0)
 
 
 def _wait_for_group_to_end(pgid: int, seconds: float = 10) -> None:
