@@ -51,7 +51,7 @@ def _stop_once(signum: int, frame: object) -> None:
     the cluster. A stop rarely comes alone: `make demo` forwards the SIGTERM its process group
     got to this command, so the second one lands a moment after the first, and a second Ctrl-C
     is what an impatient person types. Raised inside the `finally` that stops the cluster, it
-    would cut that short and leave the cluster running without a parent (seen once in CI, with
+    would cut that short and leave the cluster running without a parent (seen in CI, with
     all six of its processes alive after the demo had ended)."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
