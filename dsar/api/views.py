@@ -11,7 +11,6 @@ are the same; a refusal is a 409 problem with the service's message.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import logging
 import time
 from typing import Any
@@ -332,41 +331,28 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView):
         )
         if organization is None or organization.pk != self.organization_id:
             organization, version = api_key.organization, None
-        with contextlib.ExitStack() as known:
-            if ahead:
-                known.enter_context(receiving_known(self.organization_id, ahead.hooks))
-            return self._create(organization, version, received_at, data, key, now, request)
-
-    def _create(
-        self,
-        organization: Organization,
-        version: PolicyVersion | None,
-        received_at: Any,
-        data: dict[str, Any],
-        key: str,
-        now: datetime.datetime,
-        request: Request,
-    ) -> Response:
-        if not key:
-            created = self._log(organization, version, received_at, data)
-            return self._created(s.RequestSerializer(created).data, created)
-        with transaction.atomic():
-            claimed = idempotency.claim(
-                api_key=self.client.api_key,
-                key=key,
-                digest=idempotency.body_digest(request.data),
-                now=now,
-            )
-            if claimed.replay is not None:
-                code, body = claimed.replay
-                response = Response(body, status=code)
-                response["Idempotent-Replayed"] = "true"
-                response["Location"] = body["url"]
-                return response
-            created = self._log(organization, version, received_at, data)
-            body = s.RequestSerializer(created).data
-            idempotency.store(claimed, status_code=201, response=body, request_id=created.pk)
-        return self._created(body, created)
+        known = receiving_known(self.organization_id, ahead.hooks) if ahead else None
+        with known or contextlib.nullcontext():
+            if not key:
+                created = self._log(organization, version, received_at, data)
+                return self._created(s.RequestSerializer(created).data, created)
+            with transaction.atomic():
+                claimed = idempotency.claim(
+                    api_key=api_key,
+                    key=key,
+                    digest=idempotency.body_digest(request.data),
+                    now=now,
+                )
+                if claimed.replay is not None:
+                    code, body = claimed.replay
+                    response = Response(body, status=code)
+                    response["Idempotent-Replayed"] = "true"
+                    response["Location"] = body["url"]
+                    return response
+                created = self._log(organization, version, received_at, data)
+                body = s.RequestSerializer(created).data
+                idempotency.store(claimed, status_code=201, response=body, request_id=created.pk)
+            return self._created(body, created)
 
     def _log(
         self,

@@ -651,19 +651,16 @@ def form_policy_row_versions_sql(organization: str) -> str:
 def _form_policy_row_versions(slug: str) -> RowVersions | None:
     """Where and by whom the organization and its version in force were last written, None
     without one. (Within one transaction, as in tests, only the place changes.)"""
-    q = connection.ops.quote_name
-    organizations, versions = Organization._meta.db_table, PolicyVersion._meta.db_table
+    organizations = connection.ops.quote_name(Organization._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            # Identifiers quoted by the backend, of our own tables; the values are parameters.
-            f"SELECT o.ctid::text, o.xmin::text, v.id::text, v.ctid::text, v.xmin::text "  # noqa: S608
-            f"FROM {q(organizations)} o "
-            f"JOIN {q(versions)} v ON v.organization_id = o.id AND v.status = %s "
-            f"WHERE o.slug = %s",
-            [PolicyVersionStatus.IN_FORCE, slug],
+            # Identifiers quoted by the backend, of our own tables; the slug is a parameter.
+            f"SELECT {form_policy_row_versions_sql('o')} "  # noqa: S608
+            f"FROM {organizations} o WHERE o.slug = %s",
+            [slug],
         )
         row = cursor.fetchone()
-    return tuple(row) if row else None
+    return tuple(row[0]) if row and row[0] else None
 
 
 def _read_form_policy(slug: str) -> tuple[Organization | None, PolicyVersion | None]:

@@ -63,26 +63,27 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
 
 
+def _receiving_sql(organization: str, *, as_array: bool = False) -> str:
+    """The ids of the subscriptions ``receiving()`` selects whose organization satisfies
+    ``organization`` (our own SQL: ``= ANY(%s)``, ``= o.id``), as rows or as one array."""
+    q = connection.ops.quote_name
+    pk, table = q(Subscription._meta.pk.column), q(Subscription._meta.db_table)
+    column = q(Subscription._meta.get_field("organization").column)
+    ids = f"array_agg({pk})" if as_array else pk
+    # Identifiers quoted by the backend, of our own table; ``organization`` is our own SQL.
+    return f"SELECT {ids} FROM {table} WHERE {q('active')} AND {column} {organization}"  # noqa: S608
+
+
 @functools.cache
 def _receiving_ids_sql() -> str:
-    q = connection.ops.quote_name
-    table = q(Subscription._meta.db_table)
-    pk, active = q(Subscription._meta.pk.column), q("active")
-    organization = q(Subscription._meta.get_field("organization").column)
-    # Identifiers quoted by the backend, of our own table; the ids are a parameter.
-    return f"SELECT {pk} FROM {table} WHERE {active} AND {organization} = ANY(%s)"  # noqa: S608
+    return _receiving_sql("= ANY(%s)")  # the ids are a parameter
 
 
 def receiving_ids_of_sql(organization: str) -> str:
     """A scalar subquery: the ids of the receiving subscriptions of ``organization`` (an SQL
     expression naming an organization's id), as an array, NULL for none. For a caller whose
     statement runs anyway, to hand the answer to ``receiving_known`` (``dsar.api.keys``)."""
-    q = connection.ops.quote_name
-    table = q(Subscription._meta.db_table)
-    pk, active = q(Subscription._meta.pk.column), q("active")
-    column = q(Subscription._meta.get_field("organization").column)
-    # Identifiers quoted by the backend, of our own table; ``organization`` is the caller's SQL.
-    return f"(SELECT array_agg({pk}) FROM {table} WHERE {active} AND {column} = {organization})"  # noqa: S608
+    return f"({_receiving_sql('= ' + organization, as_array=True)})"
 
 
 # What ``receiving_ids`` was told for the duration of one call (``receiving_known``).
